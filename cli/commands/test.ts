@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
+import { CliError } from "../errors.ts";
+import { deployLocalStack } from "../local-stack/deploy.ts";
+import { log } from "../log.ts";
+import { projectRoot, statePaths } from "../paths.ts";
+import { run } from "../run.ts";
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+interface StepResult extends Counts {
+  step: string;
+  ok: boolean;
+  seconds: number;
+}
+
+const bin = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);
+
+async function command(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Counts & { ok: boolean }> {
+  const { code } = await run(cmd, args, { cwd: projectRoot, inherit: true, env });
+  return { ok: code === 0, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+}
+
+/** Runs one vitest project and counts its tests from the JSON report. */
+async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Counts & { ok: boolean }> {
+  const report = path.join(statePaths.reports, `${project}.json`);
+  rmSync(report, { force: true });
+  const { code } = await run(
+    bin("vitest"),
+    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    { cwd: projectRoot, inherit: true, env },
+  );
+  if (!existsSync(report)) return { ok: false, passed: 0, failed: 1, skipped: 0 };
+  const json = JSON.parse(readFileSync(report, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numTotalTests: number;
+  };
+  const counts = {
+    passed: json.numPassedTests,
+    failed: json.numFailedTests,
+    skipped: json.numPendingTests + json.numTodoTests,
+  };
+  // A project that ran no test proves nothing: count it as a failure.
+  return { ok: code === 0 && json.numTotalTests > 0, ...counts, failed: counts.failed + (json.numTotalTests > 0 ? 0 : 1) };
+}
+
+/** Integration tests run against a deployed local stack; the emulator is started only if none runs. */
+async function integration(): Promise<Counts & { ok: boolean }> {
+  const emulator = await startEmulator({ persistent: false, log });
+  try {
+    const stack = await deployLocalStack(emulator.url, log);
+    return await vitest("integration", { ...process.env, GOVDR_ENDPOINT: stack.endpoint });
+  } finally {
+    if (emulator.startedHere) await stopEmulator(log);
+  }
+}
+
+const steps: Record<string, () => Promise<Counts & { ok: boolean }>> = {
+  lint: () => command(bin("biome"), ["check", "."]),
+  typecheck: () => command(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]),
+  unit: () => vitest("unit"),
+  infra: () => vitest("infra"),
+  integration,
+};
+
+export function registerTestCommand(program: Command): void {
+  program
+    .command("test")
+    .description(`the whole suite: ${Object.keys(steps).join(", ")}; exits non-zero on any failure`)
+    .option("--only <steps...>", "run only these steps")
+    .action(async (options: { only?: string[] }) => {
+      const selected = options.only ?? Object.keys(steps);
+      const unknown = selected.filter((s) => !(s in steps));
+      if (unknown.length > 0) throw new CliError(`Unknown test step(s): ${unknown.join(", ")}`);
+      mkdirSync(statePaths.reports, { recursive: true });
+      const results: StepResult[] = [];
+      for (const step of selected) {
+        log(`── ${step}`);
+        const started = performance.now();
+        const result = await (steps[step] as () => Promise<Counts & { ok: boolean }>)();
+        results.push({ step, ...result, seconds: (performance.now() - started) / 1000 });
+      }
+      const rows = results.map(
+        (r) =>
+          `${r.ok ? "ok  " : "FAIL"} ${r.step.padEnd(12)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s`,
+      );
+      process.stdout.write(`\n${rows.join("\n")}\n`);
+      const total = results.reduce(
+        (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+        { passed: 0, failed: 0, skipped: 0 },
+      );
+      process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+      if (results.some((r) => !r.ok)) process.exitCode = 1;
+    });
+}

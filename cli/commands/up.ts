@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import { startConsoleServer } from "../console/server.ts";
+import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
+import { deployLocalStack } from "../local-stack/deploy.ts";
+import { log } from "../log.ts";
+
+const defaultConsolePort = 4580;
+
+export function registerUpCommand(program: Command): void {
+  program
+    .command("up")
+    .description("run govdr locally: emulator, both regions' stacks, console; Ctrl-C stops what it started")
+    .option("--console-port <port>", "console port on 127.0.0.1", String(defaultConsolePort))
+    .action(async (options: { consolePort: string }) => {
+      const emulator = await startEmulator({ persistent: true, log });
+      const cleanups: (() => Promise<unknown>)[] = [];
+      if (emulator.startedHere) cleanups.push(() => stopEmulator(log));
+      const shutdown = async () => {
+        for (const cleanup of cleanups.reverse()) await cleanup();
+      };
+      try {
+        const stack = await deployLocalStack(emulator.url, log);
+        const consoleServer = await startConsoleServer({ apiUrl: stack.apiUrl, port: Number(options.consolePort) }).catch(
+          (error: NodeJS.ErrnoException) => {
+            if (error.code !== "EADDRINUSE") throw error;
+            log(`port ${options.consolePort} is busy; serving the console on a free port instead`);
+            return startConsoleServer({ apiUrl: stack.apiUrl, port: 0 });
+          },
+        );
+        cleanups.push(() => consoleServer.close());
+        process.stdout.write(`API: ${stack.apiUrl}\n`);
+        process.stdout.write(`Console: ${consoleServer.url}\n`);
+        process.stdout.write(`Regions: ${stack.regions.primary} ${stack.regions.dr}\n`);
+        log(`running; press Ctrl-C to stop${emulator.startedHere ? " (stops the emulator it started)" : ""}`);
+      } catch (error) {
+        await shutdown();
+        throw error;
+      }
+      await new Promise<void>((resolve) => {
+        const onSignal = () => resolve();
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
+      });
+      log("stopping");
+      await shutdown();
+    });
+}

@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { apiStageName, stackNames } from "../../infra/names.ts";
+import { defaultDeploymentConfig } from "../../infra/config.ts";
+import { localAccount, localCredentials } from "../emulator/settings.ts";
+import { CliError } from "../errors.ts";
+import { projectRoot, stateDir, statePaths } from "../paths.ts";
+import { run, tail } from "../run.ts";
+import { applyDroppedBucketSettings } from "./apply-dropped-settings.ts";
+
+export const localRegions = {
+  primary: defaultDeploymentConfig.primaryRegion,
+  dr: defaultDeploymentConfig.drRegion,
+};
+
+const localStackSchema = z.object({
+  endpoint: z.string(),
+  apiUrl: z.string(),
+  restApiId: z.string(),
+  regions: z.object({ primary: z.string(), dr: z.string() }),
+  vaultBucket: z.string(),
+  drVaultBucket: z.string(),
+  tenantsTable: z.string(),
+  policiesTable: z.string(),
+  selfCheckStateMachineArn: z.string(),
+  deployedAt: z.string(),
+});
+export type LocalStack = z.infer<typeof localStackSchema>;
+
+const cloudAssemblyDir = path.join(stateDir, "cdk.out");
+const cdklocal = path.join(projectRoot, "node_modules", ".bin", "cdklocal");
+
+/** The API as the emulator serves it; both ministack and LocalStack route this path form. */
+export function emulatorApiUrl(endpoint: string, restApiId: string, stage: string): string {
+  return `${endpoint}/_aws/execute-api/${restApiId}/${stage}`;
+}
+
+function cdkEnvironment(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_REGION: localRegions.primary,
+    AWS_DEFAULT_REGION: localRegions.primary,
+    CDK_DEFAULT_ACCOUNT: localAccount,
+    CDK_DISABLE_VERSION_CHECK: "1",
+    CDK_DISABLE_CLI_TELEMETRY: "true",
+  };
+}
+
+const contextArgs = [
+  ["stage", "local"],
+  ["account", localAccount],
+  ["primaryRegion", localRegions.primary],
+  ["drRegion", localRegions.dr],
+].flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+
+async function cdk(endpoint: string, args: string[], what: string): Promise<void> {
+  const result = await run(cdklocal, [...args, ...contextArgs, "--output", cloudAssemblyDir], {
+    cwd: projectRoot,
+    env: cdkEnvironment(endpoint),
+    logFile: statePaths.deployLog,
+  });
+  if (result.code !== 0) {
+    throw new CliError(`${what} failed (full log: ${statePaths.deployLog}):\n${tail(result.output, 25)}`);
+  }
+}
+
+/**
+ * Deploys both regions' stacks into the emulator (idempotent: unchanged stacks are skipped), then
+ * applies the bucket settings the emulator's CloudFormation drops, logging each one.
+ */
+export async function deployLocalStack(endpoint: string, log: (line: string) => void): Promise<LocalStack> {
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(statePaths.deployLog, `# govdr local deploy ${new Date().toISOString()} → ${endpoint}\n`);
+  const started = performance.now();
+  await cdk(
+    endpoint,
+    ["bootstrap", `aws://${localAccount}/${localRegions.primary}`, `aws://${localAccount}/${localRegions.dr}`],
+    "cdk bootstrap",
+  );
+  await cdk(
+    endpoint,
+    ["deploy", "--all", "--require-approval", "never", "--outputs-file", statePaths.outputs, "--progress", "events"],
+    "cdk deploy",
+  );
+  const names = stackNames("local");
+  for (const [stackName, region] of [
+    [names.drVault, localRegions.dr],
+    [names.vault, localRegions.primary],
+  ] as const) {
+    const applied = await applyDroppedBucketSettings({ endpoint, stackName, region, cloudAssemblyDir });
+    for (const line of applied) log(`post-deploy (emulator only): ${line}`);
+  }
+  const stack = readLocalStack(endpoint);
+  writeFileSync(statePaths.localStack, `${JSON.stringify(stack, null, 2)}\n`);
+  log(`deployed ${Object.keys(names).length} stacks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return stack;
+}
+
+function readLocalStack(endpoint: string): LocalStack {
+  const outputs = JSON.parse(readFileSync(statePaths.outputs, "utf8")) as Record<string, Record<string, string>>;
+  const names = stackNames("local");
+  const output = (stack: string, key: string): string => {
+    const value = outputs[stack]?.[key];
+    if (!value) throw new CliError(`Deployment output ${stack}.${key} is missing from ${statePaths.outputs}`);
+    return value;
+  };
+  const restApiId = output(names.api, "RestApiId");
+  return localStackSchema.parse({
+    endpoint,
+    restApiId,
+    apiUrl: emulatorApiUrl(endpoint, restApiId, apiStageName),
+    regions: localRegions,
+    vaultBucket: output(names.vault, "VaultBucketName"),
+    drVaultBucket: output(names.drVault, "VaultBucketName"),
+    tenantsTable: output(names.data, "TenantsTableName"),
+    policiesTable: output(names.data, "PoliciesTableName"),
+    selfCheckStateMachineArn: output(names.orchestration, "SelfCheckStateMachineArn"),
+    deployedAt: new Date().toISOString(),
+  });
+}
+
+/** The local stack as last deployed, for tests and tools that run against it. */
+export function loadLocalStack(): LocalStack {
+  if (!existsSync(statePaths.localStack)) {
+    throw new CliError("No local stack is deployed.", "Run `npm start` (or `npx govdr deploy`) first.");
+  }
+  return localStackSchema.parse(JSON.parse(readFileSync(statePaths.localStack, "utf8")));
+}

@@ -1,0 +1,24 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Project-local working state (virtualenv, emulator pid and logs, deploy outputs); git-ignored. */
+export const stateDir = path.join(projectRoot, ".govdr");
+
+export const statePaths = {
+  venv: path.join(stateDir, "venv"),
+  deployLog: path.join(stateDir, "deploy.log"),
+  outputs: path.join(stateDir, "outputs.json"),
+  localStack: path.join(stateDir, "local-stack.json"),
+  reports: path.join(stateDir, "reports"),
+};
+
+/** Per-port files, so a second emulator (e.g. in a lifecycle test) never touches the first one's. */
+export function emulatorPaths(port: number) {
+  return {
+    state: path.join(stateDir, `emulator-${port}.json`),
+    log: path.join(stateDir, `emulator-${port}.log`),
+    data: path.join(stateDir, `emulator-data-${port}`),
+  };
+}

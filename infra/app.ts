@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { App, Tags, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { type DeploymentConfig, readDeploymentConfig } from "./config.ts";
+import { stackNames } from "./names.ts";
+import { projectRoot } from "./paths.ts";
+import { ApiStack } from "./stacks/api-stack.ts";
+import { DataStack } from "./stacks/data-stack.ts";
+import { OrchestrationStack } from "./stacks/orchestration-stack.ts";
+import { VaultStack } from "./stacks/vault-stack.ts";
+
+export interface GovdrStacks {
+  drVault: VaultStack;
+  vault: VaultStack;
+  data: DataStack;
+  api: ApiStack;
+  orchestration: OrchestrationStack;
+}
+
+export function projectVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Builds both regions' stacks. The DR vault comes first: the primary vault replicates into it. */
+export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
+  const names = stackNames(config.stage);
+  const primary = { account: config.account, region: config.primaryRegion };
+  const dr = { account: config.account, region: config.drRegion };
+
+  const drVault = new VaultStack(app, names.drVault, { env: dr, config, description: "govdr DR-region vault" });
+  const vault = new VaultStack(app, names.vault, {
+    env: primary,
+    config,
+    replicateToRegion: config.drRegion,
+    description: "govdr primary-region vault, replicated to the DR region",
+  });
+  vault.addStackDependency(drVault);
+  const data = new DataStack(app, names.data, { env: primary, config, description: "govdr control-plane tables" });
+  const api = new ApiStack(app, names.api, {
+    env: primary,
+    config,
+    version: projectVersion(),
+    description: "govdr control-plane API",
+  });
+  const orchestration = new OrchestrationStack(app, names.orchestration, {
+    env: primary,
+    config,
+    tenants: data.tenants,
+    policies: data.policies,
+    vault: vault.vault.bucket,
+    description: "govdr state machines and task functions",
+  });
+
+  Tags.of(app).add("project", "govdr");
+  Tags.of(app).add("stage", config.stage);
+  const stacks = { drVault, vault, data, api, orchestration };
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return stacks;
+}
+
+/** Feature flags, set here rather than in cdk.json so tests synthesize exactly what deploys. */
+export const featureFlags = {
+  "@aws-cdk/core:defaultCrossStackReferences": "strong",
+  "@aws-cdk/aws-iam:minimizePolicies": true,
+  "@aws-cdk/core:checkSecretUsage": true,
+  "@aws-cdk/core:validateSnapshotRemovalPolicy": true,
+  "@aws-cdk/aws-s3:createDefaultLoggingPolicy": true,
+  "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true,
+  "@aws-cdk/core:enablePartitionLiterals": true,
+  "@aws-cdk/aws-lambda:recognizeLayerVersion": true,
+};
+
+/** The app as `cdk` runs it; tests pass context (stage, regions, outdir) to synthesize variants. */
+export function createGovdrApp(props: { context?: Record<string, unknown>; outdir?: string } = {}) {
+  const app = new App({ context: { ...featureFlags, ...props.context }, outdir: props.outdir });
+  const config = readDeploymentConfig(app);
+  return { app, config, stacks: buildGovdrApp(app, config) };
+}

@@ -1,0 +1,3 @@
+import { createGovdrApp } from "../app.ts";
+
+createGovdrApp().app.synth();

@@ -1,0 +1,141 @@
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import * as apigw from "aws-cdk-lib/aws-apigateway";
+import { LogGroup } from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { authorizerFunctionEnv, healthFunctionEnv } from "../../shared/config/function-env.ts";
+import { acknowledgeNag } from "../acknowledge.ts";
+import type { DeploymentConfig } from "../config.ts";
+import { apiStageName } from "../names.ts";
+import { GovdrFunction } from "../constructs/govdr-function.ts";
+import { stageSettings } from "./stage-settings.ts";
+
+export interface ApiStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  readonly version: string;
+}
+
+/** Error answers produced by API Gateway itself carry the same `{code, message}` shape as ours. */
+const gatewayErrors: [apigw.ResponseType, string, string][] = [
+  [apigw.ResponseType.UNAUTHORIZED, "UNAUTHENTICATED", "Sign in first"],
+  [apigw.ResponseType.ACCESS_DENIED, "FORBIDDEN", "Not allowed"],
+  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, "NOT_FOUND", "No such route"],
+  [apigw.ResponseType.THROTTLED, "THROTTLED", "Too many requests"],
+  [apigw.ResponseType.DEFAULT_4XX, "BAD_REQUEST", "Request refused"],
+  [apigw.ResponseType.DEFAULT_5XX, "INTERNAL", "Internal error"],
+];
+
+export class ApiStack extends Stack {
+  readonly api: apigw.RestApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const settings = stageSettings(props.config);
+    const common = {
+      logRetention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+      environment: { GOVDR_STAGE: props.config.stage },
+    };
+
+    const health = new GovdrFunction(this, "Health", {
+      ...common,
+      entry: "api/health.ts",
+      description: "GET /health liveness probe",
+      envSchema: healthFunctionEnv,
+      environment: { ...common.environment, POWERTOOLS_SERVICE_NAME: "govdr-api", GOVDR_VERSION: props.version },
+    });
+    const authorizerFn = new GovdrFunction(this, "Authorizer", {
+      ...common,
+      entry: "api/authorizer.ts",
+      description: "API Gateway authorizer: deny by default",
+      envSchema: authorizerFunctionEnv,
+      environment: { ...common.environment, POWERTOOLS_SERVICE_NAME: "govdr-authorizer" },
+    });
+    const authorizer = new apigw.TokenAuthorizer(this, "TokenAuthorizer", {
+      handler: authorizerFn.function,
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    const accessLogs = new LogGroup(this, "AccessLogs", {
+      retention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.api = new apigw.RestApi(this, "Api", {
+      restApiName: "govdr",
+      description: "govdr control-plane API",
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: settings.removalPolicy,
+      deployOptions: {
+        stageName: apiStageName,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.INFO,
+        dataTraceEnabled: false,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: 200,
+        throttlingBurstLimit: 400,
+      },
+      defaultMethodOptions: { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM },
+    });
+    const validator = this.api.addRequestValidator("Validator", {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    for (const [type, code, message] of gatewayErrors) {
+      this.api.addGatewayResponse(`Gateway${type.responseType}`, {
+        type,
+        templates: { "application/json": JSON.stringify({ code, message }) },
+      });
+    }
+
+    const healthMethod = this.api.root
+      .addResource("health")
+      .addMethod("GET", new apigw.LambdaIntegration(health.function), {
+        authorizationType: apigw.AuthorizationType.NONE,
+        requestValidator: validator,
+      });
+    acknowledgeNag(healthMethod, {
+      id: "APIG4",
+      reason: "GET /health is the public liveness probe; it returns only status, service name, version and time.",
+    });
+    // Every other route sits behind the authorizer until its resource family is built.
+    this.api.root.addProxy({
+      anyMethod: true,
+      defaultIntegration: new apigw.MockIntegration({
+        requestTemplates: { "application/json": '{"statusCode": 404}' },
+        integrationResponses: [
+          { statusCode: "404", responseTemplates: { "application/json": '{"code":"NOT_FOUND","message":"No such route"}' } },
+        ],
+      }),
+      defaultMethodOptions: {
+        authorizer,
+        authorizationType: apigw.AuthorizationType.CUSTOM,
+        requestValidator: validator,
+        methodResponses: [{ statusCode: "404" }],
+      },
+    });
+
+    new CfnOutput(this, "RestApiId", { value: this.api.restApiId });
+    new CfnOutput(this, "ApiUrl", { value: this.api.url });
+
+    acknowledgeNag(
+      this.api,
+      {
+        id: "COG4",
+        reason:
+          "Identity is govdr's own service (Cognito is unavailable in the aws-cn partition and on-prem gov clouds); its Lambda authorizer guards every non-public route.",
+      },
+      {
+        id: "IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+        reason:
+          "The account-level API Gateway logging role uses AmazonAPIGatewayPushToCloudWatchLogs, the policy AWS documents for it.",
+      },
+      {
+        id: "APIG3",
+        reason:
+          "WAF web ACLs are attached per deployment by the operator (AWS WAF is not offered in every gov cloud); see docs/decisions.md.",
+      },
+    );
+  }
+}

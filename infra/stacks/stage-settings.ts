@@ -1,0 +1,27 @@
+import { RemovalPolicy } from "aws-cdk-lib";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { DeploymentConfig } from "../config.ts";
+
+/** What differs between a throw-away local stack and a production one, decided in one place. */
+export interface StageSettings {
+  readonly removalPolicy: RemovalPolicy;
+  readonly logRetention: RetentionDays;
+  readonly deletionProtection: boolean;
+}
+
+export function stageSettings(config: DeploymentConfig): StageSettings {
+  const local = config.stage === "local";
+  return {
+    removalPolicy: local ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    logRetention: retentionAtLeast(config.logRetentionDays),
+    deletionProtection: !local,
+  };
+}
+
+/** Log retention is rounded up to the next value CloudWatch Logs accepts. */
+function retentionAtLeast(days: number): RetentionDays {
+  const allowed = Object.values(RetentionDays)
+    .filter((v): v is RetentionDays => typeof v === "number" && v > 0)
+    .sort((a, b) => a - b);
+  return allowed.find((v) => v >= days) ?? RetentionDays.INFINITE;
+}

@@ -1,0 +1,32 @@
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import type { DeploymentConfig } from "../config.ts";
+import { AccessLogBucket, VaultBucket } from "../constructs/vault-bucket.ts";
+import { stageSettings } from "./stage-settings.ts";
+
+export interface VaultStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  /** Set on the primary region's vault: replicate to the DR region's vault. */
+  readonly replicateToRegion?: string;
+}
+
+/** One region's vault. Its own stack: vaults outlive every other resource and change rarely. */
+export class VaultStack extends Stack {
+  readonly vault: VaultBucket;
+
+  constructor(scope: Construct, id: string, props: VaultStackProps) {
+    super(scope, id, props);
+    const settings = stageSettings(props.config);
+    const accessLogs = new AccessLogBucket(this, "AccessLogs", {
+      retentionDays: props.config.logRetentionDays,
+      removalPolicy: settings.removalPolicy,
+    });
+    this.vault = new VaultBucket(this, "Vault", {
+      retentionDays: props.config.vaultRetentionDays,
+      accessLogs: accessLogs.bucket,
+      replicateTo: props.replicateToRegion ? { region: props.replicateToRegion } : undefined,
+    });
+    new CfnOutput(this, "VaultBucketName", { value: this.vault.bucket.bucketName });
+    new CfnOutput(this, "AccessLogBucketName", { value: accessLogs.bucket.bucketName });
+  }
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/**
+ * Environment contract of every Lambda function. The CDK construct types each function's
+ * `environment` from these schemas, and the handler parses `process.env` with the same one,
+ * so a variable the infrastructure forgets fails to compile rather than at run time.
+ */
+export const baseFunctionEnv = z.object({
+  GOVDR_STAGE: z.enum(["local", "prod"]),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1),
+});
+
+export const healthFunctionEnv = baseFunctionEnv.extend({
+  GOVDR_VERSION: z.string().min(1),
+});
+
+export const authorizerFunctionEnv = baseFunctionEnv;
+
+export const selfCheckFunctionEnv = baseFunctionEnv.extend({
+  TENANTS_TABLE: z.string().min(1),
+  POLICIES_TABLE: z.string().min(1),
+  VAULT_BUCKET: z.string().min(1),
+});
+
+export type FunctionEnvSchema = z.ZodObject<z.ZodRawShape>;

@@ -1,0 +1,45 @@
+/**
+ * Named errors. Step Functions Retry/Catch and the API error mapping both match on `name`, so every
+ * subclass sets it explicitly (minifiers rename classes). `code` is the stable API error code.
+ */
+export abstract class GovdrError extends Error {
+  abstract readonly code: string;
+  abstract readonly httpStatus: number;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+export class ValidationError extends GovdrError {
+  override readonly name = "ValidationError";
+  readonly code = "VALIDATION_FAILED";
+  readonly httpStatus = 400;
+
+  constructor(
+    message: string,
+    readonly fieldErrors: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends GovdrError {
+  override readonly name = "NotFoundError";
+  readonly code = "NOT_FOUND";
+  readonly httpStatus = 404;
+}
+
+/** A platform dependency (table, bucket, key) could not be reached; worth retrying. */
+export class DependencyUnavailableError extends GovdrError {
+  override readonly name = "DependencyUnavailableError";
+  readonly code = "DEPENDENCY_UNAVAILABLE";
+  readonly httpStatus = 503;
+}
+
+/** A platform dependency answered, but is misconfigured; retrying will not help. */
+export class MisconfigurationError extends GovdrError {
+  override readonly name = "MisconfigurationError";
+  readonly code = "MISCONFIGURED";
+  readonly httpStatus = 500;
+}

@@ -1,0 +1,38 @@
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { ZodError } from "zod";
+import { GovdrError } from "../errors.ts";
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  requestId?: string;
+  fieldErrors?: { path: string; message: string }[];
+}
+
+const securityHeaders = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+  "strict-transport-security": "max-age=63072000; includeSubDomains",
+};
+
+export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return { statusCode, headers: securityHeaders, body: JSON.stringify(body) };
+}
+
+/**
+ * The one mapping from thrown errors to HTTP answers. Unknown errors become a 500 whose body says
+ * nothing about internals; the caller logs the error itself with the request id.
+ */
+export function errorResponse(error: unknown, requestId?: string): APIGatewayProxyResult {
+  if (error instanceof ZodError) {
+    const fieldErrors = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    return jsonResponse(400, { code: "VALIDATION_FAILED", message: "Request is invalid", requestId, fieldErrors });
+  }
+  if (error instanceof GovdrError) {
+    const body: ErrorBody = { code: error.code, message: error.message, requestId };
+    if ("fieldErrors" in error && Array.isArray(error.fieldErrors)) body.fieldErrors = error.fieldErrors;
+    return jsonResponse(error.httpStatus, body);
+  }
+  return jsonResponse(500, { code: "INTERNAL", message: "Internal error", requestId });
+}
