@@ -23,7 +23,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`govdr: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
       return error.exitCode;
     }
-    const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    const detail =
+      error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
     process.stderr.write(`govdr: unexpected error\n${detail}\n`);
     return 1;
   }

@@ -7,7 +7,8 @@ export async function pollUntil<T>(
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() >= deadline) throw new Error(`Timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
+    if (Date.now() >= deadline)
+      throw new Error(`Timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
   }
 }

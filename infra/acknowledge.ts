@@ -7,7 +7,8 @@ import type { IConstruct } from "constructs";
  */
 export function acknowledgeNag(scope: IConstruct, ...rules: { id: string; reason: string }[]): void {
   for (const rule of rules) {
-    if (rule.reason.trim().length < 20) throw new Error(`cdk-nag acknowledgement ${rule.id} needs a real reason`);
+    if (rule.reason.trim().length < 20)
+      throw new Error(`cdk-nag acknowledgement ${rule.id} needs a real reason`);
     Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule.id}`, reason: rule.reason });
   }
 }

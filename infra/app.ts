@@ -29,7 +29,11 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
   const primary = { account: config.account, region: config.primaryRegion };
   const dr = { account: config.account, region: config.drRegion };
 
-  const drVault = new VaultStack(app, names.drVault, { env: dr, config, description: "govdr DR-region vault" });
+  const drVault = new VaultStack(app, names.drVault, {
+    env: dr,
+    config,
+    description: "govdr DR-region vault",
+  });
   const vault = new VaultStack(app, names.vault, {
     env: primary,
     config,
@@ -37,7 +41,11 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     description: "govdr primary-region vault, replicated to the DR region",
   });
   vault.addStackDependency(drVault);
-  const data = new DataStack(app, names.data, { env: primary, config, description: "govdr control-plane tables" });
+  const data = new DataStack(app, names.data, {
+    env: primary,
+    config,
+    description: "govdr control-plane tables",
+  });
   const api = new ApiStack(app, names.api, {
     env: primary,
     config,

@@ -6,7 +6,10 @@ export const deploymentConfigSchema = z.object({
   stage: z.enum(["local", "prod"]),
   primaryRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region name such as cn-north-1"),
   drRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region name such as cn-northwest-1"),
-  account: z.string().regex(/^\d{12}$/).optional(),
+  account: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
   /** Default Object Lock retention of vault objects; the vault engine sets longer per-object retention. */
   vaultRetentionDays: z.coerce.number().int().min(1).max(36500),
   logRetentionDays: z.coerce.number().int().min(180),

@@ -22,7 +22,11 @@ interface StepResult extends Counts {
 
 const bin = (name: string) => path.join(projectRoot, "node_modules", ".bin", name);
 
-async function command(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Counts & { ok: boolean }> {
+async function command(
+  cmd: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<Counts & { ok: boolean }> {
   const { code } = await run(cmd, args, { cwd: projectRoot, inherit: true, env });
   return { ok: code === 0, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
 }
@@ -50,7 +54,11 @@ async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Counts 
     skipped: json.numPendingTests + json.numTodoTests,
   };
   // A project that ran no test proves nothing: count it as a failure.
-  return { ok: code === 0 && json.numTotalTests > 0, ...counts, failed: counts.failed + (json.numTotalTests > 0 ? 0 : 1) };
+  return {
+    ok: code === 0 && json.numTotalTests > 0,
+    ...counts,
+    failed: counts.failed + (json.numTotalTests > 0 ? 0 : 1),
+  };
 }
 
 /** Integration tests run against a deployed local stack; the emulator is started only if none runs. */
@@ -95,7 +103,11 @@ export function registerTestCommand(program: Command): void {
       );
       process.stdout.write(`\n${rows.join("\n")}\n`);
       const total = results.reduce(
-        (sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }),
+        (sum, r) => ({
+          passed: sum.passed + r.passed,
+          failed: sum.failed + r.failed,
+          skipped: sum.skipped + r.skipped,
+        }),
         { passed: 0, failed: 0, skipped: 0 },
       );
       process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);

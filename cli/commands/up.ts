@@ -20,13 +20,14 @@ export function registerUpCommand(program: Command): void {
       };
       try {
         const stack = await deployLocalStack(emulator.url, log);
-        const consoleServer = await startConsoleServer({ apiUrl: stack.apiUrl, port: Number(options.consolePort) }).catch(
-          (error: NodeJS.ErrnoException) => {
-            if (error.code !== "EADDRINUSE") throw error;
-            log(`port ${options.consolePort} is busy; serving the console on a free port instead`);
-            return startConsoleServer({ apiUrl: stack.apiUrl, port: 0 });
-          },
-        );
+        const consoleServer = await startConsoleServer({
+          apiUrl: stack.apiUrl,
+          port: Number(options.consolePort),
+        }).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "EADDRINUSE") throw error;
+          log(`port ${options.consolePort} is busy; serving the console on a free port instead`);
+          return startConsoleServer({ apiUrl: stack.apiUrl, port: 0 });
+        });
         cleanups.push(() => consoleServer.close());
         process.stdout.write(`API: ${stack.apiUrl}\n`);
         process.stdout.write(`Console: ${consoleServer.url}\n`);

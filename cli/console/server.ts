@@ -35,7 +35,8 @@ export async function startConsoleServer(options: {
         await forward(request, response, `${options.apiUrl}${url.pathname.slice(4)}${url.search}`);
         return;
       }
-      const relative = url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname).replace(/^\/+/, "");
+      const relative =
+        url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname).replace(/^\/+/, "");
       const file = path.resolve(root, relative);
       if (!file.startsWith(`${root}${path.sep}`)) {
         response.writeHead(404).end();
@@ -54,7 +55,9 @@ export async function startConsoleServer(options: {
       response.end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
   const { address, port } = server.address() as AddressInfo;
   return {
     url: `http://${address}:${port}/`,
@@ -62,12 +65,17 @@ export async function startConsoleServer(options: {
   };
 }
 
-async function forward(request: http.IncomingMessage, response: http.ServerResponse, target: string): Promise<void> {
+async function forward(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  target: string,
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === "string" && !["host", "connection", "content-length"].includes(name)) headers.set(name, value);
+    if (typeof value === "string" && !["host", "connection", "content-length"].includes(name))
+      headers.set(name, value);
   }
   const upstream = await fetch(target, {
     method: request.method,

@@ -82,7 +82,12 @@ function emulatorEnvironment(persistent: boolean): NodeJS.ProcessEnv {
     CLOUDTRAIL_RECORDING: "1",
     LOG_LEVEL: "WARNING",
     ...(persistent
-      ? { PERSIST_STATE: "1", STATE_DIR: path.join(data, "state"), S3_PERSIST: "1", S3_DATA_DIR: path.join(data, "s3") }
+      ? {
+          PERSIST_STATE: "1",
+          STATE_DIR: path.join(data, "state"),
+          S3_PERSIST: "1",
+          S3_DATA_DIR: path.join(data, "s3"),
+        }
       : { PERSIST_STATE: "0", S3_PERSIST: "0" }),
   };
 }
@@ -91,7 +96,10 @@ function emulatorEnvironment(persistent: boolean): NodeJS.ProcessEnv {
  * Makes an emulator available: the one AWS_ENDPOINT_URL names, the one we already run, or a new
  * ministack from the project's virtualenv on 127.0.0.1. `persistent` keeps state across restarts.
  */
-export async function startEmulator(options: { persistent: boolean; log: (line: string) => void }): Promise<EmulatorHandle> {
+export async function startEmulator(options: {
+  persistent: boolean;
+  log: (line: string) => void;
+}): Promise<EmulatorHandle> {
   const external = externalEndpoint();
   if (external) {
     if (!(await isHealthy(external))) {
@@ -184,7 +192,11 @@ export async function emulatorStatus(): Promise<{ running: boolean; url: string;
   const external = externalEndpoint();
   if (external) {
     const healthy = await isHealthy(external);
-    return { running: healthy, url: external, detail: `external (AWS_ENDPOINT_URL), ${healthy ? "healthy" : "not answering"}` };
+    return {
+      running: healthy,
+      url: external,
+      detail: `external (AWS_ENDPOINT_URL), ${healthy ? "healthy" : "not answering"}`,
+    };
   }
   const state = runningEmulator();
   if (!state) return { running: false, url: managed().url, detail: "not running" };

@@ -12,7 +12,9 @@ export const ministack = {
 export function emulatorPort(): number {
   const port = Number(process.env.GOVDR_EMULATOR_PORT ?? 4566);
   if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-    throw new Error(`GOVDR_EMULATOR_PORT must be a port number from 1024 to 65535, not ${process.env.GOVDR_EMULATOR_PORT}`);
+    throw new Error(
+      `GOVDR_EMULATOR_PORT must be a port number from 1024 to 65535, not ${process.env.GOVDR_EMULATOR_PORT}`,
+    );
   }
   return port;
 }

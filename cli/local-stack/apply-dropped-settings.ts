@@ -34,13 +34,18 @@ export async function applyDroppedBucketSettings(options: {
   const cfn = new CloudFormationClient(config);
   const kms = new KMSClient(config);
   const s3 = new S3Client(config);
-  const { StackResources = [] } = await cfn.send(new DescribeStackResourcesCommand({ StackName: options.stackName }));
+  const { StackResources = [] } = await cfn.send(
+    new DescribeStackResourcesCommand({ StackName: options.stackName }),
+  );
   const stack: DeployedStack = {
     region: options.region,
     account: localAccount,
     partition: "aws",
     resources: new Map(
-      StackResources.map((r) => [r.LogicalResourceId ?? "", { physicalId: r.PhysicalResourceId ?? "", type: r.ResourceType ?? "" }]),
+      StackResources.map((r) => [
+        r.LogicalResourceId ?? "",
+        { physicalId: r.PhysicalResourceId ?? "", type: r.ResourceType ?? "" },
+      ]),
     ),
     async arnOf(logicalId, type, physicalId) {
       if (type !== "AWS::KMS::Key") throw new Error(`No ARN rule for ${logicalId} (${type})`);

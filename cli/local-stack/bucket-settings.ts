@@ -48,16 +48,24 @@ export const bucketSettings: BucketSetting[] = [
     name: "ObjectLockConfiguration",
     desired: (p) => p.ObjectLockConfiguration,
     actual: (s3, Bucket) =>
-      orAbsent(async () => (await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration),
+      orAbsent(
+        async () =>
+          (await s3.send(new GetObjectLockConfigurationCommand({ Bucket }))).ObjectLockConfiguration,
+      ),
     apply: async (s3, Bucket, value) => {
-      await s3.send(new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: value as never }));
+      await s3.send(
+        new PutObjectLockConfigurationCommand({ Bucket, ObjectLockConfiguration: value as never }),
+      );
     },
   },
   {
     name: "ReplicationConfiguration",
-    desired: (p) => (p.ReplicationConfiguration ? renameKeys(p.ReplicationConfiguration, { Id: "ID" }) : undefined),
+    desired: (p) =>
+      p.ReplicationConfiguration ? renameKeys(p.ReplicationConfiguration, { Id: "ID" }) : undefined,
     actual: (s3, Bucket) =>
-      orAbsent(async () => (await s3.send(new GetBucketReplicationCommand({ Bucket }))).ReplicationConfiguration),
+      orAbsent(
+        async () => (await s3.send(new GetBucketReplicationCommand({ Bucket }))).ReplicationConfiguration,
+      ),
     apply: async (s3, Bucket, value) => {
       await s3.send(new PutBucketReplicationCommand({ Bucket, ReplicationConfiguration: value as never }));
     },
@@ -67,13 +75,20 @@ export const bucketSettings: BucketSetting[] = [
     desired: (p) => {
       const rules = (p.BucketEncryption as Props | undefined)?.ServerSideEncryptionConfiguration;
       return rules
-        ? { Rules: renameKeys(rules, { ServerSideEncryptionByDefault: "ApplyServerSideEncryptionByDefault" }) }
+        ? {
+            Rules: renameKeys(rules, { ServerSideEncryptionByDefault: "ApplyServerSideEncryptionByDefault" }),
+          }
         : undefined;
     },
     actual: (s3, Bucket) =>
-      orAbsent(async () => (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration),
+      orAbsent(
+        async () =>
+          (await s3.send(new GetBucketEncryptionCommand({ Bucket }))).ServerSideEncryptionConfiguration,
+      ),
     apply: async (s3, Bucket, value) => {
-      await s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: value as never }));
+      await s3.send(
+        new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: value as never }),
+      );
     },
   },
   {
@@ -81,7 +96,12 @@ export const bucketSettings: BucketSetting[] = [
     desired: (p) => {
       const logging = p.LoggingConfiguration as Props | undefined;
       return logging
-        ? { LoggingEnabled: { TargetBucket: logging.DestinationBucketName, TargetPrefix: logging.LogFilePrefix ?? "" } }
+        ? {
+            LoggingEnabled: {
+              TargetBucket: logging.DestinationBucketName,
+              TargetPrefix: logging.LogFilePrefix ?? "",
+            },
+          }
         : undefined;
     },
     actual: (s3, Bucket) =>
@@ -98,7 +118,11 @@ export const bucketSettings: BucketSetting[] = [
 /** True when every field of `desired` is present with the same value in `actual`. */
 export function satisfies(desired: unknown, actual: unknown): boolean {
   if (Array.isArray(desired)) {
-    return Array.isArray(actual) && desired.length === actual.length && desired.every((d, i) => satisfies(d, actual[i]));
+    return (
+      Array.isArray(actual) &&
+      desired.length === actual.length &&
+      desired.every((d, i) => satisfies(d, actual[i]))
+    );
   }
   if (desired !== null && typeof desired === "object") {
     if (actual === null || typeof actual !== "object") return false;

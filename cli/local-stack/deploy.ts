@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { apiStageName, stackNames } from "../../infra/names.ts";
 import { defaultDeploymentConfig } from "../../infra/config.ts";
+import { apiStageName, stackNames } from "../../infra/names.ts";
 import { localAccount, localCredentials } from "../emulator/settings.ts";
 import { CliError } from "../errors.ts";
 import { projectRoot, stateDir, statePaths } from "../paths.ts";
@@ -79,12 +79,25 @@ export async function deployLocalStack(endpoint: string, log: (line: string) => 
   const started = performance.now();
   await cdk(
     endpoint,
-    ["bootstrap", `aws://${localAccount}/${localRegions.primary}`, `aws://${localAccount}/${localRegions.dr}`],
+    [
+      "bootstrap",
+      `aws://${localAccount}/${localRegions.primary}`,
+      `aws://${localAccount}/${localRegions.dr}`,
+    ],
     "cdk bootstrap",
   );
   await cdk(
     endpoint,
-    ["deploy", "--all", "--require-approval", "never", "--outputs-file", statePaths.outputs, "--progress", "events"],
+    [
+      "deploy",
+      "--all",
+      "--require-approval",
+      "never",
+      "--outputs-file",
+      statePaths.outputs,
+      "--progress",
+      "events",
+    ],
     "cdk deploy",
   );
   const names = stackNames("local");
@@ -97,12 +110,17 @@ export async function deployLocalStack(endpoint: string, log: (line: string) => 
   }
   const stack = readLocalStack(endpoint);
   writeFileSync(statePaths.localStack, `${JSON.stringify(stack, null, 2)}\n`);
-  log(`deployed ${Object.keys(names).length} stacks in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `deployed ${Object.keys(names).length} stacks in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return stack;
 }
 
 function readLocalStack(endpoint: string): LocalStack {
-  const outputs = JSON.parse(readFileSync(statePaths.outputs, "utf8")) as Record<string, Record<string, string>>;
+  const outputs = JSON.parse(readFileSync(statePaths.outputs, "utf8")) as Record<
+    string,
+    Record<string, string>
+  >;
   const names = stackNames("local");
   const output = (stack: string, key: string): string => {
     const value = outputs[stack]?.[key];

@@ -30,7 +30,9 @@ export async function resolveIntrinsics(value: unknown, stack: DeployedStack): P
     if (attribute !== "Arn") throw new Error(`Unsupported Fn::GetAtt attribute ${logicalId}.${attribute}`);
     const resource = lookup(logicalId, stack);
     const template = arnTemplates[resource.type];
-    return template ? template(stack, resource.physicalId) : stack.arnOf(logicalId, resource.type, resource.physicalId);
+    return template
+      ? template(stack, resource.physicalId)
+      : stack.arnOf(logicalId, resource.type, resource.physicalId);
   }
   if (keys.length === 1 && keys[0] === "Fn::Join") {
     const [separator, parts] = object["Fn::Join"] as [string, unknown[]];
@@ -39,7 +41,9 @@ export async function resolveIntrinsics(value: unknown, stack: DeployedStack): P
   }
   const intrinsic = keys.find((k) => k.startsWith("Fn::"));
   if (intrinsic) throw new Error(`Unsupported intrinsic ${intrinsic}`);
-  const entries = await Promise.all(keys.map(async (k) => [k, await resolveIntrinsics(object[k], stack)] as const));
+  const entries = await Promise.all(
+    keys.map(async (k) => [k, await resolveIntrinsics(object[k], stack)] as const),
+  );
   return Object.fromEntries(entries);
 }
 

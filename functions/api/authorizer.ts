@@ -1,8 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { authorizerFunctionEnv } from "../../shared/config/function-env.ts";
-import { parseFunctionEnv } from "../../shared/lambda/env.ts";
 import { authorizerPolicy, parseMethodArn } from "../../shared/lambda/authorizer-policy.ts";
+import { parseFunctionEnv } from "../../shared/lambda/env.ts";
 
 const logger = new Logger();
 const publicRoutes = new Set(["GET /health"]);

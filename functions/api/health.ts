@@ -4,5 +4,10 @@ import { jsonResponse } from "../../shared/lambda/http.ts";
 
 /** Liveness probe for load balancers and operators; reveals no tenant or configuration data. */
 export const handler = apiHandler(healthFunctionEnv, async (_event, { env }) =>
-  jsonResponse(200, { status: "ok", service: "govdr", version: env.GOVDR_VERSION, time: new Date().toISOString() }),
+  jsonResponse(200, {
+    status: "ok",
+    service: "govdr",
+    version: env.GOVDR_VERSION,
+    time: new Date().toISOString(),
+  }),
 );

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { selfCheckFunctionEnv } from "../../shared/config/function-env.ts";
 import { tableProbe, vaultProbe } from "../../shared/aws/dependency-probes.ts";
+import { selfCheckFunctionEnv } from "../../shared/config/function-env.ts";
 import { parseFunctionEnv } from "../../shared/lambda/env.ts";
 import { runSelfCheck, type SelfCheckReport } from "../../shared/selfcheck/self-check.ts";
 

@@ -53,7 +53,7 @@ export class AslStateMachine extends Construct {
     this.stateMachine = new StateMachine(this, "StateMachine", {
       stateMachineName: `govdr-${props.name}`,
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromFile(file),
+      definitionBody: DefinitionBody.fromString(definition),
       definitionSubstitutions: props.substitutions,
       tracingEnabled: true,
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: true },
@@ -68,7 +68,8 @@ export class AslStateMachine extends Construct {
       },
       ...(props.invokes ?? []).map((fn) => ({
         id: `IAM5[${nagResource(anchor, `${fn.functionArn}:*`)}]`,
-        reason: "lambda:InvokeFunction on <function>:* covers the versions and aliases of that one task function.",
+        reason:
+          "lambda:InvokeFunction on <function>:* covers the versions and aliases of that one task function.",
       })),
     );
   }

@@ -108,7 +108,9 @@ export class AccessLogBucket extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       enforceSSL: true,
       versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(props.retentionDays), noncurrentVersionExpiration: Duration.days(1) }],
+      lifecycleRules: [
+        { expiration: Duration.days(props.retentionDays), noncurrentVersionExpiration: Duration.days(1) },
+      ],
       removalPolicy: props.removalPolicy,
       autoDeleteObjects: false,
     });

@@ -5,8 +5,8 @@ import type { Construct } from "constructs";
 import { authorizerFunctionEnv, healthFunctionEnv } from "../../shared/config/function-env.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
-import { apiStageName } from "../names.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
+import { apiStageName } from "../names.ts";
 import { stageSettings } from "./stage-settings.ts";
 
 export interface ApiStackProps extends StackProps {
@@ -41,7 +41,11 @@ export class ApiStack extends Stack {
       entry: "api/health.ts",
       description: "GET /health liveness probe",
       envSchema: healthFunctionEnv,
-      environment: { ...common.environment, POWERTOOLS_SERVICE_NAME: "govdr-api", GOVDR_VERSION: props.version },
+      environment: {
+        ...common.environment,
+        POWERTOOLS_SERVICE_NAME: "govdr-api",
+        GOVDR_VERSION: props.version,
+      },
     });
     const authorizerFn = new GovdrFunction(this, "Authorizer", {
       ...common,
@@ -97,7 +101,8 @@ export class ApiStack extends Stack {
       });
     acknowledgeNag(healthMethod, {
       id: "APIG4",
-      reason: "GET /health is the public liveness probe; it returns only status, service name, version and time.",
+      reason:
+        "GET /health is the public liveness probe; it returns only status, service name, version and time.",
     });
     // Every other route sits behind the authorizer until its resource family is built.
     this.api.root.addProxy({
@@ -105,7 +110,10 @@ export class ApiStack extends Stack {
       defaultIntegration: new apigw.MockIntegration({
         requestTemplates: { "application/json": '{"statusCode": 404}' },
         integrationResponses: [
-          { statusCode: "404", responseTemplates: { "application/json": '{"code":"NOT_FOUND","message":"No such route"}' } },
+          {
+            statusCode: "404",
+            responseTemplates: { "application/json": '{"code":"NOT_FOUND","message":"No such route"}' },
+          },
         ],
       }),
       defaultMethodOptions: {

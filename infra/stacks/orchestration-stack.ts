@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
@@ -51,7 +51,7 @@ export class OrchestrationStack extends Stack {
 
     this.selfCheck = new AslStateMachine(this, "SelfCheck", {
       name: "selfcheck",
-      substitutions: { Partition: Aws.PARTITION, SelfCheckFunctionArn: task.function.functionArn },
+      substitutions: { Partition: this.partition, SelfCheckFunctionArn: task.function.functionArn },
       invokes: [task.function],
       logRetention: settings.logRetention,
       removalPolicy: settings.removalPolicy,

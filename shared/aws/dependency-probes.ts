@@ -1,5 +1,9 @@
 import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetBucketVersioningCommand, GetObjectLockConfigurationCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetBucketVersioningCommand,
+  GetObjectLockConfigurationCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { MisconfigurationError } from "../errors.ts";
 import type { Probe } from "../selfcheck/self-check.ts";
 
@@ -21,7 +25,8 @@ export function vaultProbe(s3: S3Client, bucket: string): Probe {
     name: `s3:${bucket}`,
     async run() {
       const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
-      if (versioning.Status !== "Enabled") throw new MisconfigurationError(`bucket ${bucket} is not versioned`);
+      if (versioning.Status !== "Enabled")
+        throw new MisconfigurationError(`bucket ${bucket} is not versioned`);
       const lock = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
       if (lock.ObjectLockConfiguration?.ObjectLockEnabled !== "Enabled") {
         throw new MisconfigurationError(`bucket ${bucket} has no Object Lock`);

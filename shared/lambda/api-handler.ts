@@ -13,7 +13,10 @@ export interface ApiContext<Env> {
   lambda: Context;
 }
 
-export type ApiFunction<Env> = (event: APIGatewayProxyEvent, ctx: ApiContext<Env>) => Promise<APIGatewayProxyResult>;
+export type ApiFunction<Env> = (
+  event: APIGatewayProxyEvent,
+  ctx: ApiContext<Env>,
+) => Promise<APIGatewayProxyResult>;
 
 /**
  * Every API handler reads the same: `apiHandler(envSchema, async (event, ctx) => …)`. The bundle

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { MisconfigurationError } from "../errors.ts";
 import type { FunctionEnvSchema } from "../config/function-env.ts";
+import { MisconfigurationError } from "../errors.ts";
 
 /** Parses a function's environment once per cold start; a missing variable is a deployment bug. */
 export function parseFunctionEnv<Env extends FunctionEnvSchema>(

@@ -27,7 +27,12 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
 export function errorResponse(error: unknown, requestId?: string): APIGatewayProxyResult {
   if (error instanceof ZodError) {
     const fieldErrors = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-    return jsonResponse(400, { code: "VALIDATION_FAILED", message: "Request is invalid", requestId, fieldErrors });
+    return jsonResponse(400, {
+      code: "VALIDATION_FAILED",
+      message: "Request is invalid",
+      requestId,
+      fieldErrors,
+    });
   }
   if (error instanceof GovdrError) {
     const body: ErrorBody = { code: error.code, message: error.message, requestId };

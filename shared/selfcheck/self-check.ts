@@ -25,7 +25,10 @@ export interface SelfCheckReport {
  * with DependencyUnavailableError naming the unreachable dependencies, so the state machine can
  * retry the transient case by name.
  */
-export async function runSelfCheck(probes: Probe[], now: () => Date = () => new Date()): Promise<SelfCheckReport> {
+export async function runSelfCheck(
+  probes: Probe[],
+  now: () => Date = () => new Date(),
+): Promise<SelfCheckReport> {
   const results = await Promise.all(
     probes.map(async (probe): Promise<ProbeResult & { cause?: unknown }> => {
       const started = performance.now();

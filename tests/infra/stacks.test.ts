@@ -1,0 +1,198 @@
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { synthGovdr } from "./synth.ts";
+
+type Synth = ReturnType<typeof synthGovdr>;
+let prod: Synth;
+let local: Synth;
+
+beforeAll(() => {
+  prod = synthGovdr();
+  local = synthGovdr({ stage: "local" });
+});
+
+describe("vault stacks", () => {
+  it("make an immutable vault: versioned, Object Lock COMPLIANCE by default, retained (R-BK immutability)", () => {
+    for (const t of [prod.templates.vault, prod.templates.drVault]) {
+      t.hasResource("AWS::S3::Bucket", {
+        DeletionPolicy: "Retain",
+        Properties: Match.objectLike({
+          BucketName: Match.anyValue(),
+          ObjectLockEnabled: true,
+          ObjectLockConfiguration: {
+            ObjectLockEnabled: "Enabled",
+            Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: 30 } },
+          },
+          VersioningConfiguration: { Status: "Enabled" },
+        }),
+      });
+    }
+  });
+
+  it("keep vaults private, KMS-encrypted with a rotating key, access-logged and TLS-only", () => {
+    const t = prod.templates.vault;
+    t.hasResourceProperties("AWS::S3::Bucket", {
+      ObjectLockEnabled: true,
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: "aws:kms", KMSMasterKeyID: Match.anyValue() } },
+        ],
+      },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: "vault/" },
+    });
+    t.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
+    t.hasResourceProperties("AWS::KMS::Alias", { AliasName: "alias/govdr-vault" });
+    t.hasResourceProperties("AWS::S3::BucketPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+
+  it("replicate the primary vault to the DR region's vault with a 15-minute replication time control", () => {
+    prod.templates.vault.hasResourceProperties("AWS::S3::Bucket", {
+      ReplicationConfiguration: {
+        Role: Match.anyValue(),
+        Rules: [
+          Match.objectLike({
+            Status: "Enabled",
+            Destination: Match.objectLike({
+              Bucket: {
+                "Fn::Join": [
+                  "",
+                  ["arn:aws-cn:s3:::govdr-vault-", { Ref: "AWS::AccountId" }, "-cn-northwest-1"],
+                ],
+              },
+              ReplicationTime: { Status: "Enabled", Time: { Minutes: 15 } },
+              EncryptionConfiguration: {
+                ReplicaKmsKeyID: {
+                  "Fn::Join": [
+                    "",
+                    ["arn:aws-cn:kms:cn-northwest-1:", { Ref: "AWS::AccountId" }, ":alias/govdr-vault"],
+                  ],
+                },
+              },
+            }),
+            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: "Enabled" } },
+          }),
+        ],
+      },
+    });
+    const drBuckets = prod.templates.drVault.findResources("AWS::S3::Bucket");
+    for (const bucket of Object.values(drBuckets))
+      expect(bucket.Properties.ReplicationConfiguration).toBeUndefined();
+  });
+});
+
+describe("data stack", () => {
+  it("creates tenant and policy tables with PITR, encryption, on-demand billing and a query index", () => {
+    const t = prod.templates.data;
+    t.resourceCountIs("AWS::DynamoDB::Table", 2);
+    t.allResourcesProperties("AWS::DynamoDB::Table", {
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      DeletionProtectionEnabled: true,
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: "gsi1" })],
+    });
+  });
+
+  it("lets the local stage be torn down, but never production", () => {
+    expect(
+      Object.values(prod.templates.data.findResources("AWS::DynamoDB::Table")).map((r) => r.DeletionPolicy),
+    ).toEqual(["Retain", "Retain"]);
+    local.templates.data.allResourcesProperties("AWS::DynamoDB::Table", { DeletionProtectionEnabled: false });
+    expect(
+      Object.values(local.templates.data.findResources("AWS::DynamoDB::Table")).map((r) => r.DeletionPolicy),
+    ).toEqual(["Delete", "Delete"]);
+  });
+});
+
+describe("api stack", () => {
+  it("serves GET /health without authorization and everything else behind the Lambda authorizer", () => {
+    const t = prod.templates.api;
+    t.hasResourceProperties("AWS::ApiGateway::Method", { HttpMethod: "GET", AuthorizationType: "NONE" });
+    const methods = Object.values(t.findResources("AWS::ApiGateway::Method"));
+    const others = methods.filter((m) => m.Properties.AuthorizationType !== "NONE");
+    expect(methods).toHaveLength(3);
+    for (const m of others) {
+      expect(m.Properties).toMatchObject({
+        HttpMethod: "ANY",
+        AuthorizationType: "CUSTOM",
+        AuthorizerId: expect.anything(),
+      });
+    }
+    t.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      Type: "TOKEN",
+      AuthorizerResultTtlInSeconds: 0,
+    });
+  });
+
+  it("logs access and execution, traces, throttles, and answers gateway errors in the API's error shape", () => {
+    const t = prod.templates.api;
+    t.hasResourceProperties("AWS::ApiGateway::Stage", {
+      StageName: "v1",
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: [
+        Match.objectLike({ LoggingLevel: "INFO", ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+      ],
+    });
+    t.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+      ResponseType: "UNAUTHORIZED",
+      ResponseTemplates: { "application/json": '{"code":"UNAUTHENTICATED","message":"Sign in first"}' },
+    });
+  });
+});
+
+describe("Lambda functions (GovdrFunction)", () => {
+  it("run Node.js 22 with JSON logs, X-Ray, a retained log group and no AWS-managed policy", () => {
+    for (const t of [prod.templates.api, prod.templates.orchestration]) {
+      t.allResourcesProperties("AWS::Lambda::Function", {
+        Runtime: "nodejs22.x",
+        Architectures: ["x86_64"],
+        LoggingConfig: Match.objectLike({ LogFormat: "JSON" }),
+        TracingConfig: { Mode: "Active" },
+        Environment: {
+          Variables: Match.objectLike({ GOVDR_STAGE: "prod", NODE_OPTIONS: "--enable-source-maps" }),
+        },
+      });
+      t.allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: 180 });
+      for (const role of Object.values(t.findResources("AWS::IAM::Role"))) {
+        if (
+          role.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === "lambda.amazonaws.com"
+        ) {
+          expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+        }
+      }
+    }
+  });
+});
+
+describe("orchestration stack", () => {
+  it("loads the self-check state machine from its ASL file with the task function substituted", () => {
+    const t = prod.templates.orchestration;
+    t.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      StateMachineName: "govdr-selfcheck",
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: "ALL", IncludeExecutionData: true }),
+      DefinitionSubstitutions: { Partition: "aws-cn", SelfCheckFunctionArn: Match.anyValue() },
+    });
+    const [machine] = Object.values(t.findResources("AWS::StepFunctions::StateMachine"));
+    const definition = JSON.parse(machine?.Properties.DefinitionString);
+    expect(definition.States.CheckDependencies.Parameters.FunctionName).toBe("${SelfCheckFunctionArn}");
+    expect(definition.States.CheckDependencies.Retry[0].ErrorEquals).toContain("DependencyUnavailableError");
+  });
+});
