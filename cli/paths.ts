@@ -3,8 +3,11 @@ import { fileURLToPath } from "node:url";
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Project-local working state (virtualenv, emulator pid and logs, deploy outputs); git-ignored. */
-export const stateDir = path.join(projectRoot, ".govdr");
+/**
+ * Working state (virtualenv, emulator pid and logs, deploy outputs): `.govdr/` in the project,
+ * git-ignored, or GOVDR_STATE_DIR.
+ */
+export const stateDir = path.resolve(process.env.GOVDR_STATE_DIR || path.join(projectRoot, ".govdr"));
 
 export const statePaths = {
   venv: path.join(stateDir, "venv"),

@@ -4,8 +4,9 @@ const status = document.getElementById("api-status");
 async function check() {
   try {
     const response = await fetch("/api/health", { headers: { accept: "application/json" } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const body = await response.json();
-    if (!response.ok || body.status !== "ok") throw new Error(`HTTP ${response.status}`);
+    if (body.status !== "ok") throw new Error(`status ${body.status}`);
     status.dataset.state = "ok";
     status.textContent = "API 运行正常 / API is up";
     document.getElementById("api-version").textContent = body.version;

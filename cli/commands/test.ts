@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { ensureChromium } from "../browser.ts";
 import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
 import { CliError } from "../errors.ts";
 import { deployLocalStack } from "../local-stack/deploy.ts";
@@ -61,24 +62,35 @@ async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Counts 
   };
 }
 
-/** Integration tests run against a deployed local stack; the emulator is started only if none runs. */
-async function integration(): Promise<Counts & { ok: boolean }> {
-  const emulator = await startEmulator({ persistent: false, log });
-  try {
-    const stack = await deployLocalStack(emulator.url, log);
-    return await vitest("integration", { ...process.env, GOVDR_ENDPOINT: stack.endpoint });
-  } finally {
-    if (emulator.startedHere) await stopEmulator(log);
-  }
+interface Step {
+  run: () => Promise<Counts & { ok: boolean }>;
+  /** Runs against the deployed local stack, which the runner brings up once for all such steps. */
+  needsStack?: boolean;
 }
 
-const steps: Record<string, () => Promise<Counts & { ok: boolean }>> = {
-  lint: () => command(bin("biome"), ["check", "."]),
-  typecheck: () => command(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]),
-  unit: () => vitest("unit"),
-  infra: () => vitest("infra"),
-  integration,
+const steps: Record<string, Step> = {
+  lint: { run: () => command(bin("biome"), ["check", "."]) },
+  typecheck: { run: () => command(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]) },
+  unit: { run: () => vitest("unit") },
+  infra: { run: () => vitest("infra") },
+  integration: { run: () => vitest("integration"), needsStack: true },
+  e2e: {
+    run: async () => vitest("e2e", { ...process.env, GOVDR_CHROMIUM: await ensureChromium() }),
+    needsStack: true,
+  },
 };
+
+/** Starts an emulator only if none runs (and stops only that one), and deploys the local stack. */
+async function withLocalStack() {
+  const emulator = await startEmulator({ persistent: false, log });
+  try {
+    await deployLocalStack(emulator.url, log);
+  } catch (error) {
+    if (emulator.startedHere) await stopEmulator(log);
+    throw error;
+  }
+  return { stop: () => (emulator.startedHere ? stopEmulator(log) : Promise.resolve(false)) };
+}
 
 export function registerTestCommand(program: Command): void {
   program
@@ -91,11 +103,18 @@ export function registerTestCommand(program: Command): void {
       if (unknown.length > 0) throw new CliError(`Unknown test step(s): ${unknown.join(", ")}`);
       mkdirSync(statePaths.reports, { recursive: true });
       const results: StepResult[] = [];
-      for (const step of selected) {
-        log(`── ${step}`);
-        const started = performance.now();
-        const result = await (steps[step] as () => Promise<Counts & { ok: boolean }>)();
-        results.push({ step, ...result, seconds: (performance.now() - started) / 1000 });
+      let stack: Awaited<ReturnType<typeof withLocalStack>> | undefined;
+      try {
+        for (const name of selected) {
+          const step = steps[name] as Step;
+          log(`── ${name}`);
+          const started = performance.now();
+          if (step.needsStack && !stack) stack = await withLocalStack();
+          const result = await step.run();
+          results.push({ step: name, ...result, seconds: (performance.now() - started) / 1000 });
+        }
+      } finally {
+        await stack?.stop();
       }
       const rows = results.map(
         (r) =>

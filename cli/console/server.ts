@@ -32,7 +32,14 @@ export async function startConsoleServer(options: {
     const url = new URL(request.url ?? "/", "http://console.local");
     try {
       if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
-        await forward(request, response, `${options.apiUrl}${url.pathname.slice(4)}${url.search}`);
+        await forward(request, response, `${options.apiUrl}${url.pathname.slice(4)}${url.search}`).catch(
+          () => {
+            response.writeHead(502, { "content-type": "application/json; charset=utf-8" });
+            response.end(
+              JSON.stringify({ code: "API_UNREACHABLE", message: "The console could not reach the API" }),
+            );
+          },
+        );
         return;
       }
       const relative =
