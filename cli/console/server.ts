@@ -62,9 +62,13 @@ export async function startConsoleServer(options: {
       response.end();
     }
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
-  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { address, port } = server.address() as AddressInfo;
   return {
     url: `http://${address}:${port}/`,
