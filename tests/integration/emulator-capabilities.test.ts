@@ -103,6 +103,21 @@ async function lockedBucket(): Promise<string> {
 
 const inOneDay = () => new Date(Date.now() + 86_400_000);
 
+/** A one-version object in a fresh Object Lock bucket, locked in `mode` until `until`. */
+async function lockedVersion(mode: "COMPLIANCE" | "GOVERNANCE", until = inOneDay()) {
+  const Bucket = await lockedBucket();
+  const Key = "pack";
+  const { VersionId } = await s3.send(
+    new PutObjectCommand({ Bucket, Key, Body: "x", ObjectLockMode: mode, ObjectLockRetainUntilDate: until }),
+  );
+  return { Bucket, Key, VersionId };
+}
+
+const deleteVersion = (version: { Bucket: string; Key: string; VersionId?: string }, bypass: boolean) =>
+  refusal(() =>
+    s3.send(new DeleteObjectCommand({ ...version, BypassGovernanceRetention: bypass || undefined })),
+  );
+
 const probes: Record<string, { title: string; probe: () => Promise<string> }> = {
   "S3-VERSIONING": {
     title: "S3 versioning keeps every version of a key",
@@ -121,86 +136,34 @@ const probes: Record<string, { title: string; probe: () => Promise<string> }> = 
   "S3-OL-COMPLIANCE-DELETE": {
     title: "DeleteObject with VersionId on a COMPLIANCE-locked version",
     probe: async () => {
-      const Bucket = await lockedBucket();
-      const put = await s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: "pack",
-          Body: "x",
-          ObjectLockMode: "COMPLIANCE",
-          ObjectLockRetainUntilDate: inOneDay(),
-        }),
-      );
-      const bypass = await refusal(() =>
-        s3.send(
-          new DeleteObjectCommand({
-            Bucket,
-            Key: "pack",
-            VersionId: put.VersionId,
-            BypassGovernanceRetention: true,
-          }),
-        ),
-      );
-      const plain = await refusal(() =>
-        s3.send(new DeleteObjectCommand({ Bucket, Key: "pack", VersionId: put.VersionId })),
-      );
+      const version = await lockedVersion("COMPLIANCE");
+      const bypass = await deleteVersion(version, true);
+      const plain = await deleteVersion(version, false);
       return `refused (${plain}); with governance bypass too (${bypass})`;
     },
   },
   "S3-OL-GOVERNANCE-BYPASS": {
     title: "DeleteObject on a GOVERNANCE-locked version needs the bypass header",
     probe: async () => {
-      const Bucket = await lockedBucket();
-      const put = await s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: "g",
-          Body: "x",
-          ObjectLockMode: "GOVERNANCE",
-          ObjectLockRetainUntilDate: inOneDay(),
-        }),
-      );
-      const without = await refusal(() =>
-        s3.send(new DeleteObjectCommand({ Bucket, Key: "g", VersionId: put.VersionId })),
-      );
-      const withBypass = await refusal(() =>
-        s3.send(
-          new DeleteObjectCommand({
-            Bucket,
-            Key: "g",
-            VersionId: put.VersionId,
-            BypassGovernanceRetention: true,
-          }),
-        ),
-      );
+      const version = await lockedVersion("GOVERNANCE");
+      const without = await deleteVersion(version, false);
+      const withBypass = await deleteVersion(version, true);
       return `without bypass: refused (${without}); with bypass: ${withBypass}`;
     },
   },
   "S3-OL-COMPLIANCE-RETENTION": {
     title: "COMPLIANCE retention can be extended but not shortened",
     probe: async () => {
-      const Bucket = await lockedBucket();
       const until = inOneDay();
-      const put = await s3.send(
-        new PutObjectCommand({
-          Bucket,
-          Key: "r",
-          Body: "x",
-          ObjectLockMode: "COMPLIANCE",
-          ObjectLockRetainUntilDate: until,
-        }),
-      );
-      const retention = (date: Date) =>
-        s3.send(
-          new PutObjectRetentionCommand({
-            Bucket,
-            Key: "r",
-            VersionId: put.VersionId,
-            Retention: { Mode: "COMPLIANCE", RetainUntilDate: date },
-          }),
+      const version = await lockedVersion("COMPLIANCE", until);
+      const retain = (RetainUntilDate: Date) =>
+        refusal(() =>
+          s3.send(
+            new PutObjectRetentionCommand({ ...version, Retention: { Mode: "COMPLIANCE", RetainUntilDate } }),
+          ),
         );
-      const extend = await refusal(() => retention(new Date(until.getTime() + 86_400_000)));
-      const shorten = await refusal(() => retention(new Date(Date.now() + 3_600_000)));
+      const extend = await retain(new Date(until.getTime() + 86_400_000));
+      const shorten = await retain(new Date(Date.now() + 3_600_000));
       return `extend: ${extend}; shorten: refused (${shorten})`;
     },
   },
