@@ -51,11 +51,11 @@ describe("console server", () => {
     const server = await consoleServer(await fakeApi());
 
     const page = await fetch(server.url);
-    const escape = await fetch(`${server.url}..%2f..%2fpackage.json`);
+    const traversal = await fetch(`${server.url}..%2f..%2fpackage.json`);
 
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("govdr");
-    expect(escape.status).toBe(404);
+    expect(traversal.status).toBe(404);
   });
 
   it("rejects with EADDRINUSE when its port is taken, so the caller can pick another", async () => {
