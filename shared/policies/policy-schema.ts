@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { replicationModes, switchoverModes } from "../classification/priority-schemes.ts";
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (24-hour)");
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "an IANA time zone such as Asia/Shanghai");
+const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "a region name such as cn-northwest-1");
+
+/** When backups run: every N minutes, daily or weekly at a minute, or continuously (R-BK-01). */
+export const backupScheduleSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("continuous") }),
+  z.object({
+    kind: z.literal("every"),
+    minutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 1440),
+  }),
+  z.object({ kind: z.literal("daily"), at: clockTime, timezone }),
+  z.object({ kind: z.literal("weekly"), weekday: z.number().int().min(1).max(7), at: clockTime, timezone }),
+]);
+export type BackupSchedule = z.infer<typeof backupScheduleSchema>;
+
+/** The non-business hours backups may run in (R-BK-08); may wrap midnight (22:00–06:00). */
+export const windowSchema = z
+  .object({ start: clockTime, end: clockTime, timezone })
+  .refine((w) => w.start !== w.end, {
+    message: "a window needs different start and end times",
+    path: ["end"],
+  });
+
+export const backupSourceSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("directory"),
+    path: z.string().min(1).max(4096),
+    excludes: z.array(z.string().max(512)).max(100).default([]),
+  }),
+  z.object({ type: z.literal("file"), path: z.string().min(1).max(4096) }),
+  z.object({ type: z.literal("stdin"), name: z.string().min(1).max(200) }),
+  z.object({ type: z.literal("s3-prefix"), bucket: z.string().min(3).max(63), prefix: z.string().max(1024) }),
+  z.object({ type: z.literal("dynamodb-table"), tableArn: z.string().startsWith("arn:") }),
+]);
+
+export const drPolicySchema = z.object({
+  backup: z.object({
+    sources: z.array(backupSourceSchema).min(1).max(50),
+    /** 000 §7.5.2(3): full, cumulative incremental (differential) and differential incremental. */
+    type: z.enum(["full", "incremental", "differential"]),
+    schedule: backupScheduleSchema,
+    window: windowSchema.optional(),
+  }),
+  retention: z.object({
+    days: z.number().int().min(1).max(36_500),
+    objectLockMode: z.enum(["COMPLIANCE", "GOVERNANCE"]),
+  }),
+  replication: z.object({
+    mode: z.enum(replicationModes),
+    site: z.enum(["same-city", "remote"]),
+    region: regionName,
+    distanceKm: z.number().positive().max(20_000),
+  }),
+  crypto: z.object({ suite: z.enum(["aes-256-gcm", "sm4-ctr+hmac-sm3"]) }),
+  drill: z
+    .object({
+      type: z.enum(["tabletop", "simulated", "live"]),
+      /** 000 §7.5.4(4): the cycle can be set to at most 24 hours. */
+      periodMinutes: z.number().int().min(15).max(1440, "a drill cycle of at most 24 hours (1440 minutes)"),
+      /** 000 §7.5.4(5): the start time is set to the minute. */
+      startAt: clockTime,
+      timezone,
+    })
+    .optional(),
+  failover: z.object({
+    mode: z.enum(switchoverModes),
+    approvalRequired: z.boolean(),
+    heartbeat: z
+      .object({
+        intervalSeconds: z.number().int().min(10).max(3600),
+        failureThreshold: z.number().int().min(1).max(100),
+      })
+      .optional(),
+    adapter: z.enum(["route53", "webhook", "record"]),
+  }),
+});
+export type DrPolicy = z.infer<typeof drPolicySchema>;
