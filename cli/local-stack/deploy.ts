@@ -23,6 +23,7 @@ const localStackSchema = z.object({
   drVaultBucket: z.string(),
   tenantsTable: z.string(),
   policiesTable: z.string(),
+  auditTable: z.string(),
   selfCheckStateMachineArn: z.string(),
   deployedAt: z.string(),
 });
@@ -137,6 +138,7 @@ function readLocalStack(endpoint: string): LocalStack {
     drVaultBucket: output(names.drVault, "VaultBucketName"),
     tenantsTable: output(names.data, "TenantsTableName"),
     policiesTable: output(names.data, "PoliciesTableName"),
+    auditTable: output(names.data, "AuditTableName"),
     selfCheckStateMachineArn: output(names.orchestration, "SelfCheckStateMachineArn"),
     deployedAt: new Date().toISOString(),
   });

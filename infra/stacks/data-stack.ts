@@ -15,13 +15,17 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   readonly tenants: Table;
   readonly policies: Table;
+  /** Hash-chained audit records per tenant (shared/audit); never updated or deleted by any API. */
+  readonly audit: Table;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     this.tenants = this.table("Tenants", props.config);
     this.policies = this.table("Policies", props.config);
+    this.audit = this.table("Audit", props.config);
     new CfnOutput(this, "TenantsTableName", { value: this.tenants.tableName });
     new CfnOutput(this, "PoliciesTableName", { value: this.policies.tableName });
+    new CfnOutput(this, "AuditTableName", { value: this.audit.tableName });
   }
 
   private table(id: string, config: DeploymentConfig): Table {

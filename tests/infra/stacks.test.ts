@@ -93,9 +93,9 @@ describe("vault stacks", () => {
 });
 
 describe("data stack", () => {
-  it("creates tenant and policy tables with PITR, encryption, on-demand billing and a query index", () => {
+  it("creates tenant, policy and audit tables with PITR, encryption, on-demand billing and a query index", () => {
     const t = prod.templates.data;
-    t.resourceCountIs("AWS::DynamoDB::Table", 2);
+    t.resourceCountIs("AWS::DynamoDB::Table", 3);
     t.allResourcesProperties("AWS::DynamoDB::Table", {
       BillingMode: "PAY_PER_REQUEST",
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -112,11 +112,11 @@ describe("data stack", () => {
   it("lets the local stage be torn down, but never production", () => {
     expect(
       Object.values(prod.templates.data.findResources("AWS::DynamoDB::Table")).map((r) => r.DeletionPolicy),
-    ).toEqual(["Retain", "Retain"]);
+    ).toEqual(["Retain", "Retain", "Retain"]);
     local.templates.data.allResourcesProperties("AWS::DynamoDB::Table", { DeletionProtectionEnabled: false });
     expect(
       Object.values(local.templates.data.findResources("AWS::DynamoDB::Table")).map((r) => r.DeletionPolicy),
-    ).toEqual(["Delete", "Delete"]);
+    ).toEqual(["Delete", "Delete", "Delete"]);
   });
 });
 

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   type ChainHead,
@@ -7,33 +6,8 @@ import {
   recordHash,
   verifyChain,
 } from "../../../shared/audit/chain.ts";
-import { type AuditEvent, type AuditRecord, auditEventSchema } from "../../../shared/audit/event-schema.ts";
-
-const event = (eventName: string, overrides: Partial<AuditEvent> = {}): AuditEvent =>
-  auditEventSchema.parse({
-    eventVersion: "1.08",
-    eventID: randomUUID(),
-    eventTime: "2026-11-21T06:00:00.000Z",
-    eventSource: "govdr.api",
-    eventName,
-    eventCategory: "Management",
-    awsRegion: "cn-north-1",
-    sourceIPAddress: "10.1.2.3",
-    userAgent: "govdr-console/0.1",
-    userIdentity: {
-      type: "GovdrUser",
-      principalId: "u-1",
-      tenantId: "t-1",
-      userName: "alice",
-      role: "tenant-admin",
-    },
-    requestParameters: { systemId: "s-1" },
-    responseElements: null,
-    requestID: randomUUID(),
-    readOnly: false,
-    resources: [{ type: "govdr::system", id: "s-1" }],
-    ...overrides,
-  });
+import type { AuditRecord } from "../../../shared/audit/event-schema.ts";
+import { auditEvent as event } from "../../support/audit-events.ts";
 
 function chain(n: number, tenantId = "t-1"): AuditRecord[] {
   const records: AuditRecord[] = [];
