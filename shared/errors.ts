@@ -43,3 +43,24 @@ export class MisconfigurationError extends GovdrError {
   readonly code = "MISCONFIGURED";
   readonly httpStatus = 500;
 }
+
+/** No valid session: missing, expired, forged or revoked token, or wrong credentials. */
+export class UnauthenticatedError extends GovdrError {
+  override readonly name = "UnauthenticatedError";
+  readonly code = "UNAUTHENTICATED";
+  readonly httpStatus = 401;
+}
+
+/** A sensitive action (policy change, failover approval, key operation) needs a fresh sign-in. */
+export class ReauthenticationRequiredError extends GovdrError {
+  override readonly name = "ReauthenticationRequiredError";
+  readonly code = "REAUTHENTICATION_REQUIRED";
+  readonly httpStatus = 401;
+}
+
+/** Signed in, but the role, tenant, IP allow-list or session scope does not permit this. */
+export class ForbiddenError extends GovdrError {
+  override readonly name = "ForbiddenError";
+  readonly code = "FORBIDDEN";
+  readonly httpStatus = 403;
+}
