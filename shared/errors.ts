@@ -64,3 +64,15 @@ export class ForbiddenError extends GovdrError {
   readonly code = "FORBIDDEN";
   readonly httpStatus = 403;
 }
+
+/** The request conflicts with the resource's current state (wrong lifecycle state, duplicate name). */
+export class ConflictError extends GovdrError {
+  override readonly name = "ConflictError";
+  readonly code: string;
+  readonly httpStatus = 409;
+
+  constructor(message: string, code = "CONFLICT") {
+    super(message);
+    this.code = code;
+  }
+}

@@ -1,22 +1,18 @@
-import { generateKeyPair } from "jose";
 import { generate } from "otplib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   issueSessionToken,
   requireRecentAuthentication,
   type SessionClaims,
   sessionIsIdle,
+  signingKey,
   verifySessionToken,
 } from "../../../shared/identity/session-token.ts";
 import { defaultIdentitySettings as settings } from "../../../shared/identity/settings.ts";
 import { newTotpEnrolment, verifyTotp } from "../../../shared/identity/totp.ts";
 
-let keys: Awaited<ReturnType<typeof generateKeyPair>>;
-let otherKeys: Awaited<ReturnType<typeof generateKeyPair>>;
-beforeAll(async () => {
-  keys = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-  otherKeys = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-});
+const keys = { privateKey: signingKey("k".repeat(32)), publicKey: signingKey("k".repeat(32)) };
+const otherKeys = { privateKey: signingKey("o".repeat(32)) };
 
 const now = new Date("2026-11-21T08:00:00Z");
 const claims = {
@@ -63,6 +59,10 @@ describe("session tokens", () => {
         name: "UnauthenticatedError",
       });
     }
+  });
+
+  it("refuse a signing key shorter than 32 bytes", () => {
+    expect(() => signingKey("short")).toThrow(/at least 32 bytes/);
   });
 
   it("demand a recent sign-in for sensitive actions, and expire idle sessions", async () => {

@@ -1,0 +1,40 @@
+import type { User } from "../identity/user.ts";
+import type { Tenant, TenantStatus } from "../tenants/tenant.ts";
+import type { Page } from "./page.ts";
+
+/** Stores are interfaces; the DynamoDB adapters live in shared/stores/dynamodb/ (STYLE.md #1). */
+export interface TenantStore {
+  /** Creates a pending tenant with its first administrator; refuses a duplicate credit code or user name. */
+  register(tenant: Tenant, admin: User): Promise<void>;
+  get(tenantId: string): Promise<Tenant | undefined>;
+  listByStatus(status: TenantStatus, page: { limit: number; cursor?: string }): Promise<Page<Tenant>>;
+  /** Writes `tenant` if the stored version is `tenant.version - 1` (optimistic locking). */
+  update(tenant: Tenant): Promise<void>;
+}
+
+export interface UserStore {
+  create(user: User): Promise<void>;
+  get(tenantId: string, userId: string): Promise<User | undefined>;
+  /** User names are unique across the platform, ignoring letter case (R-IA-02). */
+  findByUserName(userName: string): Promise<User | undefined>;
+  listByTenant(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<User>>;
+  update(user: User): Promise<void>;
+}
+
+export interface Session {
+  sid: string;
+  tenantId: string;
+  userId: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  revoked: boolean;
+}
+
+export interface SessionStore {
+  create(session: Session): Promise<void>;
+  get(sid: string): Promise<Session | undefined>;
+  /** Records activity, unless the session was revoked meanwhile. */
+  touch(sid: string, at: string): Promise<void>;
+  revoke(sid: string): Promise<void>;
+}
