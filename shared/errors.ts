@@ -47,8 +47,18 @@ export class MisconfigurationError extends GovdrError {
 /** No valid session: missing, expired, forged or revoked token, or wrong credentials. */
 export class UnauthenticatedError extends GovdrError {
   override readonly name = "UnauthenticatedError";
-  readonly code = "UNAUTHENTICATED";
+  readonly code:
+    | "UNAUTHENTICATED"
+    | "INVALID_CREDENTIALS"
+    | "ACCOUNT_LOCKED"
+    | "INVALID_MFA_CODE"
+    | "SESSION_ENDED";
   readonly httpStatus = 401;
+
+  constructor(message: string, code: UnauthenticatedError["code"] = "UNAUTHENTICATED") {
+    super(message);
+    this.code = code;
+  }
 }
 
 /** A sensitive action (policy change, failover approval, key operation) needs a fresh sign-in. */
@@ -61,8 +71,13 @@ export class ReauthenticationRequiredError extends GovdrError {
 /** Signed in, but the role, tenant, IP allow-list or session scope does not permit this. */
 export class ForbiddenError extends GovdrError {
   override readonly name = "ForbiddenError";
-  readonly code = "FORBIDDEN";
+  readonly code: string;
   readonly httpStatus = 403;
+
+  constructor(message: string, code = "FORBIDDEN") {
+    super(message);
+    this.code = code;
+  }
 }
 
 /** The request conflicts with the resource's current state (wrong lifecycle state, duplicate name). */

@@ -42,10 +42,13 @@ export async function issueSessionToken(
   privateKey: SigningKey,
   settings: IdentitySettings,
   now: Date,
+  /** The token never outlives its session. */
+  sessionEnd?: Date,
 ): Promise<{ token: string; sid: string; expiresAt: Date }> {
   const sid = claims.sid ?? randomUUID();
   const issuedAt = Math.floor(now.getTime() / 1000);
-  const expiresAt = new Date((issuedAt + settings.sessionMinutes * 60) * 1000);
+  const tokenEnd = (issuedAt + settings.sessionMinutes * 60) * 1000;
+  const expiresAt = new Date(Math.min(tokenEnd, sessionEnd?.getTime() ?? tokenEnd));
   const token = await new SignJWT({ ...claims, sid } as JWTPayload)
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setIssuer(issuer)

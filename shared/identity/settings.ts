@@ -17,6 +17,8 @@ export const identitySettingsSchema = z.object({
     .default(30),
   sessionMinutes: z.number().int().min(5).max(60).default(15),
   idleMinutes: z.number().int().min(5).max(60).default(15),
+  /** However active, a session ends this long after sign-in. */
+  sessionAbsoluteHours: z.number().int().min(1).max(24).default(12),
   reauthenticationMinutes: z.number().int().min(1).max(30).default(5),
 });
 export type IdentitySettings = z.infer<typeof identitySettingsSchema>;

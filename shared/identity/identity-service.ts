@@ -1,0 +1,300 @@
+import { ForbiddenError, UnauthenticatedError, ValidationError } from "../errors.ts";
+import type { SessionStore, TenantStore, UserStore } from "../stores/stores.ts";
+import { afterFailedLogin, afterSuccessfulLogin, isLocked } from "./lockout.ts";
+import { hashPassword, verifyPassword } from "./password-hash.ts";
+import { passwordExpired, passwordProblems } from "./password-policy.ts";
+import type { Role } from "./roles.ts";
+import type { SecretCipher } from "./secret-cipher.ts";
+import {
+  issueSessionToken,
+  type SessionClaims,
+  type SigningKey,
+  sessionIsIdle,
+  type sessionScopes,
+  verifySessionToken,
+} from "./session-token.ts";
+import type { IdentitySettings } from "./settings.ts";
+import { newTotpEnrolment, verifyTotp } from "./totp.ts";
+import type { User } from "./user.ts";
+
+export type SessionScope = (typeof sessionScopes)[number];
+
+export interface SessionGrant {
+  token: string;
+  expiresAt: string;
+  /** What the session may do; anything but "full" names the one step still to take. */
+  scope: SessionScope;
+}
+
+export interface IdentityDeps {
+  users: UserStore;
+  tenants: TenantStore;
+  sessions: SessionStore;
+  key: SigningKey;
+  mfaCipher: SecretCipher;
+  settings: IdentitySettings;
+  now: () => Date;
+  issuer: string;
+}
+
+/** Administrators must use a second factor (R-IA-09); other users use it once they enrolled. */
+const mfaRequiredRoles: readonly Role[] = ["platform-admin", "security-admin", "tenant-admin"];
+
+/** Compared against when the user does not exist, so a wrong user name costs as long as a wrong password. */
+const decoyHash = hashPassword("decoy-password-that-never-matches");
+
+/**
+ * Sign-in as a sequence of steps, each with a session scoped to exactly that step: password →
+ * change of an initial or expired password (R-IA-07/08) → MFA enrolment or verification (R-IA-09)
+ * → full session. Failed passwords and MFA codes count towards the lockout (R-IA-05).
+ */
+export class IdentityService {
+  constructor(private readonly deps: IdentityDeps) {}
+
+  async login(userName: string, password: string): Promise<SessionGrant> {
+    const now = this.deps.now();
+    const user = await this.deps.users.findByUserName(userName);
+    if (!user) {
+      await verifyPassword(password, await decoyHash);
+      throw new UnauthenticatedError("The user name or password is wrong", "INVALID_CREDENTIALS");
+    }
+    this.refuseLocked(user, now);
+    if (!(await verifyPassword(password, user.passwordHash)))
+      await this.fail(user, now, "INVALID_CREDENTIALS");
+    await this.requireActive(user);
+    const signedIn = {
+      ...user,
+      loginFailures: afterSuccessfulLogin(),
+      updatedAt: now.toISOString(),
+      version: user.version + 1,
+    };
+    await this.deps.users.update(signedIn);
+    return this.grant(signedIn, { auth_time: Math.floor(now.getTime() / 1000), amr: ["pwd"] }, now);
+  }
+
+  async changePassword(
+    claims: SessionClaims,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<SessionGrant> {
+    this.requireScope(claims, ["change-password", "full"]);
+    const now = this.deps.now();
+    const user = await this.currentUser(claims);
+    if (!(await verifyPassword(currentPassword, user.passwordHash)))
+      await this.fail(user, now, "INVALID_CREDENTIALS");
+    const problems = passwordProblems(newPassword, user.userName, this.deps.settings).map(
+      (p) => p.message.en,
+    );
+    if (newPassword === currentPassword) problems.push("The new password must differ from the current one.");
+    if (problems.length > 0) {
+      throw new ValidationError(
+        "The new password does not meet the password policy",
+        problems.map((message) => ({ path: "newPassword", message })),
+      );
+    }
+    const changed: User = {
+      ...user,
+      passwordHash: await hashPassword(newPassword),
+      passwordChangedAt: now.toISOString(),
+      mustChangePassword: false,
+      loginFailures: afterSuccessfulLogin(),
+      updatedAt: now.toISOString(),
+      version: user.version + 1,
+    };
+    await this.deps.users.update(changed);
+    await this.deps.sessions.revoke(claims.sid);
+    return this.grant(changed, claims, now);
+  }
+
+  async startMfaEnrolment(claims: SessionClaims): Promise<{ otpauthUri: string; secret: string }> {
+    this.requireScope(claims, ["enrol-mfa"]);
+    const now = this.deps.now();
+    const user = await this.currentUser(claims);
+    const { secret, uri } = newTotpEnrolment(this.deps.issuer, user.userName);
+    const secretCiphertext = await this.deps.mfaCipher.encrypt(secret, this.mfaContext(user));
+    await this.deps.users.update({
+      ...user,
+      mfa: { enrolled: false, secretCiphertext },
+      updatedAt: now.toISOString(),
+      version: user.version + 1,
+    });
+    return { otpauthUri: uri, secret };
+  }
+
+  /** Confirms an enrolment or verifies a sign-in with a TOTP code; a wrong code counts as a failure. */
+  async verifyMfa(claims: SessionClaims, code: string): Promise<SessionGrant> {
+    this.requireScope(claims, ["enrol-mfa", "verify-mfa"]);
+    const now = this.deps.now();
+    const user = await this.currentUser(claims);
+    this.refuseLocked(user, now);
+    if (!user.mfa.secretCiphertext)
+      throw new ForbiddenError("Start the MFA enrolment first", "MFA_NOT_ENROLLED");
+    const secret = await this.deps.mfaCipher.decrypt(user.mfa.secretCiphertext, this.mfaContext(user));
+    const result = await verifyTotp(secret, code, { now, lastTimeStep: user.mfa.lastTimeStep });
+    if (!result.valid) await this.fail(user, now, "INVALID_MFA_CODE");
+    const verified: User = {
+      ...user,
+      mfa: { ...user.mfa, enrolled: true, lastTimeStep: result.valid ? result.timeStep : undefined },
+      loginFailures: afterSuccessfulLogin(),
+      updatedAt: now.toISOString(),
+      version: user.version + 1,
+    };
+    await this.deps.users.update(verified);
+    await this.deps.sessions.revoke(claims.sid);
+    return this.grant(verified, { auth_time: claims.auth_time, amr: ["pwd", "otp"] }, now);
+  }
+
+  /**
+   * A fresh token for the same session: tokens live `sessionMinutes`, the session as long as it is
+   * used (idle timeout) and at most `sessionAbsoluteHours` after sign-in.
+   */
+  async refresh(claims: SessionClaims): Promise<SessionGrant> {
+    const now = this.deps.now();
+    const session = await this.deps.sessions.get(claims.sid);
+    if (!session || session.revoked)
+      throw new UnauthenticatedError("This session has ended; sign in again", "SESSION_ENDED");
+    const { token, expiresAt } = await issueSessionToken(
+      { ...claims, sid: claims.sid },
+      this.deps.key,
+      this.deps.settings,
+      now,
+      new Date(session.expiresAt),
+    );
+    return { token, expiresAt: expiresAt.toISOString(), scope: claims.scope };
+  }
+
+  async logout(claims: SessionClaims): Promise<void> {
+    await this.deps.sessions.revoke(claims.sid);
+  }
+
+  /** What the authorizer calls for every request: a valid token of a live, not idle, session. */
+  async authenticate(token: string): Promise<SessionClaims> {
+    const now = this.deps.now();
+    const claims = await verifySessionToken(token, this.deps.key, now);
+    const session = await this.deps.sessions.get(claims.sid);
+    if (!session || session.revoked || Date.parse(session.expiresAt) <= now.getTime()) {
+      throw new UnauthenticatedError("This session has ended; sign in again", "SESSION_ENDED");
+    }
+    if (sessionIsIdle(new Date(session.lastSeenAt), now, this.deps.settings)) {
+      await this.deps.sessions.revoke(claims.sid);
+      throw new UnauthenticatedError(
+        `This session was idle for more than ${this.deps.settings.idleMinutes} minutes; sign in again`,
+        "SESSION_ENDED",
+      );
+    }
+    await this.deps.sessions.touch(claims.sid, now.toISOString());
+    return claims;
+  }
+
+  private nextScope(user: User, amr: SessionClaims["amr"], now: Date): SessionScope {
+    if (
+      user.mustChangePassword ||
+      passwordExpired(new Date(user.passwordChangedAt), now, this.deps.settings)
+    ) {
+      return "change-password";
+    }
+    if (amr.includes("otp")) return "full";
+    if (user.mfa.enrolled) return "verify-mfa";
+    return user.roles.some((r) => mfaRequiredRoles.includes(r)) ? "enrol-mfa" : "full";
+  }
+
+  private async grant(
+    user: User,
+    authn: Pick<SessionClaims, "auth_time" | "amr">,
+    now: Date,
+  ): Promise<SessionGrant> {
+    const scope = this.nextScope(user, authn.amr, now);
+    const sessionEnd = new Date(authn.auth_time * 1000 + this.deps.settings.sessionAbsoluteHours * 3_600_000);
+    const { token, sid, expiresAt } = await issueSessionToken(
+      {
+        sub: user.userId,
+        tid: user.tenantId,
+        roles: user.roles,
+        scope,
+        auth_time: authn.auth_time,
+        amr: authn.amr,
+      },
+      this.deps.key,
+      this.deps.settings,
+      now,
+      sessionEnd,
+    );
+    const at = now.toISOString();
+    await this.deps.sessions.create({
+      sid,
+      tenantId: user.tenantId,
+      userId: user.userId,
+      createdAt: at,
+      lastSeenAt: at,
+      expiresAt: sessionEnd.toISOString(),
+      revoked: false,
+    });
+    return { token, expiresAt: expiresAt.toISOString(), scope };
+  }
+
+  private refuseLocked(user: User, now: Date): void {
+    if (isLocked(user.loginFailures, now)) {
+      throw new UnauthenticatedError(
+        `The account is locked after repeated failed sign-ins until ${user.loginFailures.lockedUntil}`,
+        "ACCOUNT_LOCKED",
+      );
+    }
+  }
+
+  private async fail(
+    user: User,
+    now: Date,
+    code: "INVALID_CREDENTIALS" | "INVALID_MFA_CODE",
+  ): Promise<never> {
+    const { state, lockedNow } = afterFailedLogin(user.loginFailures, now, this.deps.settings);
+    await this.deps.users.update({
+      ...user,
+      loginFailures: state,
+      updatedAt: now.toISOString(),
+      version: user.version + 1,
+    });
+    if (lockedNow) {
+      throw new UnauthenticatedError(
+        `Too many failed attempts: the account is locked until ${state.lockedUntil}`,
+        "ACCOUNT_LOCKED",
+      );
+    }
+    throw new UnauthenticatedError(
+      code === "INVALID_MFA_CODE"
+        ? "The verification code is wrong or was already used"
+        : "The user name or password is wrong",
+      code,
+    );
+  }
+
+  private async requireActive(user: User): Promise<void> {
+    if (user.status === "disabled") throw new ForbiddenError("This account is disabled", "ACCOUNT_DISABLED");
+    if (user.tenantId === "platform") return;
+    const tenant = await this.deps.tenants.get(user.tenantId);
+    if (tenant?.status !== "active") {
+      throw new ForbiddenError(
+        `The organisation is ${tenant?.status ?? "unknown"}, not active`,
+        "TENANT_NOT_ACTIVE",
+      );
+    }
+  }
+
+  private requireScope(claims: SessionClaims, allowed: SessionScope[]): void {
+    if (!allowed.includes(claims.scope)) {
+      throw new ForbiddenError(
+        `This session is limited to "${claims.scope}"; finish that step first`,
+        "SESSION_STEP_REQUIRED",
+      );
+    }
+  }
+
+  private async currentUser(claims: SessionClaims): Promise<User> {
+    const user = await this.deps.users.get(claims.tid, claims.sub);
+    if (!user) throw new UnauthenticatedError("This session's user no longer exists", "SESSION_ENDED");
+    return user;
+  }
+
+  private mfaContext(user: User): Record<string, string> {
+    return { purpose: "govdr-totp", tenantId: user.tenantId, userId: user.userId };
+  }
+}

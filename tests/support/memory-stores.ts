@@ -1,0 +1,87 @@
+import { ConflictError } from "../../shared/errors.ts";
+import type { User } from "../../shared/identity/user.ts";
+import type { Page } from "../../shared/stores/page.ts";
+import type { Session, SessionStore, TenantStore, UserStore } from "../../shared/stores/stores.ts";
+import type { Tenant, TenantStatus } from "../../shared/tenants/tenant.ts";
+
+/** In-memory stores with the same contract as the DynamoDB adapters (uniqueness, optimistic versions). */
+export class MemoryStores {
+  readonly tenantMap = new Map<string, Tenant>();
+  readonly userMap = new Map<string, User>();
+  readonly sessionMap = new Map<string, Session>();
+  private readonly userNames = new Map<string, string>();
+  private readonly creditCodes = new Set<string>();
+
+  private static page<T>(all: T[], page: { limit: number; cursor?: string }): Page<T> {
+    const start = Number(page.cursor ?? 0);
+    const items = all.slice(start, start + page.limit);
+    return { items, nextCursor: start + page.limit < all.length ? String(start + page.limit) : undefined };
+  }
+
+  private putUser(user: User, create: boolean): void {
+    const key = `${user.tenantId}/${user.userId}`;
+    const stored = this.userMap.get(key);
+    if (create ? stored : stored?.version !== user.version - 1)
+      throw new ConflictError("stale", "STALE_VERSION");
+    this.userMap.set(key, structuredClone(user));
+  }
+
+  readonly tenants: TenantStore = {
+    register: async (tenant, admin) => {
+      const name = admin.userName.toLowerCase();
+      if (this.creditCodes.has(tenant.unifiedSocialCreditCode) || this.userNames.has(name)) {
+        throw new ConflictError("already registered", "ALREADY_REGISTERED");
+      }
+      this.creditCodes.add(tenant.unifiedSocialCreditCode);
+      this.userNames.set(name, `${admin.tenantId}/${admin.userId}`);
+      this.tenantMap.set(tenant.tenantId, structuredClone(tenant));
+      this.putUser(admin, true);
+    },
+    get: async (tenantId) => structuredClone(this.tenantMap.get(tenantId)),
+    listByStatus: async (status: TenantStatus, page) =>
+      MemoryStores.page(
+        [...this.tenantMap.values()].filter((t) => t.status === status),
+        page,
+      ),
+    update: async (tenant) => {
+      if (this.tenantMap.get(tenant.tenantId)?.version !== tenant.version - 1)
+        throw new ConflictError("stale", "STALE_VERSION");
+      this.tenantMap.set(tenant.tenantId, structuredClone(tenant));
+    },
+  };
+
+  readonly users: UserStore = {
+    create: async (user) => {
+      const name = user.userName.toLowerCase();
+      if (this.userNames.has(name)) throw new ConflictError("taken", "USER_NAME_TAKEN");
+      this.userNames.set(name, `${user.tenantId}/${user.userId}`);
+      this.putUser(user, true);
+    },
+    get: async (tenantId, userId) => structuredClone(this.userMap.get(`${tenantId}/${userId}`)),
+    findByUserName: async (userName) => {
+      const key = this.userNames.get(userName.toLowerCase());
+      return key ? structuredClone(this.userMap.get(key)) : undefined;
+    },
+    listByTenant: async (tenantId, page) =>
+      MemoryStores.page(
+        [...this.userMap.values()].filter((u) => u.tenantId === tenantId),
+        page,
+      ),
+    update: async (user) => this.putUser(user, false),
+  };
+
+  readonly sessions: SessionStore = {
+    create: async (session) => {
+      this.sessionMap.set(session.sid, { ...session });
+    },
+    get: async (sid) => (this.sessionMap.has(sid) ? { ...(this.sessionMap.get(sid) as Session) } : undefined),
+    touch: async (sid, at) => {
+      const session = this.sessionMap.get(sid);
+      if (session && !session.revoked) session.lastSeenAt = at;
+    },
+    revoke: async (sid) => {
+      const session = this.sessionMap.get(sid);
+      if (session) session.revoked = true;
+    },
+  };
+}
