@@ -50,6 +50,10 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     env: primary,
     config,
     version: projectVersion(),
+    tenants: data.tenants,
+    audit: data.audit,
+    identityKey: data.identityKey,
+    signingSecret: data.signingSecret,
     description: "govdr control-plane API",
   });
   const orchestration = new OrchestrationStack(app, names.orchestration, {

@@ -1,20 +1,61 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import { apiAuditEvent, platformTenant } from "../../shared/audit/api-event.ts";
 import { authorizerFunctionEnv } from "../../shared/config/function-env.ts";
-import { authorizerPolicy, parseMethodArn } from "../../shared/lambda/authorizer-policy.ts";
+import { authorizeRequest } from "../../shared/identity/authorize-request.ts";
+import { awsIdentity } from "../../shared/identity/aws-identity.ts";
+import { authorizerPolicy } from "../../shared/lambda/authorizer-policy.ts";
 import { parseFunctionEnv } from "../../shared/lambda/env.ts";
+import { bearerToken } from "../../shared/lambda/request.ts";
 
 const logger = new Logger();
-const publicRoutes = new Set(["GET /health"]);
+let deps: ReturnType<typeof awsIdentity> | undefined;
 
 /**
- * Deny-by-default gate in front of every non-public route. Until the identity service exists it
- * knows no valid session, so the only requests it lets through are the public routes.
+ * Every protected request: a valid token of a live, not idle session, whose scope allows the route
+ * (a step-scoped session reaches only its step). Every decision is audited. Denials answer 403;
+ * a missing, expired or ended session answers 401 ("Unauthorized" is API Gateway's contract for it).
  */
-export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  parseFunctionEnv(authorizerFunctionEnv);
-  const { method, path } = parseMethodArn(event.methodArn);
-  const effect = publicRoutes.has(`${method} ${path}`) ? "Allow" : "Deny";
-  logger.info("authorizer decision", { method, path, effect });
-  return authorizerPolicy("anonymous", effect, event.methodArn);
+export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+  deps ??= awsIdentity(parseFunctionEnv(authorizerFunctionEnv)).catch((error) => {
+    deps = undefined;
+    throw error;
+  });
+  const { identity, audit, now } = await deps;
+  const method = event.httpMethod;
+  const path = event.resource;
+  const { decision, claims, reason } = await authorizeRequest((token) => identity.authenticate(token), {
+    token: bearerToken(event.headers),
+    method,
+    resource: path,
+  });
+  await audit.append(
+    claims?.tid ?? platformTenant,
+    apiAuditEvent({
+      request: {
+        requestId: event.requestContext.requestId,
+        sourceIp: event.requestContext.identity?.sourceIp,
+        userAgent: event.requestContext.identity?.userAgent ?? undefined,
+        parameters: { httpMethod: method, resource: path },
+      },
+      eventSource: "authorizer.govdr",
+      eventName: "AuthorizeRequest",
+      readOnly: true,
+      region: process.env.AWS_REGION ?? "unknown",
+      claims,
+      responseElements: { decision },
+      ...(reason
+        ? { error: { code: decision === "Deny" ? "FORBIDDEN" : "UNAUTHENTICATED", message: reason } }
+        : {}),
+      now: now(),
+    }),
+  );
+  logger.info("authorizer decision", { method, path, decision, reason });
+  if (decision === "Unauthorized") throw new Error("Unauthorized");
+  return authorizerPolicy(
+    claims?.sub ?? "anonymous",
+    decision,
+    event.methodArn,
+    claims ? { claims: JSON.stringify(claims) } : {},
+  );
 }

@@ -1,17 +1,29 @@
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
-import { authorizerFunctionEnv, healthFunctionEnv } from "../../shared/config/function-env.ts";
+import {
+  authFunctionEnv,
+  authorizerFunctionEnv,
+  healthFunctionEnv,
+} from "../../shared/config/function-env.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
+import { grantTableAccess } from "../constructs/table-access.ts";
 import { apiStageName } from "../names.ts";
 import { stageSettings } from "./stage-settings.ts";
 
 export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
   readonly version: string;
+  readonly tenants: ITable;
+  readonly audit: ITable;
+  readonly identityKey: IKey;
+  readonly signingSecret: ISecret;
 }
 
 /** Error answers produced by API Gateway itself carry the same `{code, message}` shape as ours. */
@@ -47,15 +59,41 @@ export class ApiStack extends Stack {
         GOVDR_VERSION: props.version,
       },
     });
+    const identityEnvironment = {
+      ...common.environment,
+      TENANTS_TABLE: props.tenants.tableName,
+      AUDIT_TABLE: props.audit.tableName,
+      SIGNING_SECRET_ARN: props.signingSecret.secretArn,
+    };
     const authorizerFn = new GovdrFunction(this, "Authorizer", {
       ...common,
       entry: "api/authorizer.ts",
-      description: "API Gateway authorizer: deny by default",
+      description: "API Gateway authorizer: live session, route allowed by its scope; audits every decision",
       envSchema: authorizerFunctionEnv,
-      environment: { ...common.environment, POWERTOOLS_SERVICE_NAME: "govdr-authorizer" },
+      environment: { ...identityEnvironment, POWERTOOLS_SERVICE_NAME: "govdr-authorizer" },
     });
-    const authorizer = new apigw.TokenAuthorizer(this, "TokenAuthorizer", {
+    const auth = new GovdrFunction(this, "Auth", {
+      ...common,
+      entry: "api/auth.ts",
+      description: "Sign-in, password change, MFA, refresh, sign-out",
+      envSchema: authFunctionEnv,
+      environment: {
+        ...identityEnvironment,
+        POWERTOOLS_SERVICE_NAME: "govdr-auth",
+        IDENTITY_KEY_ID: props.identityKey.keyArn,
+      },
+      memorySize: 512, // scrypt needs 32 MiB per hash and a fast core
+    });
+    for (const fn of [authorizerFn.function, auth.function]) {
+      grantTableAccess(fn, props.tenants, "read-write");
+      grantTableAccess(fn, props.audit, "append-only");
+      props.signingSecret.grantRead(fn);
+    }
+    props.identityKey.grant(auth.function, "kms:Encrypt", "kms:Decrypt");
+    // Sessions are checked on every request (idle timeout, revocation), so decisions are never cached.
+    const authorizer = new apigw.RequestAuthorizer(this, "SessionAuthorizer", {
       handler: authorizerFn.function,
+      identitySources: [apigw.IdentitySource.header("Authorization")],
       resultsCacheTtl: Duration.seconds(0),
     });
 
@@ -104,6 +142,26 @@ export class ApiStack extends Stack {
       reason:
         "GET /health is the public liveness probe; it returns only status, service name, version and time.",
     });
+    const authIntegration = new apigw.LambdaIntegration(auth.function);
+    const authResource = this.api.root.addResource("auth");
+    const login = authResource.addResource("login").addMethod("POST", authIntegration, {
+      authorizationType: apigw.AuthorizationType.NONE,
+      requestValidator: validator,
+    });
+    acknowledgeNag(login, {
+      id: "APIG4",
+      reason: "POST /auth/login is how a user obtains a session; it cannot require one.",
+    });
+    for (const [path, method] of [
+      ["password", "POST"],
+      ["refresh", "POST"],
+      ["logout", "POST"],
+      ["session", "GET"],
+      ["mfa/enrolment", "POST"],
+      ["mfa/verification", "POST"],
+    ] as const) {
+      authResource.resourceForPath(path).addMethod(method, authIntegration);
+    }
     // Every other route sits behind the authorizer until its resource family is built.
     this.api.root.addProxy({
       anyMethod: true,

@@ -1,6 +1,9 @@
-import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
+import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { stageSettings } from "./stage-settings.ts";
 
@@ -17,6 +20,10 @@ export class DataStack extends Stack {
   readonly policies: Table;
   /** Hash-chained audit records per tenant (shared/audit); never updated or deleted by any API. */
   readonly audit: Table;
+  /** Encrypts identity secrets (TOTP seeds) with the tenant and user as encryption context. */
+  readonly identityKey: Key;
+  /** HMAC key that signs session tokens; read only by the identity functions and the authorizer. */
+  readonly signingSecret: Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -26,6 +33,23 @@ export class DataStack extends Stack {
     new CfnOutput(this, "TenantsTableName", { value: this.tenants.tableName });
     new CfnOutput(this, "PoliciesTableName", { value: this.policies.tableName });
     new CfnOutput(this, "AuditTableName", { value: this.audit.tableName });
+
+    this.identityKey = new Key(this, "IdentityKey", {
+      alias: "alias/govdr-identity",
+      description: "govdr identity secrets (TOTP seeds)",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.signingSecret = new Secret(this, "SessionSigningKey", {
+      description: "govdr session token signing key (HS256)",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: stageSettings(props.config).removalPolicy,
+    });
+    acknowledgeNag(this.signingSecret, {
+      id: "SMG4",
+      reason:
+        "Rotating the signing key needs the verifiers to accept the previous key during the overlap; until that exists, rotate by redeploying (docs/decisions.md D-15).",
+    });
   }
 
   private table(id: string, config: DeploymentConfig): Table {

@@ -14,7 +14,18 @@ export const healthFunctionEnv = baseFunctionEnv.extend({
   GOVDR_VERSION: z.string().min(1),
 });
 
-export const authorizerFunctionEnv = baseFunctionEnv;
+/** Functions that read identity data and write audit events. */
+const identityEnv = baseFunctionEnv.extend({
+  TENANTS_TABLE: z.string().min(1),
+  AUDIT_TABLE: z.string().min(1),
+  SIGNING_SECRET_ARN: z.string().min(1),
+});
+
+export const authorizerFunctionEnv = identityEnv;
+
+export const authFunctionEnv = identityEnv.extend({
+  IDENTITY_KEY_ID: z.string().min(1),
+});
 
 export const selfCheckFunctionEnv = baseFunctionEnv.extend({
   TENANTS_TABLE: z.string().min(1),

@@ -121,23 +121,48 @@ describe("data stack", () => {
 });
 
 describe("api stack", () => {
-  it("serves GET /health without authorization and everything else behind the Lambda authorizer", () => {
+  it("leaves only GET /health and POST /auth/login public; everything else is behind the session authorizer", () => {
     const t = prod.templates.api;
-    t.hasResourceProperties("AWS::ApiGateway::Method", { HttpMethod: "GET", AuthorizationType: "NONE" });
     const methods = Object.values(t.findResources("AWS::ApiGateway::Method"));
-    const others = methods.filter((m) => m.Properties.AuthorizationType !== "NONE");
-    expect(methods).toHaveLength(3);
-    for (const m of others) {
-      expect(m.Properties).toMatchObject({
-        HttpMethod: "ANY",
-        AuthorizationType: "CUSTOM",
-        AuthorizerId: expect.anything(),
-      });
+    const publicMethods = methods
+      .filter((m) => m.Properties.AuthorizationType === "NONE")
+      .map((m) => m.Properties.HttpMethod);
+    const guarded = methods.filter((m) => m.Properties.AuthorizationType !== "NONE");
+
+    expect(publicMethods.sort()).toEqual(["GET", "POST"]);
+    expect(guarded).toHaveLength(8);
+    for (const m of guarded) {
+      expect(m.Properties).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: expect.anything() });
     }
     t.hasResourceProperties("AWS::ApiGateway::Authorizer", {
-      Type: "TOKEN",
+      Type: "REQUEST",
+      IdentitySource: "method.request.header.Authorization",
       AuthorizerResultTtlInSeconds: 0,
     });
+  });
+
+  it("lets no function update or delete audit records, and grants identity functions only item actions", () => {
+    const policies = Object.values(prod.templates.api.findResources("AWS::IAM::Policy"));
+    const statements = policies.flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
+    );
+    const dynamoActions = new Set(
+      statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith("dynamodb:")),
+    );
+
+    expect([...dynamoActions].sort()).toEqual([
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ]);
+    const auditGrants = statements.filter((s) => JSON.stringify(s).includes("Audit"));
+    expect(auditGrants.length).toBeGreaterThan(0);
+    for (const grant of auditGrants) {
+      expect([grant.Action].flat()).not.toContain("dynamodb:UpdateItem");
+      expect([grant.Action].flat()).not.toContain("dynamodb:DeleteItem");
+    }
   });
 
   it("logs access and execution, traces, throttles, and answers gateway errors in the API's error shape", () => {

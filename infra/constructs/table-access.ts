@@ -1,0 +1,34 @@
+import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
+
+/**
+ * Item-level table access without wildcards. `append-only` is for the audit table: records can be
+ * read and added, never updated or deleted, by any function (R-AU, tamper evidence).
+ */
+const actions = {
+  "append-only": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
+  "read-write": [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+  ],
+} as const;
+
+export function grantTableAccess(
+  grantee: IGrantable,
+  table: ITable,
+  access: keyof typeof actions,
+  options: { indexes?: string[] } = {},
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...actions[access]],
+      resources: [
+        table.tableArn,
+        ...(options.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`),
+      ],
+    }),
+  );
+}

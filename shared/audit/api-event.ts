@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import type { SessionClaims } from "../identity/session-token.ts";
+import type { AuditEvent } from "./event-schema.ts";
+import { redactSecrets } from "./redact.ts";
+
+/** Platform-scope events (anonymous callers, platform staff) are chained under this tenant id. */
+export const platformTenant = "platform";
+
+/** The facts of one request that an audit event records, from whichever API Gateway event carried them. */
+export interface RequestFacts {
+  requestId: string;
+  sourceIp?: string;
+  userAgent?: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface ApiAuditInput {
+  request: RequestFacts;
+  eventSource: string;
+  eventName: string;
+  readOnly: boolean;
+  region: string;
+  claims?: SessionClaims;
+  responseElements?: Record<string, unknown> | null;
+  error?: { code: string; message: string };
+  resources?: { type: string; id: string }[];
+  now: Date;
+}
+
+/** The CloudTrail-shaped record of one API call or authorizer decision, secrets redacted (DESIGN.md §Audit). */
+export function apiAuditEvent(input: ApiAuditInput): AuditEvent {
+  const { request, claims } = input;
+  const parameters = redactSecrets(request.parameters);
+  return {
+    eventVersion: "1.08",
+    eventID: randomUUID(),
+    eventTime: input.now.toISOString(),
+    eventSource: input.eventSource,
+    eventName: input.eventName,
+    eventCategory: "Management",
+    awsRegion: input.region,
+    sourceIPAddress: request.sourceIp ?? "unknown",
+    userAgent: (request.userAgent ?? "").slice(0, 512),
+    userIdentity: claims
+      ? { type: "GovdrUser", principalId: claims.sub, tenantId: claims.tid, role: claims.roles.join(",") }
+      : { type: "Anonymous", principalId: "anonymous", tenantId: platformTenant },
+    requestParameters: Object.keys(parameters).length > 0 ? parameters : null,
+    responseElements: input.responseElements ? redactSecrets(input.responseElements) : null,
+    ...(input.error ? { errorCode: input.error.code, errorMessage: input.error.message.slice(0, 1000) } : {}),
+    requestID: request.requestId,
+    readOnly: input.readOnly,
+    resources: input.resources ?? [],
+  };
+}

@@ -1,0 +1,52 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDbAuditLog } from "../audit/dynamodb-audit-log.ts";
+import { DynamoDbSessionStore } from "../stores/dynamodb/session-store.ts";
+import { DynamoDbTenantStore } from "../stores/dynamodb/tenant-store.ts";
+import { DynamoDbUserStore } from "../stores/dynamodb/user-store.ts";
+import { IdentityService } from "./identity-service.ts";
+import { KmsSecretCipher, type SecretCipher } from "./secret-cipher.ts";
+import { signingKey } from "./session-token.ts";
+import { defaultIdentitySettings } from "./settings.ts";
+
+export async function loadSigningKey(secretArn: string) {
+  const { SecretString } = await new SecretsManagerClient({}).send(
+    new GetSecretValueCommand({ SecretId: secretArn }),
+  );
+  if (!SecretString) throw new Error("The session signing secret is empty");
+  return signingKey(SecretString);
+}
+
+const refuseMfa: SecretCipher = {
+  encrypt: () => Promise.reject(new Error("this function holds no MFA key")),
+  decrypt: () => Promise.reject(new Error("this function holds no MFA key")),
+};
+
+/** The identity service and audit log wired to DynamoDB, KMS and Secrets Manager. */
+export async function awsIdentity(env: {
+  TENANTS_TABLE: string;
+  AUDIT_TABLE: string;
+  SIGNING_SECRET_ARN: string;
+  IDENTITY_KEY_ID?: string;
+}) {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const stores = {
+    users: new DynamoDbUserStore(db, env.TENANTS_TABLE),
+    tenants: new DynamoDbTenantStore(db, env.TENANTS_TABLE),
+    sessions: new DynamoDbSessionStore(db, env.TENANTS_TABLE),
+  };
+  const now = () => new Date();
+  const identity = new IdentityService({
+    ...stores,
+    key: await loadSigningKey(env.SIGNING_SECRET_ARN),
+    mfaCipher: env.IDENTITY_KEY_ID ? new KmsSecretCipher(new KMSClient({}), env.IDENTITY_KEY_ID) : refuseMfa,
+    settings: defaultIdentitySettings,
+    now,
+    issuer: "govdr",
+  });
+  return { ...stores, identity, audit: new DynamoDbAuditLog(db, env.AUDIT_TABLE), now };
+}

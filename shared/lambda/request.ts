@@ -1,0 +1,45 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import type { z } from "zod";
+import { ValidationError } from "../errors.ts";
+
+/** At most 64 KiB of JSON per request; larger bodies are refused before parsing. */
+const maxBodyBytes = 64 * 1024;
+
+/** The JSON body validated by `schema`; anything else is a 400 naming the fields. */
+export function parseBody<S extends z.ZodType>(
+  schema: S,
+  event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">,
+): z.infer<S> {
+  const raw =
+    event.isBase64Encoded && event.body
+      ? Buffer.from(event.body, "base64").toString("utf8")
+      : (event.body ?? "");
+  if (Buffer.byteLength(raw) > maxBodyBytes) {
+    throw new ValidationError(`The request body is larger than ${maxBodyBytes} bytes`, [
+      { path: "", message: "too large" },
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = raw === "" ? undefined : JSON.parse(raw);
+  } catch {
+    throw new ValidationError("The request body is not valid JSON", [{ path: "", message: "invalid JSON" }]);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ValidationError(
+      "The request is invalid",
+      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+/** The caller's bearer token, if any. */
+export function bearerToken(
+  headers: Record<string, string | undefined> | null | undefined,
+): string | undefined {
+  const value = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === "authorization")?.[1];
+  const match = value?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
