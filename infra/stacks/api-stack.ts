@@ -8,6 +8,7 @@ import type { Construct } from "constructs";
 import {
   authFunctionEnv,
   authorizerFunctionEnv,
+  directoryFunctionEnv,
   healthFunctionEnv,
 } from "../../shared/config/function-env.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
@@ -162,6 +163,39 @@ export class ApiStack extends Stack {
     ] as const) {
       authResource.resourceForPath(path).addMethod(method, authIntegration);
     }
+    const tenantsFn = new GovdrFunction(this, "Tenants", {
+      ...common,
+      entry: "api/tenants.ts",
+      description: "Tenant self-service registration and lifecycle",
+      envSchema: directoryFunctionEnv,
+      environment: {
+        ...common.environment,
+        POWERTOOLS_SERVICE_NAME: "govdr-tenants",
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+      },
+      memorySize: 512, // hashes the administrator's password with scrypt
+    });
+    grantTableAccess(tenantsFn.function, props.tenants, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(tenantsFn.function, props.audit, "append-only");
+    const tenantsIntegration = new apigw.LambdaIntegration(tenantsFn.function);
+    const tenants = this.api.root.addResource("tenants");
+    const register = tenants.addMethod("POST", tenantsIntegration, {
+      authorizationType: apigw.AuthorizationType.NONE,
+      requestValidator: validator,
+    });
+    acknowledgeNag(register, {
+      id: "APIG4",
+      reason:
+        "POST /tenants is self-service registration of a government unit; it creates a pending tenant only.",
+    });
+    tenants.addMethod("GET", tenantsIntegration);
+    const tenant = tenants.addResource("{tenantId}");
+    tenant.addMethod("GET", tenantsIntegration);
+    for (const action of ["approve", "reject", "suspend", "resume", "exit"]) {
+      tenant.addResource(action).addMethod("POST", tenantsIntegration);
+    }
+
     // Every other route sits behind the authorizer until its resource family is built.
     this.api.root.addProxy({
       anyMethod: true,

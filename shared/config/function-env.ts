@@ -14,10 +14,14 @@ export const healthFunctionEnv = baseFunctionEnv.extend({
   GOVDR_VERSION: z.string().min(1),
 });
 
-/** Functions that read identity data and write audit events. */
-const identityEnv = baseFunctionEnv.extend({
+/** Functions that read and write the directory (tenants, users, sessions) and write audit events. */
+export const directoryFunctionEnv = baseFunctionEnv.extend({
   TENANTS_TABLE: z.string().min(1),
   AUDIT_TABLE: z.string().min(1),
+});
+
+/** Functions that also sign or verify session tokens. */
+const identityEnv = directoryFunctionEnv.extend({
   SIGNING_SECRET_ARN: z.string().min(1),
 });
 

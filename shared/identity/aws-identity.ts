@@ -24,29 +24,38 @@ const refuseMfa: SecretCipher = {
   decrypt: () => Promise.reject(new Error("this function holds no MFA key")),
 };
 
-/** The identity service and audit log wired to DynamoDB, KMS and Secrets Manager. */
+/** Stores and audit log wired to DynamoDB. */
+export function awsDirectory(env: { TENANTS_TABLE: string; AUDIT_TABLE: string }) {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    users: new DynamoDbUserStore(db, env.TENANTS_TABLE),
+    tenants: new DynamoDbTenantStore(db, env.TENANTS_TABLE),
+    sessions: new DynamoDbSessionStore(db, env.TENANTS_TABLE),
+    audit: new DynamoDbAuditLog(db, env.AUDIT_TABLE),
+    now: () => new Date(),
+  };
+}
+
+/** The directory plus the identity service, wired to KMS and Secrets Manager. */
 export async function awsIdentity(env: {
   TENANTS_TABLE: string;
   AUDIT_TABLE: string;
   SIGNING_SECRET_ARN: string;
   IDENTITY_KEY_ID?: string;
 }) {
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const stores = {
-    users: new DynamoDbUserStore(db, env.TENANTS_TABLE),
-    tenants: new DynamoDbTenantStore(db, env.TENANTS_TABLE),
-    sessions: new DynamoDbSessionStore(db, env.TENANTS_TABLE),
-  };
-  const now = () => new Date();
+  const directory = awsDirectory(env);
+  const { users, tenants, sessions, now } = directory;
   const identity = new IdentityService({
-    ...stores,
+    users,
+    tenants,
+    sessions,
     key: await loadSigningKey(env.SIGNING_SECRET_ARN),
     mfaCipher: env.IDENTITY_KEY_ID ? new KmsSecretCipher(new KMSClient({}), env.IDENTITY_KEY_ID) : refuseMfa,
     settings: defaultIdentitySettings,
     now,
     issuer: "govdr",
   });
-  return { ...stores, identity, audit: new DynamoDbAuditLog(db, env.AUDIT_TABLE), now };
+  return { ...directory, identity };
 }

@@ -121,7 +121,7 @@ describe("data stack", () => {
 });
 
 describe("api stack", () => {
-  it("leaves only GET /health and POST /auth/login public; everything else is behind the session authorizer", () => {
+  it("leaves only GET /health, POST /auth/login and POST /tenants public; the rest is behind the session authorizer", () => {
     const t = prod.templates.api;
     const methods = Object.values(t.findResources("AWS::ApiGateway::Method"));
     const publicMethods = methods
@@ -129,8 +129,8 @@ describe("api stack", () => {
       .map((m) => m.Properties.HttpMethod);
     const guarded = methods.filter((m) => m.Properties.AuthorizationType !== "NONE");
 
-    expect(publicMethods.sort()).toEqual(["GET", "POST"]);
-    expect(guarded).toHaveLength(8);
+    expect(publicMethods.sort()).toEqual(["GET", "POST", "POST"]);
+    expect(guarded).toHaveLength(15);
     for (const m of guarded) {
       expect(m.Properties).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: expect.anything() });
     }

@@ -2,23 +2,12 @@ import { describe, expect, it } from "vitest";
 import { verifyChain } from "../../shared/audit/chain.ts";
 import type { AuditRecord } from "../../shared/audit/event-schema.ts";
 import { totpCode } from "../support/identity-fixtures.ts";
+import { call } from "./support/api.ts";
 import { localStack } from "./support/emulator.ts";
 import { seedTenantUser } from "./support/seed.ts";
 
 const initial = "Initial-Passw0rd!";
 const chosen = "Chongqing-DR-2026!";
-
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${localStack().apiUrl}${path}`, {
-    method,
-    headers: {
-      "content-type": "application/json",
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 async function collect(records: AsyncIterable<AuditRecord>): Promise<AuditRecord[]> {
   const out: AuditRecord[] = [];

@@ -30,11 +30,16 @@ describe("local stack: API", () => {
   });
 
   it("refuses a forged token on every protected route with 401", async () => {
-    for (const path of ["/tenants", "/tenants/t-1/systems", "/auth/session"]) {
+    for (const [method, path] of [
+      ["GET", "/tenants"],
+      ["POST", "/tenants/t-aaaaaaaaaaaa/approve"],
+      ["POST", "/auth/refresh"],
+      ["POST", "/systems"],
+    ]) {
       const response = await fetch(`${localStack().apiUrl}${path}`, {
-        method: "POST",
+        method,
         headers: { authorization: "Bearer forged.jwt.token", "content-type": "application/json" },
-        body: "{}",
+        body: method === "GET" ? undefined : "{}",
       });
       expect(response.status, path).toBe(401);
       expect(await response.json()).toEqual({ code: "UNAUTHENTICATED", message: "Sign in first" });

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
+import { NotFoundError } from "../../shared/errors.ts";
+import { awsDirectory } from "../../shared/identity/aws-identity.ts";
+import { type Action, authorize } from "../../shared/identity/permissions.ts";
+import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
+import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { requireCaller } from "../../shared/lambda/caller.ts";
+import { parseBody } from "../../shared/lambda/request.ts";
+import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import { pageRequestSchema } from "../../shared/stores/page.ts";
+import { type TenantAction, tenantRegistrationSchema, tenantStatuses } from "../../shared/tenants/tenant.ts";
+import { TenantService } from "../../shared/tenants/tenant-service.ts";
+
+const registrationBody = tenantRegistrationSchema.extend({ adminPassword: z.string().min(1).max(256) });
+const listQuery = pageRequestSchema.extend({ status: z.enum(tenantStatuses).default("pending") });
+const tenantPath = z.object({
+  tenantId: z.string().regex(/^t-[0-9a-z]{12}$/, "a tenant id such as t-4k2m9x0q7w1z"),
+});
+
+const deps = async (env: z.infer<typeof directoryFunctionEnv>) => {
+  const directory = awsDirectory(env);
+  return { ...directory, service: new TenantService({ ...directory, settings: defaultIdentitySettings }) };
+};
+type Deps = Awaited<ReturnType<typeof deps>>;
+type Env = z.infer<typeof directoryFunctionEnv>;
+
+/** A lifecycle route: who may do it, and whether it needs a fresh sign-in (exit is irreversible). */
+function lifecycle(
+  action: TenantAction,
+  permission: Action,
+  eventName: string,
+  sensitive = false,
+): RouteSpec<Env, Deps> {
+  return {
+    eventName,
+    readOnly: false,
+    handle: async (event, { deps, audit }) => {
+      const caller = requireCaller(event);
+      const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
+      authorize(caller, permission, tenantId);
+      if (sensitive) requireRecentAuthentication(caller, deps.now(), defaultIdentitySettings);
+      const tenant = await deps.tenants.get(tenantId);
+      if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
+      audit.tenantId = tenantId;
+      audit.resources = [{ type: "govdr::tenant", id: tenantId }];
+      const next = await deps.service.transition(tenant, action, caller.sub);
+      audit.responseElements = { status: next.status };
+      return { statusCode: 200, body: next };
+    },
+  };
+}
+
+/** Self-service registration and the tenant lifecycle (DESIGN.md §API, R-EX). */
+export const handler = resourceHandler(
+  directoryFunctionEnv,
+  { eventSource: "tenants.govdr", deps },
+  {
+    "POST /tenants": {
+      eventName: "RegisterTenant",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const { adminPassword, ...registration } = parseBody(registrationBody, event);
+        const tenant = await deps.service.register(registration, adminPassword);
+        audit.tenantId = tenant.tenantId;
+        audit.resources = [{ type: "govdr::tenant", id: tenant.tenantId }];
+        return { statusCode: 201, body: tenant };
+      },
+    },
+    "GET /tenants": {
+      eventName: "ListTenants",
+      readOnly: true,
+      handle: async (event, { deps }) => {
+        authorize(requireCaller(event), "tenant:list");
+        const { status, limit, cursor } = listQuery.parse(event.queryStringParameters ?? {});
+        return { statusCode: 200, body: await deps.tenants.listByStatus(status, { limit, cursor }) };
+      },
+    },
+    "GET /tenants/{tenantId}": {
+      eventName: "GetTenant",
+      readOnly: true,
+      handle: async (event, { deps, audit }) => {
+        const caller = requireCaller(event);
+        const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
+        authorize(caller, "tenant:read", tenantId);
+        const tenant = await deps.tenants.get(tenantId);
+        if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
+        audit.resources = [{ type: "govdr::tenant", id: tenantId }];
+        return { statusCode: 200, body: tenant };
+      },
+    },
+    "POST /tenants/{tenantId}/approve": lifecycle("approve", "tenant:approve", "ApproveTenant"),
+    "POST /tenants/{tenantId}/reject": lifecycle("reject", "tenant:approve", "RejectTenant"),
+    "POST /tenants/{tenantId}/suspend": lifecycle("suspend", "tenant:suspend", "SuspendTenant"),
+    "POST /tenants/{tenantId}/resume": lifecycle("resume", "tenant:suspend", "ResumeTenant"),
+    "POST /tenants/{tenantId}/exit": lifecycle("exit", "tenant:exit", "RequestServiceExit", true),
+  },
+);

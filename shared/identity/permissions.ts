@@ -1,0 +1,37 @@
+import { ForbiddenError, NotFoundError } from "../errors.ts";
+import type { Role } from "./roles.ts";
+import type { SessionClaims } from "./session-token.ts";
+
+/** Every action the API performs, and which roles may perform it (R-IA-11, R-IA-15). */
+export const permissions = {
+  "tenant:list": ["platform-admin", "security-admin", "platform-auditor"],
+  "tenant:read": [
+    "platform-admin",
+    "security-admin",
+    "platform-auditor",
+    "tenant-admin",
+    "tenant-operator",
+    "tenant-auditor",
+  ],
+  "tenant:approve": ["platform-admin"],
+  "tenant:suspend": ["platform-admin"],
+  "tenant:exit": ["platform-admin", "tenant-admin"],
+} as const satisfies Record<string, readonly Role[]>;
+export type Action = keyof typeof permissions;
+
+const platformRoles: readonly Role[] = ["platform-admin", "security-admin", "platform-auditor"];
+
+/**
+ * Throws unless the caller may perform `action` on `tenantId`. A tenant user asking about another
+ * tenant gets a 404, as if it did not exist (no existence leak); a role without the permission a 403.
+ */
+export function authorize(claims: SessionClaims, action: Action, tenantId?: string): void {
+  const isPlatform = claims.roles.some((r) => platformRoles.includes(r));
+  if (tenantId !== undefined && !isPlatform && claims.tid !== tenantId) {
+    throw new NotFoundError(`No tenant ${tenantId}`);
+  }
+  const allowed: readonly Role[] = permissions[action];
+  if (!claims.roles.some((r) => allowed.includes(r))) {
+    throw new ForbiddenError(`Your role may not ${action.replace(":", " ")}`, "FORBIDDEN");
+  }
+}
