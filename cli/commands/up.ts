@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { startConsoleServer } from "../console/server.ts";
 import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
 import { deployLocalStack } from "../local-stack/deploy.ts";
+import { seedDemo } from "../local-stack/seed-demo.ts";
 import { log } from "../log.ts";
 
 const defaultConsolePort = 4580;
@@ -29,9 +30,17 @@ export function registerUpCommand(program: Command): void {
           return startConsoleServer({ apiUrl: stack.apiUrl, port: 0 });
         });
         cleanups.push(() => consoleServer.close());
+        const accounts = await seedDemo(stack);
         process.stdout.write(`API: ${stack.apiUrl}\n`);
         process.stdout.write(`Console: ${consoleServer.url}\n`);
         process.stdout.write(`Regions: ${stack.regions.primary} ${stack.regions.dr}\n`);
+        for (const { userName, role, oneTimePassword } of accounts) {
+          process.stdout.write(
+            oneTimePassword
+              ? `Sign in: ${userName} / ${oneTimePassword} (${role}; one-time password, you will be asked to change it)\n`
+              : `Sign in: ${userName} (${role}) with the password you chose\n`,
+          );
+        }
         log(`running; press Ctrl-C to stop${emulator.startedHere ? " (stops the emulator it started)" : ""}`);
       } catch (error) {
         await shutdown();

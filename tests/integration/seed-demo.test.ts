@@ -1,0 +1,50 @@
+import { randomInt } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { seedDemo } from "../../cli/local-stack/seed-demo.ts";
+import { passwordProblems } from "../../shared/identity/password-policy.ts";
+import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { call, signIn } from "./support/api.ts";
+import { localStack, uniqueName } from "./support/emulator.ts";
+
+describe("demo seed (npm start)", () => {
+  it("R-IA-08: prints one-time passwords that work once and must be changed; a chosen password survives re-seeding", async () => {
+    const names = {
+      tenantAdmin: uniqueName("demo").replace("-", "."),
+      platformAdmin: uniqueName("ops").replace("-", "."),
+      creditCode: `11500000MB${String(randomInt(1e7)).padStart(7, "0")}X`,
+    };
+
+    const first = await seedDemo(localStack(), names);
+    const [tenantAdmin, platformAdmin] = first;
+    expect(first.map((a) => a.role)).toEqual(["tenant-admin", "platform-admin"]);
+    for (const account of first) {
+      expect(
+        passwordProblems(account.oneTimePassword ?? "", account.userName, defaultIdentitySettings),
+      ).toEqual([]);
+    }
+
+    const firstLogin = await call("POST", "/auth/login", {
+      body: { userName: names.tenantAdmin, password: tenantAdmin?.oneTimePassword },
+    });
+    expect(firstLogin.body.scope).toBe("change-password");
+    const session = await signIn(names.tenantAdmin, tenantAdmin?.oneTimePassword ?? "", {
+      newPassword: "Demo-Chosen-Pass-2026",
+    });
+    expect((await call("GET", "/auth/session", { token: session.token })).body).toMatchObject({
+      roles: ["tenant-admin"],
+    });
+
+    const second = await seedDemo(localStack(), names);
+
+    expect(second[0]).toEqual({ userName: names.tenantAdmin, role: "tenant-admin" });
+    expect(second[1]?.oneTimePassword).toBeDefined();
+    expect(second[1]?.oneTimePassword).not.toBe(platformAdmin?.oneTimePassword);
+    expect(
+      (
+        await call("POST", "/auth/login", {
+          body: { userName: names.platformAdmin, password: platformAdmin?.oneTimePassword },
+        })
+      ).status,
+    ).toBe(401);
+  });
+});
