@@ -51,6 +51,7 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     config,
     version: projectVersion(),
     tenants: data.tenants,
+    policies: data.policies,
     audit: data.audit,
     identityKey: data.identityKey,
     signingSecret: data.signingSecret,

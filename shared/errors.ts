@@ -91,3 +91,26 @@ export class ConflictError extends GovdrError {
     this.code = code;
   }
 }
+
+/**
+ * A DR policy that cannot meet its system's targets or scheme (R-CL-02/08/10 …). The answer lists
+ * every finding with the requirement it applies, so the operator sees all problems at once.
+ */
+export class PolicyRejectedError extends GovdrError {
+  override readonly name = "PolicyRejectedError";
+  readonly code = "POLICY_REJECTED";
+  readonly httpStatus = 400;
+
+  constructor(
+    message: string,
+    readonly findings: {
+      rule: string;
+      code: string;
+      severity: string;
+      path?: string;
+      message: { zh: string; en: string };
+    }[],
+  ) {
+    super(message);
+  }
+}

@@ -10,6 +10,7 @@ import {
   authorizerFunctionEnv,
   directoryFunctionEnv,
   healthFunctionEnv,
+  systemsFunctionEnv,
 } from "../../shared/config/function-env.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
@@ -22,6 +23,7 @@ export interface ApiStackProps extends StackProps {
   readonly config: DeploymentConfig;
   readonly version: string;
   readonly tenants: ITable;
+  readonly policies: ITable;
   readonly audit: ITable;
   readonly identityKey: IKey;
   readonly signingSecret: ISecret;
@@ -195,6 +197,35 @@ export class ApiStack extends Stack {
     for (const action of ["approve", "reject", "suspend", "resume", "exit"]) {
       tenant.addResource(action).addMethod("POST", tenantsIntegration);
     }
+
+    const systemsFn = new GovdrFunction(this, "Systems", {
+      ...common,
+      entry: "api/systems.ts",
+      description: "Protected systems and their versioned DR policies",
+      envSchema: systemsFunctionEnv,
+      environment: {
+        ...common.environment,
+        POWERTOOLS_SERVICE_NAME: "govdr-systems",
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+        POLICIES_TABLE: props.policies.tableName,
+        PRIMARY_REGION: props.config.primaryRegion,
+      },
+    });
+    grantTableAccess(systemsFn.function, props.tenants, "read-write");
+    grantTableAccess(systemsFn.function, props.policies, "read-write");
+    grantTableAccess(systemsFn.function, props.audit, "append-only");
+    const systemsIntegration = new apigw.LambdaIntegration(systemsFn.function);
+    const systems = this.api.root.addResource("systems");
+    systems.addMethod("POST", systemsIntegration);
+    systems.addMethod("GET", systemsIntegration);
+    const system = systems.addResource("{systemId}");
+    system.addMethod("GET", systemsIntegration);
+    system.addMethod("PUT", systemsIntegration);
+    const policy = system.addResource("policy");
+    policy.addMethod("GET", systemsIntegration);
+    policy.addMethod("PUT", systemsIntegration);
+    policy.addResource("versions").addMethod("GET", systemsIntegration);
 
     // Every other route sits behind the authorizer until its resource family is built.
     this.api.root.addProxy({

@@ -20,6 +20,12 @@ export const directoryFunctionEnv = baseFunctionEnv.extend({
   AUDIT_TABLE: z.string().min(1),
 });
 
+/** The systems and policies family: the directory plus the Policies table and the region rules. */
+export const systemsFunctionEnv = directoryFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  PRIMARY_REGION: z.string().min(1),
+});
+
 /** Functions that also sign or verify session tokens. */
 const identityEnv = directoryFunctionEnv.extend({
   SIGNING_SECRET_ARN: z.string().min(1),

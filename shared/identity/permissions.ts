@@ -16,6 +16,9 @@ export const permissions = {
   "tenant:approve": ["platform-admin"],
   "tenant:suspend": ["platform-admin"],
   "tenant:exit": ["platform-admin", "tenant-admin"],
+  "system:read": ["tenant-admin", "tenant-operator", "tenant-auditor"],
+  "system:write": ["tenant-admin"],
+  "policy:write": ["tenant-admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof permissions;
 

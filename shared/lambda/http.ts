@@ -1,12 +1,13 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { ZodError } from "zod";
-import { GovdrError } from "../errors.ts";
+import { GovdrError, PolicyRejectedError } from "../errors.ts";
 
 export interface ErrorBody {
   code: string;
   message: string;
   requestId?: string;
   fieldErrors?: { path: string; message: string }[];
+  findings?: PolicyRejectedError["findings"];
 }
 
 const securityHeaders = {
@@ -37,6 +38,12 @@ export function errorResponse(error: unknown, requestId?: string): APIGatewayPro
   if (error instanceof GovdrError) {
     const body: ErrorBody = { code: error.code, message: error.message, requestId };
     if ("fieldErrors" in error && Array.isArray(error.fieldErrors)) body.fieldErrors = error.fieldErrors;
+    if (error instanceof PolicyRejectedError) {
+      body.findings = error.findings;
+      body.fieldErrors = error.findings
+        .filter((f) => f.severity === "error")
+        .map((f) => ({ path: f.path ?? "", message: `[${f.rule}] ${f.message.en}` }));
+    }
     return jsonResponse(error.httpStatus, body);
   }
   return jsonResponse(500, { code: "INTERNAL", message: "Internal error", requestId });

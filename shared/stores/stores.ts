@@ -1,4 +1,6 @@
 import type { User } from "../identity/user.ts";
+import type { PolicyRecord } from "../systems/policy-record.ts";
+import type { ProtectedSystem } from "../systems/system.ts";
 import type { Tenant, TenantStatus } from "../tenants/tenant.ts";
 import type { Page } from "./page.ts";
 
@@ -37,4 +39,21 @@ export interface SessionStore {
   /** Records activity, unless the session was revoked meanwhile. */
   touch(sid: string, at: string): Promise<void>;
   revoke(sid: string): Promise<void>;
+}
+
+/** Protected systems and their versioned DR policies, partitioned by tenant. */
+export interface SystemStore {
+  create(system: ProtectedSystem): Promise<void>;
+  get(tenantId: string, systemId: string): Promise<ProtectedSystem | undefined>;
+  list(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<ProtectedSystem>>;
+  /** Writes `system` if the stored version is `system.version - 1`. */
+  update(system: ProtectedSystem): Promise<void>;
+  /** Stores a new policy version and points the system at it, atomically. */
+  setPolicy(system: ProtectedSystem, record: PolicyRecord): Promise<void>;
+  getPolicy(tenantId: string, systemId: string, version: number): Promise<PolicyRecord | undefined>;
+  listPolicyVersions(
+    tenantId: string,
+    systemId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<PolicyRecord>>;
 }

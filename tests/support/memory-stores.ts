@@ -1,7 +1,15 @@
 import { ConflictError } from "../../shared/errors.ts";
 import type { User } from "../../shared/identity/user.ts";
 import type { Page } from "../../shared/stores/page.ts";
-import type { Session, SessionStore, TenantStore, UserStore } from "../../shared/stores/stores.ts";
+import type {
+  Session,
+  SessionStore,
+  SystemStore,
+  TenantStore,
+  UserStore,
+} from "../../shared/stores/stores.ts";
+import type { PolicyRecord } from "../../shared/systems/policy-record.ts";
+import type { ProtectedSystem } from "../../shared/systems/system.ts";
 import type { Tenant, TenantStatus } from "../../shared/tenants/tenant.ts";
 
 /** In-memory stores with the same contract as the DynamoDB adapters (uniqueness, optimistic versions). */
@@ -9,6 +17,8 @@ export class MemoryStores {
   readonly tenantMap = new Map<string, Tenant>();
   readonly userMap = new Map<string, User>();
   readonly sessionMap = new Map<string, Session>();
+  readonly systemMap = new Map<string, ProtectedSystem>();
+  readonly policyMap = new Map<string, PolicyRecord>();
   private readonly userNames = new Map<string, string>();
   private readonly creditCodes = new Set<string>();
 
@@ -83,5 +93,37 @@ export class MemoryStores {
       const session = this.sessionMap.get(sid);
       if (session) session.revoked = true;
     },
+  };
+
+  private putSystem(system: ProtectedSystem, create: boolean): void {
+    const key = `${system.tenantId}/${system.systemId}`;
+    const stored = this.systemMap.get(key);
+    if (create ? stored : stored?.version !== system.version - 1)
+      throw new ConflictError("stale", "STALE_VERSION");
+    this.systemMap.set(key, structuredClone(system));
+  }
+
+  readonly systems: SystemStore = {
+    create: async (system) => this.putSystem(system, true),
+    get: async (tenantId, systemId) => structuredClone(this.systemMap.get(`${tenantId}/${systemId}`)),
+    list: async (tenantId, page) =>
+      MemoryStores.page(
+        [...this.systemMap.values()].filter((s) => s.tenantId === tenantId),
+        page,
+      ),
+    update: async (system) => this.putSystem(system, false),
+    setPolicy: async (system, record) => {
+      const key = `${record.tenantId}/${record.systemId}/${record.version}`;
+      if (this.policyMap.has(key)) throw new ConflictError("stale", "STALE_VERSION");
+      this.putSystem(system, false);
+      this.policyMap.set(key, structuredClone(record));
+    },
+    getPolicy: async (tenantId, systemId, version) =>
+      structuredClone(this.policyMap.get(`${tenantId}/${systemId}/${version}`)),
+    listPolicyVersions: async (tenantId, systemId, page) =>
+      MemoryStores.page(
+        [...this.policyMap.values()].filter((p) => p.tenantId === tenantId && p.systemId === systemId),
+        page,
+      ),
   };
 }

@@ -1,0 +1,157 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { z } from "zod";
+import { systemsFunctionEnv } from "../../shared/config/function-env.ts";
+import { NotFoundError } from "../../shared/errors.ts";
+import { awsDirectory } from "../../shared/identity/aws-identity.ts";
+import { type Action, authorize } from "../../shared/identity/permissions.ts";
+import { requireRecentAuthentication, type SessionClaims } from "../../shared/identity/session-token.ts";
+import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { requireCaller } from "../../shared/lambda/caller.ts";
+import { parseBody } from "../../shared/lambda/request.ts";
+import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import { drPolicySchema } from "../../shared/policies/policy-schema.ts";
+import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
+import { pageRequestSchema } from "../../shared/stores/page.ts";
+import { systemInputSchema } from "../../shared/systems/system.ts";
+import { describeSystem, requireSystem, SystemService } from "../../shared/systems/system-service.ts";
+
+const systemPath = z.object({
+  systemId: z.string().regex(/^s-[0-9a-z]{12}$/, "a system id such as s-4k2m9x0q7w1z"),
+});
+
+const deps = async (env: z.infer<typeof systemsFunctionEnv>) => {
+  const directory = awsDirectory(env);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const systems = new DynamoDbSystemStore(db, env.POLICIES_TABLE);
+  const service = new SystemService({
+    systems,
+    now: directory.now,
+    primaryRegion: env.PRIMARY_REGION,
+    siteRules: "T/ZBLM 0001-2023",
+  });
+  return { ...directory, systems, service };
+};
+type Deps = Awaited<ReturnType<typeof deps>>;
+
+/** The caller's own tenant, after checking the role may do `action` (systems are always the caller's). */
+async function callerTenant(event: APIGatewayProxyEvent, deps: Deps, action: Action) {
+  const caller = requireCaller(event);
+  authorize(caller, action, caller.tid);
+  const tenant = await deps.tenants.get(caller.tid);
+  if (!tenant) throw new NotFoundError(`No tenant ${caller.tid}`);
+  return { caller, tenant };
+}
+
+async function loadSystem(event: APIGatewayProxyEvent, deps: Deps, caller: SessionClaims) {
+  const { systemId } = systemPath.parse(event.pathParameters ?? {});
+  return requireSystem(await deps.systems.get(caller.tid, systemId), systemId);
+}
+
+/** Protected systems and their DR policies (DESIGN.md §Domain; R-CL-*). */
+export const handler = resourceHandler(
+  systemsFunctionEnv,
+  { eventSource: "systems.govdr", deps },
+  {
+    "POST /systems": {
+      eventName: "CreateSystem",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const { tenant } = await callerTenant(event, deps, "system:write");
+        const system = await deps.service.create(tenant, parseBody(systemInputSchema, event));
+        audit.resources = [{ type: "govdr::system", id: system.systemId }];
+        return { statusCode: 201, body: describeSystem(system) };
+      },
+    },
+    "GET /systems": {
+      eventName: "ListSystems",
+      readOnly: true,
+      handle: async (event, { deps }) => {
+        const { caller } = await callerTenant(event, deps, "system:read");
+        const page = await deps.systems.list(
+          caller.tid,
+          pageRequestSchema.parse(event.queryStringParameters ?? {}),
+        );
+        return { statusCode: 200, body: { ...page, items: page.items.map(describeSystem) } };
+      },
+    },
+    "GET /systems/{systemId}": {
+      eventName: "GetSystem",
+      readOnly: true,
+      handle: async (event, { deps, audit }) => {
+        const { caller } = await callerTenant(event, deps, "system:read");
+        const system = await loadSystem(event, deps, caller);
+        audit.resources = [{ type: "govdr::system", id: system.systemId }];
+        return { statusCode: 200, body: describeSystem(system) };
+      },
+    },
+    "PUT /systems/{systemId}": {
+      eventName: "UpdateSystem",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const { caller, tenant } = await callerTenant(event, deps, "system:write");
+        const current = await loadSystem(event, deps, caller);
+        const next = await deps.service.update(tenant, current, parseBody(systemInputSchema, event));
+        audit.resources = [{ type: "govdr::system", id: next.systemId }];
+        audit.responseElements = { before: current, after: next };
+        return { statusCode: 200, body: describeSystem(next) };
+      },
+    },
+    "PUT /systems/{systemId}/policy": {
+      eventName: "PutPolicy",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const { caller, tenant } = await callerTenant(event, deps, "policy:write");
+        requireRecentAuthentication(caller, deps.now(), defaultIdentitySettings);
+        const system = await loadSystem(event, deps, caller);
+        audit.resources = [{ type: "govdr::system", id: system.systemId }];
+        const before =
+          system.policyVersion > 0
+            ? await deps.systems.getPolicy(caller.tid, system.systemId, system.policyVersion)
+            : undefined;
+        const record = await deps.service.setPolicy(
+          tenant,
+          system,
+          parseBody(drPolicySchema, event),
+          caller.sub,
+        );
+        audit.responseElements = {
+          before: before?.policy ?? null,
+          after: record.policy,
+          version: record.version,
+        };
+        return { statusCode: 200, body: record };
+      },
+    },
+    "GET /systems/{systemId}/policy": {
+      eventName: "GetPolicy",
+      readOnly: true,
+      handle: async (event, { deps }) => {
+        const { caller } = await callerTenant(event, deps, "system:read");
+        const system = await loadSystem(event, deps, caller);
+        const record =
+          system.policyVersion > 0
+            ? await deps.systems.getPolicy(caller.tid, system.systemId, system.policyVersion)
+            : undefined;
+        if (!record) throw new NotFoundError(`System ${system.systemId} has no DR policy yet`);
+        return { statusCode: 200, body: record };
+      },
+    },
+    "GET /systems/{systemId}/policy/versions": {
+      eventName: "ListPolicyVersions",
+      readOnly: true,
+      handle: async (event, { deps }) => {
+        const { caller } = await callerTenant(event, deps, "system:read");
+        const system = await loadSystem(event, deps, caller);
+        const page = pageRequestSchema.parse(event.queryStringParameters ?? {});
+        return {
+          statusCode: 200,
+          body: await deps.systems.listPolicyVersions(caller.tid, system.systemId, page),
+        };
+      },
+    },
+  },
+);

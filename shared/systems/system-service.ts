@@ -1,0 +1,155 @@
+import { hasErrors } from "../classification/findings.ts";
+import { assessDrLevel, proposeDrLevel } from "../classification/propose-level.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PolicyRejectedError,
+  ValidationError,
+} from "../errors.ts";
+import type { DrPolicy } from "../policies/policy-schema.ts";
+import type { SiteRuleSet } from "../policies/site-rules.ts";
+import { validatePolicy } from "../policies/validate-policy.ts";
+import { newId } from "../stores/ids.ts";
+import type { SystemStore } from "../stores/stores.ts";
+import { type Tenant, tenantCanWrite } from "../tenants/tenant.ts";
+import type { PolicyRecord } from "./policy-record.ts";
+import { dependencyCycle, type ProtectedSystem, type SystemInput } from "./system.ts";
+
+export interface SystemServiceDeps {
+  systems: SystemStore;
+  now: () => Date;
+  primaryRegion: string;
+  siteRules: SiteRuleSet;
+}
+
+/** A system as the API shows it: with the DR level proposed for its class and the level's assessment. */
+export function describeSystem(system: ProtectedSystem) {
+  const proposal = proposeDrLevel(system.importanceClass);
+  return {
+    ...system,
+    proposedDrLevel: proposal.level,
+    drLevelFindings: assessDrLevel(system.importanceClass, system.drLevel),
+  };
+}
+
+export class SystemService {
+  constructor(private readonly deps: SystemServiceDeps) {}
+
+  async create(tenant: Tenant, input: SystemInput): Promise<ProtectedSystem> {
+    this.requireWritable(tenant);
+    const all = await this.allSystems(tenant.tenantId);
+    if (all.length >= tenant.quotas.systems) {
+      throw new ConflictError(
+        `The unit's quota of ${tenant.quotas.systems} protected systems is used up`,
+        "QUOTA_EXCEEDED",
+      );
+    }
+    const at = this.deps.now().toISOString();
+    const system: ProtectedSystem = {
+      ...input,
+      systemId: newId("s"),
+      tenantId: tenant.tenantId,
+      policyVersion: 0,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    this.checkDependencies(system, all);
+    await this.deps.systems.create(system);
+    return system;
+  }
+
+  async update(tenant: Tenant, current: ProtectedSystem, input: SystemInput): Promise<ProtectedSystem> {
+    this.requireWritable(tenant);
+    const next: ProtectedSystem = {
+      ...current,
+      ...input,
+      updatedAt: this.deps.now().toISOString(),
+      version: current.version + 1,
+    };
+    this.checkDependencies(next, await this.allSystems(tenant.tenantId));
+    await this.deps.systems.update(next);
+    return next;
+  }
+
+  /**
+   * Validates the policy against the system's targets and scheme and stores it as a new version;
+   * an error finding refuses it with every finding named (R-CL-02/08/10, R-BK-08, R-FO-02).
+   */
+  async setPolicy(
+    tenant: Tenant,
+    system: ProtectedSystem,
+    policy: DrPolicy,
+    actor: string,
+  ): Promise<PolicyRecord> {
+    this.requireWritable(tenant);
+    const findings = validatePolicy({
+      system,
+      policy,
+      primaryRegion: this.deps.primaryRegion,
+      siteRules: this.deps.siteRules,
+    });
+    if (hasErrors(findings)) {
+      const errors = findings.filter((f) => f.severity === "error");
+      throw new PolicyRejectedError(
+        `The policy cannot meet the targets of system "${system.name}": ${errors.map((f) => `[${f.rule}] ${f.message.en}`).join(" ")}`,
+        findings,
+      );
+    }
+    const at = this.deps.now().toISOString();
+    const record: PolicyRecord = {
+      tenantId: tenant.tenantId,
+      systemId: system.systemId,
+      version: system.policyVersion + 1,
+      policy,
+      findings,
+      createdAt: at,
+      createdBy: actor,
+    };
+    await this.deps.systems.setPolicy(
+      { ...system, policyVersion: record.version, updatedAt: at, version: system.version + 1 },
+      record,
+    );
+    return record;
+  }
+
+  private requireWritable(tenant: Tenant): void {
+    if (!tenantCanWrite(tenant))
+      throw new ForbiddenError(`The unit is ${tenant.status}; changes are blocked`, "TENANT_NOT_ACTIVE");
+  }
+
+  private async allSystems(tenantId: string): Promise<ProtectedSystem[]> {
+    const all: ProtectedSystem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.systems.list(tenantId, { limit: 100, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  }
+
+  /** Dependencies must be systems of the same tenant and must not form a cycle (R-CL-12). */
+  private checkDependencies(system: ProtectedSystem, all: ProtectedSystem[]): void {
+    const known = new Map(all.map((s) => [s.systemId, s.dependsOn]));
+    const unknown = system.dependsOn.filter((id) => !known.has(id) || id === system.systemId);
+    if (unknown.length > 0) {
+      throw new ValidationError("A dependency is not a system of this unit", [
+        { path: "dependsOn", message: `unknown or self: ${unknown.join(", ")}` },
+      ]);
+    }
+    known.set(system.systemId, system.dependsOn);
+    const cycle = dependencyCycle(known);
+    if (cycle) {
+      throw new ValidationError("Dependencies would form a cycle", [
+        { path: "dependsOn", message: `cycle: ${cycle.join(" → ")}` },
+      ]);
+    }
+  }
+}
+
+export function requireSystem(system: ProtectedSystem | undefined, systemId: string): ProtectedSystem {
+  if (!system) throw new NotFoundError(`No system ${systemId}`);
+  return system;
+}
