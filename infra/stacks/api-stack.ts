@@ -227,6 +227,26 @@ export class ApiStack extends Stack {
     policy.addMethod("PUT", systemsIntegration);
     policy.addResource("versions").addMethod("GET", systemsIntegration);
 
+    const auditFn = new GovdrFunction(this, "AuditApi", {
+      ...common,
+      entry: "api/audit.ts",
+      description: "Auditor API: lookup, export and verification of the hash-chained audit trail",
+      envSchema: directoryFunctionEnv,
+      environment: {
+        ...common.environment,
+        POWERTOOLS_SERVICE_NAME: "govdr-audit",
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+      },
+      timeout: Duration.seconds(29),
+      memorySize: 512,
+    });
+    grantTableAccess(auditFn.function, props.audit, "append-only", { indexes: ["gsi1"] });
+    const auditIntegration = new apigw.LambdaIntegration(auditFn.function);
+    const auditResource = this.api.root.addResource("audit");
+    for (const path of ["events", "export", "verify"])
+      auditResource.addResource(path).addMethod("GET", auditIntegration);
+
     // Every other route sits behind the authorizer until its resource family is built.
     this.api.root.addProxy({
       anyMethod: true,

@@ -3,15 +3,26 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   paginateQuery,
+  QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { ValidationError } from "../errors.ts";
+import type { Page } from "../stores/page.ts";
 import { AuditContentionError, type AuditLog } from "./audit-log.ts";
+import { type AuditQuery, daysBetween, parseAuditCursor } from "./audit-query.ts";
 import { type ChainHead, chainRecord } from "./chain.ts";
 import { type AuditEvent, type AuditRecord, auditRecordSchema } from "./event-schema.ts";
 
 const partition = (tenantId: string) => `TENANT#${tenantId}#AUDIT`;
 const sequenceKey = (sequence: number) => `SEQ#${String(sequence).padStart(12, "0")}`;
 const headKey = "HEAD";
+
+/** The time index: one gsi1 partition per tenant and UTC day, sorted by event time then sequence. */
+export const auditDayPartition = (tenantId: string, day: string) => `AUDIT#${tenantId}#${day}`;
+const timeIndexKeys = (record: AuditRecord) => ({
+  gsi1pk: auditDayPartition(record.tenantId, record.event.eventTime.slice(0, 10)),
+  gsi1sk: `${record.event.eventTime}#${String(record.sequence).padStart(12, "0")}`,
+});
 
 /**
  * Audit log in one DynamoDB table (pk/sk). Each tenant's chain lives in its own partition: records
@@ -65,7 +76,14 @@ export class DynamoDbAuditLog implements AuditLog {
       {
         Put: {
           TableName: this.tableName,
-          Item: { pk, sk: sequenceKey(record.sequence), ...record },
+          Item: {
+            pk,
+            sk: sequenceKey(record.sequence),
+            ...timeIndexKeys(record),
+            // Flattened for lookups by resource (a filter on a list of maps cannot match one field).
+            resourceIds: record.event.resources.map((r) => r.id),
+            ...record,
+          },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
@@ -101,11 +119,88 @@ export class DynamoDbAuditLog implements AuditLog {
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, ...record } = item;
-        // A record edited out of shape is still yielded as stored, so verify names it instead of crashing.
-        const parsed = auditRecordSchema.safeParse(record);
-        yield parsed.success ? parsed.data : (record as AuditRecord);
+        yield storedRecord(item);
       }
     }
   }
+
+  async lookup(tenantId: string, query: AuditQuery): Promise<Page<AuditRecord>> {
+    const cursor = parseAuditCursor(query.cursor);
+    const days = daysBetween(query.from, query.to).filter((day) => !cursor || day >= cursor.day);
+    if (cursor?.key && cursor.key.gsi1pk !== auditDayPartition(tenantId, cursor.day)) {
+      throw new ValidationError("The cursor belongs to another lookup", [
+        { path: "cursor", message: "invalid cursor" },
+      ]);
+    }
+    const filter = lookupFilter(query);
+    const items: AuditRecord[] = [];
+    for (const [index, day] of days.entries()) {
+      let startKey = index === 0 ? cursor?.key : undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :day AND gsi1sk BETWEEN :from AND :to",
+            ExpressionAttributeValues: {
+              ":day": auditDayPartition(tenantId, day),
+              ":from": query.from.toISOString(),
+              ":to": `${query.to.toISOString()}#~`,
+              ...filter.values,
+            },
+            ...(filter.expression
+              ? { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }
+              : {}),
+            Limit: query.limit - items.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []).map(storedRecord));
+        startKey = page.LastEvaluatedKey;
+        if (items.length >= query.limit) {
+          const next = startKey
+            ? { day, key: startKey }
+            : days[index + 1]
+              ? { day: days[index + 1] }
+              : undefined;
+          return {
+            items,
+            nextCursor: next ? Buffer.from(JSON.stringify(next)).toString("base64url") : undefined,
+          };
+        }
+      } while (startKey);
+    }
+    return { items };
+  }
+}
+
+/** A record edited out of shape is still returned as stored, so verify names it instead of crashing. */
+function storedRecord(item: Record<string, unknown>): AuditRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, resourceIds: _r, ...record } = item;
+  const parsed = auditRecordSchema.safeParse(record);
+  return parsed.success ? parsed.data : (record as AuditRecord);
+}
+
+function lookupFilter(query: AuditQuery) {
+  const clauses: string[] = [];
+  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = { "#event": "event" };
+  if (query.eventName !== undefined) {
+    clauses.push("#event.eventName = :eventName");
+    values[":eventName"] = query.eventName;
+  }
+  if (query.userId !== undefined) {
+    clauses.push("#event.userIdentity.principalId = :userId");
+    values[":userId"] = query.userId;
+  }
+  if (query.resourceId !== undefined) {
+    clauses.push("contains(resourceIds, :resourceId)");
+    values[":resourceId"] = query.resourceId;
+  }
+  if (query.readOnly !== undefined) {
+    clauses.push("#event.readOnly = :readOnly");
+    values[":readOnly"] = query.readOnly;
+  }
+  if (query.errorsOnly) clauses.push("attribute_exists(#event.errorCode)");
+  return { expression: clauses.join(" AND "), names, values };
 }

@@ -19,6 +19,8 @@ export const permissions = {
   "system:read": ["tenant-admin", "tenant-operator", "tenant-auditor"],
   "system:write": ["tenant-admin"],
   "policy:write": ["tenant-admin"],
+  /** Read-only evidence for auditors; nobody can change or delete it through any API (R-IA-10, R-AU). */
+  "audit:read": ["tenant-auditor", "platform-auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof permissions;
 

@@ -10,7 +10,7 @@ export interface ErrorBody {
   findings?: PolicyRejectedError["findings"];
 }
 
-const securityHeaders = {
+export const securityHeaders = {
   "content-type": "application/json; charset=utf-8",
   "cache-control": "no-store",
   "x-content-type-options": "nosniff",

@@ -9,7 +9,7 @@ import type { FunctionEnvSchema } from "../config/function-env.ts";
 import type { SessionClaims } from "../identity/session-token.ts";
 import { callerClaims } from "./caller.ts";
 import { parseFunctionEnv } from "./env.ts";
-import { errorResponse, jsonResponse } from "./http.ts";
+import { errorResponse, jsonResponse, securityHeaders } from "./http.ts";
 import { type RouteKey, route } from "./router.ts";
 
 /** What a route may tell the audit record beyond what the bundle knows. */
@@ -34,10 +34,11 @@ export interface RouteSpec<Env, Deps> {
   /** The audit event name, e.g. "Login", "ApproveTenant". */
   eventName: string;
   readOnly: boolean;
+  /** JSON by default; a route that sets `contentType` returns `body` (a string) as it is. */
   handle(
     event: APIGatewayProxyEvent,
     ctx: RouteContext<Env, Deps>,
-  ): Promise<{ statusCode: number; body: unknown }>;
+  ): Promise<{ statusCode: number; body: unknown; contentType?: string }>;
 }
 
 /**
@@ -82,7 +83,13 @@ export function resourceHandler<
         claims = callerClaims(event);
         body = event.body ? safeJson(event.body) : undefined;
         const result = await spec.handle(event, { env, deps, claims, body, logger, lambda: context, audit });
-        response = jsonResponse(result.statusCode, result.body);
+        response = result.contentType
+          ? {
+              statusCode: result.statusCode,
+              headers: { ...securityHeaders, "content-type": result.contentType },
+              body: String(result.body),
+            }
+          : jsonResponse(result.statusCode, result.body);
       } catch (error) {
         response = errorResponse(error, context.awsRequestId);
         if (response.statusCode >= 500) logger.error("request failed", { error: error as Error });

@@ -36,7 +36,8 @@ const get = async () => {
   const started = performance.now();
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   const body = (await response.json()) as { items: unknown[] };
-  if (response.status !== 200 || body.items.length !== 25) throw new Error(`unexpected answer ${response.status}`);
+  if (response.status !== 200 || body.items.length !== 25)
+    throw new Error(`unexpected answer ${response.status}`);
   return performance.now() - started;
 };
 for (let i = 0; i < 20; i++) await get();

@@ -1,0 +1,77 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { z } from "zod";
+import { platformTenant } from "../../shared/audit/api-event.ts";
+import { auditQuerySchema } from "../../shared/audit/audit-query.ts";
+import { verifyChain } from "../../shared/audit/chain.ts";
+import { toCsv, toJsonLines } from "../../shared/audit/export.ts";
+import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
+import { awsDirectory } from "../../shared/identity/aws-identity.ts";
+import { authorize } from "../../shared/identity/permissions.ts";
+import { requireCaller } from "../../shared/lambda/caller.ts";
+import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
+
+/**
+ * Which tenant's trail the caller reads: a tenant auditor its own (another tenant's is a 404), a
+ * platform auditor any tenant's, by `tenantId`, or the platform's own trail by default.
+ */
+function trailOf(event: APIGatewayProxyEvent): string {
+  const caller = requireCaller(event);
+  const requested = event.queryStringParameters?.tenantId;
+  const tenantId = requested ?? (caller.roles.includes("platform-auditor") ? platformTenant : caller.tid);
+  authorize(caller, "audit:read", tenantId);
+  return tenantId;
+}
+
+const query = (event: APIGatewayProxyEvent) => {
+  const { tenantId: _t, format: _f, ...filters } = event.queryStringParameters ?? {};
+  return auditQuerySchema.parse(filters);
+};
+
+const formatSchema = z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") });
+
+/** The auditor API: lookup, export and verification of a tenant's hash-chained trail (R-AU). */
+export const handler = resourceHandler(
+  directoryFunctionEnv,
+  { eventSource: "audit.govdr", deps: async (env) => awsDirectory(env) },
+  {
+    "GET /audit/events": {
+      eventName: "LookupEvents",
+      readOnly: true,
+      handle: async (event, { deps }) => ({
+        statusCode: 200,
+        body: await deps.audit.lookup(trailOf(event), query(event)),
+      }),
+    },
+    "GET /audit/export": {
+      eventName: "ExportEvents",
+      readOnly: true,
+      handle: async (event, { deps, audit }) => {
+        const tenantId = trailOf(event);
+        const { format } = formatSchema.parse({ format: event.queryStringParameters?.format });
+        const page = await deps.audit.lookup(tenantId, query(event));
+        audit.responseElements = { format, records: page.items.length, nextCursor: page.nextCursor ?? null };
+        return format === "csv"
+          ? { statusCode: 200, body: toCsv(page.items), contentType: "text/csv; charset=utf-8" }
+          : {
+              statusCode: 200,
+              body: toJsonLines(page.items),
+              contentType: "application/x-ndjson; charset=utf-8",
+            };
+      },
+    },
+    "GET /audit/verify": {
+      eventName: "VerifyTrail",
+      readOnly: true,
+      handle: async (event, { deps, audit }) => {
+        const tenantId = trailOf(event);
+        const result = await verifyChain(
+          tenantId,
+          deps.audit.records(tenantId),
+          await deps.audit.head(tenantId),
+        );
+        audit.responseElements = { ok: result.ok, checked: result.checked };
+        return { statusCode: 200, body: { tenantId, ...result } };
+      },
+    },
+  },
+);

@@ -1,0 +1,38 @@
+import type { AuditRecord } from "./event-schema.ts";
+
+/** One JSON object per line: the record with its chain fields, so an export can be re-verified. */
+export function toJsonLines(records: AuditRecord[]): string {
+  return records.map((r) => JSON.stringify(r)).join("\n") + (records.length > 0 ? "\n" : "");
+}
+
+const csvColumns: [string, (r: AuditRecord) => unknown][] = [
+  ["sequence", (r) => r.sequence],
+  ["eventTime", (r) => r.event.eventTime],
+  ["eventSource", (r) => r.event.eventSource],
+  ["eventName", (r) => r.event.eventName],
+  ["userType", (r) => r.event.userIdentity.type],
+  ["principalId", (r) => r.event.userIdentity.principalId],
+  ["role", (r) => r.event.userIdentity.role ?? ""],
+  ["sourceIPAddress", (r) => r.event.sourceIPAddress],
+  ["readOnly", (r) => r.event.readOnly],
+  ["errorCode", (r) => r.event.errorCode ?? ""],
+  ["errorMessage", (r) => r.event.errorMessage ?? ""],
+  ["resources", (r) => r.event.resources.map((x) => `${x.type}:${x.id}`).join(" ")],
+  ["requestID", (r) => r.event.requestID],
+  ["eventID", (r) => r.event.eventID],
+  ["hash", (r) => r.hash],
+];
+
+/**
+ * RFC 4180 CSV with a header row. Cells that a spreadsheet would run as a formula (= + - @ and
+ * control characters first) are prefixed with an apostrophe: audit data is attacker-influenced.
+ */
+export function toCsv(records: AuditRecord[]): string {
+  const cell = (value: unknown) => {
+    let text = String(value);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const rows = [csvColumns.map(([name]) => name), ...records.map((r) => csvColumns.map(([, get]) => get(r)))];
+  return `${rows.map((row) => row.map(cell).join(",")).join("\r\n")}\r\n`;
+}
