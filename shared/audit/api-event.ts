@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SessionClaims } from "../identity/session-token.ts";
+import { auditSafe } from "./audit-safe.ts";
 import type { AuditEvent } from "./event-schema.ts";
 import { redactSecrets } from "./redact.ts";
 
@@ -30,7 +31,7 @@ export interface ApiAuditInput {
 /** The CloudTrail-shaped record of one API call or authorizer decision, secrets redacted (DESIGN.md §Audit). */
 export function apiAuditEvent(input: ApiAuditInput): AuditEvent {
   const { request, claims } = input;
-  const parameters = redactSecrets(request.parameters);
+  const parameters = auditSafe(redactSecrets(request.parameters)) as Record<string, unknown>;
   return {
     eventVersion: "1.08",
     eventID: randomUUID(),
@@ -45,7 +46,9 @@ export function apiAuditEvent(input: ApiAuditInput): AuditEvent {
       ? { type: "GovdrUser", principalId: claims.sub, tenantId: claims.tid, role: claims.roles.join(",") }
       : { type: "Anonymous", principalId: "anonymous", tenantId: platformTenant },
     requestParameters: Object.keys(parameters).length > 0 ? parameters : null,
-    responseElements: input.responseElements ? redactSecrets(input.responseElements) : null,
+    responseElements: input.responseElements
+      ? (auditSafe(redactSecrets(input.responseElements)) as Record<string, unknown>)
+      : null,
     ...(input.error ? { errorCode: input.error.code, errorMessage: input.error.message.slice(0, 1000) } : {}),
     requestID: request.requestId,
     readOnly: input.readOnly,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "../validation/text.ts";
 import { roleSchema } from "./roles.ts";
 
 export const userNameSchema = z
@@ -10,7 +11,7 @@ export const userSchema = z.object({
   /** The tenant the user belongs to, or "platform" for platform staff. */
   tenantId: z.string().min(1),
   userName: userNameSchema,
-  displayName: z.string().trim().min(1).max(60),
+  displayName: safeText(1, 60),
   roles: z.array(roleSchema).min(1),
   status: z.enum(["pending", "active", "disabled"]),
   passwordHash: z.string().startsWith("scrypt$"),

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { safeText } from "../validation/text.ts";
 import { systemClassificationSchema } from "./targets-schema.ts";
 
 const systemId = z.string().regex(/^s-[0-9a-z]{12}$/, "a system id such as s-4k2m9x0q7w1z");
 
 /** What a tenant-admin sends to create or replace a protected system. */
 export const systemInputSchema = systemClassificationSchema.extend({
-  description: z.string().trim().max(500).default(""),
+  description: safeText(0, 500).default(""),
   /** Systems this one depends on (recovered before it, R-CL-12); must not form a cycle. */
   dependsOn: z.array(systemId).max(50).default([]),
   healthEndpoint: z

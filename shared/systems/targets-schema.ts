@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { drLevelSchema, importanceClassSchema, recoveryPrioritySchema } from "../classification/scales.ts";
+import { safeText } from "../validation/text.ts";
 
-const nonBlank = (max: number) => z.string().trim().min(1).max(max);
+const nonBlank = (max: number) => safeText(1, max);
 
 /**
  * RTO/RPO agreed for one system instead of its class defaults. 000 §7.1(7) requires the values to be

@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { ConflictError } from "../errors.ts";
+import { safeText as text } from "../validation/text.ts";
 
 export const tenantStatuses = ["pending", "active", "suspended", "rejected", "exiting"] as const;
 export type TenantStatus = (typeof tenantStatuses)[number];
-
-const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 
 /** What a government unit submits to register (self-service, R-MT onboarding). */
 export const tenantRegistrationSchema = z.object({
