@@ -1,10 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { apiAuditEvent } from "../../shared/audit/api-event.ts";
 import { DynamoDbAuditLog } from "../../shared/audit/dynamodb-audit-log.ts";
+import { oneTimePassword } from "../../shared/identity/one-time-password.ts";
 import { hashPassword } from "../../shared/identity/password-hash.ts";
-import { passwordProblems } from "../../shared/identity/password-policy.ts";
 import type { Role } from "../../shared/identity/roles.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import type { User } from "../../shared/identity/user.ts";
@@ -20,14 +19,6 @@ export interface DemoAccount {
   role: Role;
   /** Set when a (new) one-time password was issued; undefined when the user already chose one. */
   oneTimePassword?: string;
-}
-
-/** A one-time password that satisfies the policy: 21 characters with 96 random bits, drawn until it passes. */
-function oneTimePassword(userName: string): string {
-  for (;;) {
-    const candidate = `Dr-${randomBytes(12).toString("base64url")}9a`;
-    if (passwordProblems(candidate, userName, defaultIdentitySettings).length === 0) return candidate;
-  }
 }
 
 /**
@@ -59,7 +50,7 @@ export async function seedDemo(
   ) => {
     const existing = await users.findByUserName(userName);
     if (existing && !existing.mustChangePassword) return { userName, role };
-    const password = oneTimePassword(userName);
+    const password = oneTimePassword(userName, defaultIdentitySettings);
     const passwordHash = await hashPassword(password);
     if (existing) {
       await users.update({

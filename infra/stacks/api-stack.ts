@@ -247,6 +247,31 @@ export class ApiStack extends Stack {
     for (const path of ["events", "export", "verify"])
       auditResource.addResource(path).addMethod("GET", auditIntegration);
 
+    const usersFn = new GovdrFunction(this, "Users", {
+      ...common,
+      entry: "api/users.ts",
+      description: "User administration within the caller's own scope",
+      envSchema: directoryFunctionEnv,
+      environment: {
+        ...common.environment,
+        POWERTOOLS_SERVICE_NAME: "govdr-users",
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+      },
+      memorySize: 512, // hashes one-time passwords with scrypt
+    });
+    grantTableAccess(usersFn.function, props.tenants, "read-write");
+    grantTableAccess(usersFn.function, props.audit, "append-only");
+    const usersIntegration = new apigw.LambdaIntegration(usersFn.function);
+    const usersResource = this.api.root.addResource("users");
+    usersResource.addMethod("POST", usersIntegration);
+    usersResource.addMethod("GET", usersIntegration);
+    const userResource = usersResource.addResource("{userId}");
+    userResource.addResource("roles").addMethod("PUT", usersIntegration);
+    for (const action of ["disable", "enable", "password-reset"]) {
+      userResource.addResource(action).addMethod("POST", usersIntegration);
+    }
+
     // Every other route sits behind the authorizer until its resource family is built.
     this.api.root.addProxy({
       anyMethod: true,

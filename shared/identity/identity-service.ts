@@ -268,15 +268,17 @@ export class IdentityService {
   }
 
   private async requireActive(user: User): Promise<void> {
-    if (user.status === "disabled") throw new ForbiddenError("This account is disabled", "ACCOUNT_DISABLED");
-    if (user.tenantId === "platform") return;
-    const tenant = await this.deps.tenants.get(user.tenantId);
-    if (tenant?.status !== "active") {
-      throw new ForbiddenError(
-        `The organisation is ${tenant?.status ?? "unknown"}, not active`,
-        "TENANT_NOT_ACTIVE",
-      );
+    if (user.tenantId !== "platform") {
+      const tenant = await this.deps.tenants.get(user.tenantId);
+      if (tenant?.status !== "active") {
+        throw new ForbiddenError(
+          `The organisation is ${tenant?.status ?? "unknown"}, not active`,
+          "TENANT_NOT_ACTIVE",
+        );
+      }
     }
+    if (user.status !== "active")
+      throw new ForbiddenError(`This account is ${user.status}`, "ACCOUNT_NOT_ACTIVE");
   }
 
   private requireScope(claims: SessionClaims, allowed: SessionScope[]): void {

@@ -21,6 +21,8 @@ export const permissions = {
   "policy:write": ["tenant-admin"],
   /** Read-only evidence for auditors; nobody can change or delete it through any API (R-IA-10, R-AU). */
   "audit:read": ["tenant-auditor", "platform-auditor"],
+  /** Users of the caller's own scope: a unit's tenant-admin, or the platform's security-admin. */
+  "user:manage": ["tenant-admin", "security-admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof permissions;
 

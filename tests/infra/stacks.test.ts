@@ -130,7 +130,7 @@ describe("api stack", () => {
     const guarded = methods.filter((m) => m.Properties.AuthorizationType !== "NONE");
 
     expect(publicMethods.sort()).toEqual(["GET", "POST", "POST"]);
-    expect(guarded).toHaveLength(25);
+    expect(guarded).toHaveLength(31);
     for (const m of guarded) {
       expect(m.Properties).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: expect.anything() });
     }

@@ -158,6 +158,26 @@ describe("failures", () => {
     });
   });
 
+  it("refuses sign-in for a pending or disabled account even in an active organisation", async () => {
+    for (const status of ["pending", "disabled"] as const) {
+      const user = {
+        ...(await makeUser({
+          tenantId,
+          userName: `acct.${status}`,
+          password: chosen,
+          roles: ["tenant-operator"],
+          at: clock,
+        })),
+        status,
+      };
+      await stores.users.create(user);
+
+      await expect(identity.login(user.userName, chosen)).rejects.toMatchObject({
+        code: "ACCOUNT_NOT_ACTIVE",
+      });
+    }
+  });
+
   it("refuses sign-in while the organisation is not active", async () => {
     const pending = makeTenant(clock, "pending");
     await stores.tenants.register(

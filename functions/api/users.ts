@@ -1,0 +1,127 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { z } from "zod";
+import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
+import { awsDirectory } from "../../shared/identity/aws-identity.ts";
+import { authorize } from "../../shared/identity/permissions.ts";
+import { roleSchema } from "../../shared/identity/roles.ts";
+import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
+import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { publicUser, userNameSchema } from "../../shared/identity/user.ts";
+import { UserService } from "../../shared/identity/user-service.ts";
+import { requireCaller } from "../../shared/lambda/caller.ts";
+import { parseBody } from "../../shared/lambda/request.ts";
+import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import { pageRequestSchema } from "../../shared/stores/page.ts";
+import { safeText } from "../../shared/validation/text.ts";
+
+const newUserBody = z.object({
+  userName: userNameSchema,
+  displayName: safeText(1, 60),
+  roles: z.array(roleSchema).min(1).max(3),
+});
+const rolesBody = z.object({ roles: z.array(roleSchema).min(1).max(3) });
+const userPath = z.object({
+  userId: z.string().regex(/^u-[0-9a-z]{12}$/, "a user id such as u-4k2m9x0q7w1z"),
+});
+
+const deps = async (env: z.infer<typeof directoryFunctionEnv>) => {
+  const directory = awsDirectory(env);
+  return {
+    ...directory,
+    service: new UserService({
+      users: directory.users,
+      settings: defaultIdentitySettings,
+      now: directory.now,
+    }),
+  };
+};
+
+/** The administrator calling, allowed to manage users of its own scope; identity changes need a fresh sign-in. */
+function administrator(event: APIGatewayProxyEvent, now: Date) {
+  const caller = requireCaller(event);
+  authorize(caller, "user:manage", caller.tid);
+  requireRecentAuthentication(caller, now, defaultIdentitySettings);
+  return caller;
+}
+
+const targetId = (event: APIGatewayProxyEvent) => userPath.parse(event.pathParameters ?? {}).userId;
+
+/** User administration (R-IA-02/08/10/11); one-time passwords are shown once, never audited. */
+export const handler = resourceHandler(
+  directoryFunctionEnv,
+  { eventSource: "users.govdr", deps },
+  {
+    "POST /users": {
+      eventName: "CreateUser",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const caller = administrator(event, deps.now());
+        const { user, oneTimePassword } = await deps.service.create(caller, parseBody(newUserBody, event));
+        audit.resources = [{ type: "govdr::user", id: user.userId }];
+        audit.responseElements = { userId: user.userId, roles: user.roles };
+        return { statusCode: 201, body: { user: publicUser(user), oneTimePassword } };
+      },
+    },
+    "GET /users": {
+      eventName: "ListUsers",
+      readOnly: true,
+      handle: async (event, { deps }) => {
+        const caller = requireCaller(event);
+        authorize(caller, "user:manage", caller.tid);
+        const page = await deps.users.listByTenant(
+          caller.tid,
+          pageRequestSchema.parse(event.queryStringParameters ?? {}),
+        );
+        return { statusCode: 200, body: { ...page, items: page.items.map(publicUser) } };
+      },
+    },
+    "PUT /users/{userId}/roles": {
+      eventName: "SetUserRoles",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const caller = administrator(event, deps.now());
+        const user = await deps.service.setRoles(caller, targetId(event), parseBody(rolesBody, event).roles);
+        audit.resources = [{ type: "govdr::user", id: user.userId }];
+        return { statusCode: 200, body: publicUser(user) };
+      },
+    },
+    "POST /users/{userId}/disable": {
+      eventName: "DisableUser",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const user = await deps.service.setStatus(
+          administrator(event, deps.now()),
+          targetId(event),
+          "disabled",
+        );
+        audit.resources = [{ type: "govdr::user", id: user.userId }];
+        return { statusCode: 200, body: publicUser(user) };
+      },
+    },
+    "POST /users/{userId}/enable": {
+      eventName: "EnableUser",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const user = await deps.service.setStatus(
+          administrator(event, deps.now()),
+          targetId(event),
+          "active",
+        );
+        audit.resources = [{ type: "govdr::user", id: user.userId }];
+        return { statusCode: 200, body: publicUser(user) };
+      },
+    },
+    "POST /users/{userId}/password-reset": {
+      eventName: "ResetUserPassword",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const { user, oneTimePassword } = await deps.service.resetPassword(
+          administrator(event, deps.now()),
+          targetId(event),
+        );
+        audit.resources = [{ type: "govdr::user", id: user.userId }];
+        return { statusCode: 200, body: { user: publicUser(user), oneTimePassword } };
+      },
+    },
+  },
+);
