@@ -1,7 +1,6 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { z } from "zod";
+import { requests } from "../../shared/api/request-schemas.ts";
 import { platformTenant } from "../../shared/audit/api-event.ts";
-import { auditQuerySchema } from "../../shared/audit/audit-query.ts";
 import { verifyChain } from "../../shared/audit/chain.ts";
 import { toCsv, toJsonLines } from "../../shared/audit/export.ts";
 import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
@@ -24,10 +23,8 @@ function trailOf(event: APIGatewayProxyEvent): string {
 
 const query = (event: APIGatewayProxyEvent) => {
   const { tenantId: _t, format: _f, ...filters } = event.queryStringParameters ?? {};
-  return auditQuerySchema.parse(filters);
+  return requests.auditQuery.parse(filters);
 };
-
-const formatSchema = z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") });
 
 /** The auditor API: lookup, export and verification of a tenant's hash-chained trail (R-AU). */
 export const handler = resourceHandler(
@@ -47,7 +44,7 @@ export const handler = resourceHandler(
       readOnly: true,
       handle: async (event, { deps, audit }) => {
         const tenantId = trailOf(event);
-        const { format } = formatSchema.parse({ format: event.queryStringParameters?.format });
+        const { format } = requests.exportFormat.parse({ format: event.queryStringParameters?.format });
         const page = await deps.audit.lookup(tenantId, query(event));
         audit.responseElements = { format, records: page.items.length, nextCursor: page.nextCursor ?? null };
         return format === "csv"

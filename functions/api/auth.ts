@@ -1,17 +1,9 @@
-import { z } from "zod";
+import { requests } from "../../shared/api/request-schemas.ts";
 import { authFunctionEnv } from "../../shared/config/function-env.ts";
 import { awsIdentity } from "../../shared/identity/aws-identity.ts";
-import { userNameSchema } from "../../shared/identity/user.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
-
-const loginBody = z.object({ userName: userNameSchema, password: z.string().min(1).max(256) });
-const passwordBody = z.object({
-  currentPassword: z.string().min(1).max(256),
-  newPassword: z.string().min(1).max(256),
-});
-const codeBody = z.object({ code: z.string().regex(/^\d{6}$/, "a 6-digit code") });
 
 /** Sign-in, password change, MFA, refresh and sign-out (DESIGN.md §API and identity). */
 export const handler = resourceHandler(
@@ -22,7 +14,7 @@ export const handler = resourceHandler(
       eventName: "Login",
       readOnly: false,
       handle: async (event, { deps, audit }) => {
-        const { userName, password } = parseBody(loginBody, event);
+        const { userName, password } = parseBody(requests.login, event);
         const user = await deps.users.findByUserName(userName);
         if (user) {
           audit.tenantId = user.tenantId;
@@ -35,7 +27,7 @@ export const handler = resourceHandler(
       eventName: "ChangePassword",
       readOnly: false,
       handle: async (event, { deps }) => {
-        const { currentPassword, newPassword } = parseBody(passwordBody, event);
+        const { currentPassword, newPassword } = parseBody(requests.changePassword, event);
         return {
           statusCode: 200,
           body: await deps.identity.changePassword(requireCaller(event), currentPassword, newPassword),
@@ -54,7 +46,7 @@ export const handler = resourceHandler(
       eventName: "VerifyMfa",
       readOnly: false,
       handle: async (event, { deps }) => {
-        const { code } = parseBody(codeBody, event);
+        const { code } = parseBody(requests.mfaCode, event);
         return { statusCode: 200, body: await deps.identity.verifyMfa(requireCaller(event), code) };
       },
     },

@@ -2,6 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { z } from "zod";
+import { requests } from "../../shared/api/request-schemas.ts";
 import { systemsFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
@@ -11,10 +12,7 @@ import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
-import { drPolicySchema } from "../../shared/policies/policy-schema.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
-import { pageRequestSchema } from "../../shared/stores/page.ts";
-import { systemInputSchema } from "../../shared/systems/system.ts";
 import { describeSystem, requireSystem, SystemService } from "../../shared/systems/system-service.ts";
 
 const systemPath = z.object({
@@ -61,7 +59,7 @@ export const handler = resourceHandler(
       readOnly: false,
       handle: async (event, { deps, audit }) => {
         const { tenant } = await callerTenant(event, deps, "system:write");
-        const system = await deps.service.create(tenant, parseBody(systemInputSchema, event));
+        const system = await deps.service.create(tenant, parseBody(requests.system, event));
         audit.resources = [{ type: "govdr::system", id: system.systemId }];
         return { statusCode: 201, body: describeSystem(system) };
       },
@@ -73,7 +71,7 @@ export const handler = resourceHandler(
         const { caller } = await callerTenant(event, deps, "system:read");
         const page = await deps.systems.list(
           caller.tid,
-          pageRequestSchema.parse(event.queryStringParameters ?? {}),
+          requests.page.parse(event.queryStringParameters ?? {}),
         );
         return { statusCode: 200, body: { ...page, items: page.items.map(describeSystem) } };
       },
@@ -94,7 +92,7 @@ export const handler = resourceHandler(
       handle: async (event, { deps, audit }) => {
         const { caller, tenant } = await callerTenant(event, deps, "system:write");
         const current = await loadSystem(event, deps, caller);
-        const next = await deps.service.update(tenant, current, parseBody(systemInputSchema, event));
+        const next = await deps.service.update(tenant, current, parseBody(requests.system, event));
         audit.resources = [{ type: "govdr::system", id: next.systemId }];
         audit.responseElements = { before: current, after: next };
         return { statusCode: 200, body: describeSystem(next) };
@@ -115,7 +113,7 @@ export const handler = resourceHandler(
         const record = await deps.service.setPolicy(
           tenant,
           system,
-          parseBody(drPolicySchema, event),
+          parseBody(requests.policy, event),
           caller.sub,
         );
         audit.responseElements = {
@@ -146,7 +144,7 @@ export const handler = resourceHandler(
       handle: async (event, { deps }) => {
         const { caller } = await callerTenant(event, deps, "system:read");
         const system = await loadSystem(event, deps, caller);
-        const page = pageRequestSchema.parse(event.queryStringParameters ?? {});
+        const page = requests.page.parse(event.queryStringParameters ?? {});
         return {
           statusCode: 200,
           body: await deps.systems.listPolicyVersions(caller.tid, system.systemId, page),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requests } from "../../shared/api/request-schemas.ts";
 import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
@@ -8,12 +9,9 @@ import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
-import { pageRequestSchema } from "../../shared/stores/page.ts";
-import { type TenantAction, tenantRegistrationSchema, tenantStatuses } from "../../shared/tenants/tenant.ts";
+import type { TenantAction } from "../../shared/tenants/tenant.ts";
 import { TenantService } from "../../shared/tenants/tenant-service.ts";
 
-const registrationBody = tenantRegistrationSchema.extend({ adminPassword: z.string().min(1).max(256) });
-const listQuery = pageRequestSchema.extend({ status: z.enum(tenantStatuses).default("pending") });
 const tenantPath = z.object({
   tenantId: z.string().regex(/^t-[0-9a-z]{12}$/, "a tenant id such as t-4k2m9x0q7w1z"),
 });
@@ -60,7 +58,7 @@ export const handler = resourceHandler(
       eventName: "RegisterTenant",
       readOnly: false,
       handle: async (event, { deps, audit }) => {
-        const { adminPassword, ...registration } = parseBody(registrationBody, event);
+        const { adminPassword, ...registration } = parseBody(requests.registerTenant, event);
         const tenant = await deps.service.register(registration, adminPassword);
         audit.tenantId = tenant.tenantId;
         audit.resources = [{ type: "govdr::tenant", id: tenant.tenantId }];
@@ -72,7 +70,7 @@ export const handler = resourceHandler(
       readOnly: true,
       handle: async (event, { deps }) => {
         authorize(requireCaller(event), "tenant:list");
-        const { status, limit, cursor } = listQuery.parse(event.queryStringParameters ?? {});
+        const { status, limit, cursor } = requests.listTenants.parse(event.queryStringParameters ?? {});
         return { statusCode: 200, body: await deps.tenants.listByStatus(status, { limit, cursor }) };
       },
     },

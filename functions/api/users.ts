@@ -1,25 +1,17 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { z } from "zod";
+import { requests } from "../../shared/api/request-schemas.ts";
 import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { authorize } from "../../shared/identity/permissions.ts";
-import { roleSchema } from "../../shared/identity/roles.ts";
 import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
-import { publicUser, userNameSchema } from "../../shared/identity/user.ts";
+import { publicUser } from "../../shared/identity/user.ts";
 import { UserService } from "../../shared/identity/user-service.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
-import { pageRequestSchema } from "../../shared/stores/page.ts";
-import { safeText } from "../../shared/validation/text.ts";
 
-const newUserBody = z.object({
-  userName: userNameSchema,
-  displayName: safeText(1, 60),
-  roles: z.array(roleSchema).min(1).max(3),
-});
-const rolesBody = z.object({ roles: z.array(roleSchema).min(1).max(3) });
 const userPath = z.object({
   userId: z.string().regex(/^u-[0-9a-z]{12}$/, "a user id such as u-4k2m9x0q7w1z"),
 });
@@ -56,7 +48,10 @@ export const handler = resourceHandler(
       readOnly: false,
       handle: async (event, { deps, audit }) => {
         const caller = administrator(event, deps.now());
-        const { user, oneTimePassword } = await deps.service.create(caller, parseBody(newUserBody, event));
+        const { user, oneTimePassword } = await deps.service.create(
+          caller,
+          parseBody(requests.newUser, event),
+        );
         audit.resources = [{ type: "govdr::user", id: user.userId }];
         audit.responseElements = { userId: user.userId, roles: user.roles };
         return { statusCode: 201, body: { user: publicUser(user), oneTimePassword } };
@@ -70,7 +65,7 @@ export const handler = resourceHandler(
         authorize(caller, "user:manage", caller.tid);
         const page = await deps.users.listByTenant(
           caller.tid,
-          pageRequestSchema.parse(event.queryStringParameters ?? {}),
+          requests.page.parse(event.queryStringParameters ?? {}),
         );
         return { statusCode: 200, body: { ...page, items: page.items.map(publicUser) } };
       },
@@ -80,7 +75,11 @@ export const handler = resourceHandler(
       readOnly: false,
       handle: async (event, { deps, audit }) => {
         const caller = administrator(event, deps.now());
-        const user = await deps.service.setRoles(caller, targetId(event), parseBody(rolesBody, event).roles);
+        const user = await deps.service.setRoles(
+          caller,
+          targetId(event),
+          parseBody(requests.roles, event).roles,
+        );
         audit.resources = [{ type: "govdr::user", id: user.userId }];
         return { statusCode: 200, body: publicUser(user) };
       },

@@ -5,6 +5,8 @@ import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
+import { type Family, type RouteDoc, routes, splitRouteKey } from "../../shared/api/routes.ts";
+import type { FunctionEnvSchema } from "../../shared/config/function-env.ts";
 import {
   authFunctionEnv,
   authorizerFunctionEnv,
@@ -12,6 +14,7 @@ import {
   healthFunctionEnv,
   systemsFunctionEnv,
 } from "../../shared/config/function-env.ts";
+import type { RouteKey } from "../../shared/lambda/router.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
@@ -38,6 +41,16 @@ const gatewayErrors: [apigw.ResponseType, string, string][] = [
   [apigw.ResponseType.DEFAULT_4XX, "BAD_REQUEST", "Request refused"],
   [apigw.ResponseType.DEFAULT_5XX, "INTERNAL", "Internal error"],
 ];
+
+/** Why each public route needs no session (cdk-nag APIG4); a public route without a reason fails synthesis. */
+const publicRouteReasons: Partial<Record<RouteKey, string>> = {
+  "GET /health":
+    "GET /health is the public liveness probe; it returns only status, service name, version and time.",
+  "GET /openapi.json": "The OpenAPI document describes the public API contract; it holds no tenant data.",
+  "POST /auth/login": "POST /auth/login is how a user obtains a session; it cannot require one.",
+  "POST /tenants":
+    "POST /tenants is self-service registration of a government unit; it creates a pending tenant only.",
+};
 
 export class ApiStack extends Stack {
   readonly api: apigw.RestApi;
@@ -134,37 +147,6 @@ export class ApiStack extends Stack {
       });
     }
 
-    const healthMethod = this.api.root
-      .addResource("health")
-      .addMethod("GET", new apigw.LambdaIntegration(health.function), {
-        authorizationType: apigw.AuthorizationType.NONE,
-        requestValidator: validator,
-      });
-    acknowledgeNag(healthMethod, {
-      id: "APIG4",
-      reason:
-        "GET /health is the public liveness probe; it returns only status, service name, version and time.",
-    });
-    const authIntegration = new apigw.LambdaIntegration(auth.function);
-    const authResource = this.api.root.addResource("auth");
-    const login = authResource.addResource("login").addMethod("POST", authIntegration, {
-      authorizationType: apigw.AuthorizationType.NONE,
-      requestValidator: validator,
-    });
-    acknowledgeNag(login, {
-      id: "APIG4",
-      reason: "POST /auth/login is how a user obtains a session; it cannot require one.",
-    });
-    for (const [path, method] of [
-      ["password", "POST"],
-      ["refresh", "POST"],
-      ["logout", "POST"],
-      ["session", "GET"],
-      ["mfa/enrolment", "POST"],
-      ["mfa/verification", "POST"],
-    ] as const) {
-      authResource.resourceForPath(path).addMethod(method, authIntegration);
-    }
     const tenantsFn = new GovdrFunction(this, "Tenants", {
       ...common,
       entry: "api/tenants.ts",
@@ -180,24 +162,6 @@ export class ApiStack extends Stack {
     });
     grantTableAccess(tenantsFn.function, props.tenants, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(tenantsFn.function, props.audit, "append-only");
-    const tenantsIntegration = new apigw.LambdaIntegration(tenantsFn.function);
-    const tenants = this.api.root.addResource("tenants");
-    const register = tenants.addMethod("POST", tenantsIntegration, {
-      authorizationType: apigw.AuthorizationType.NONE,
-      requestValidator: validator,
-    });
-    acknowledgeNag(register, {
-      id: "APIG4",
-      reason:
-        "POST /tenants is self-service registration of a government unit; it creates a pending tenant only.",
-    });
-    tenants.addMethod("GET", tenantsIntegration);
-    const tenant = tenants.addResource("{tenantId}");
-    tenant.addMethod("GET", tenantsIntegration);
-    for (const action of ["approve", "reject", "suspend", "resume", "exit"]) {
-      tenant.addResource(action).addMethod("POST", tenantsIntegration);
-    }
-
     const systemsFn = new GovdrFunction(this, "Systems", {
       ...common,
       entry: "api/systems.ts",
@@ -215,18 +179,6 @@ export class ApiStack extends Stack {
     grantTableAccess(systemsFn.function, props.tenants, "read-write");
     grantTableAccess(systemsFn.function, props.policies, "read-write");
     grantTableAccess(systemsFn.function, props.audit, "append-only");
-    const systemsIntegration = new apigw.LambdaIntegration(systemsFn.function);
-    const systems = this.api.root.addResource("systems");
-    systems.addMethod("POST", systemsIntegration);
-    systems.addMethod("GET", systemsIntegration);
-    const system = systems.addResource("{systemId}");
-    system.addMethod("GET", systemsIntegration);
-    system.addMethod("PUT", systemsIntegration);
-    const policy = system.addResource("policy");
-    policy.addMethod("GET", systemsIntegration);
-    policy.addMethod("PUT", systemsIntegration);
-    policy.addResource("versions").addMethod("GET", systemsIntegration);
-
     const auditFn = new GovdrFunction(this, "AuditApi", {
       ...common,
       entry: "api/audit.ts",
@@ -242,11 +194,6 @@ export class ApiStack extends Stack {
       memorySize: 512,
     });
     grantTableAccess(auditFn.function, props.audit, "append-only", { indexes: ["gsi1"] });
-    const auditIntegration = new apigw.LambdaIntegration(auditFn.function);
-    const auditResource = this.api.root.addResource("audit");
-    for (const path of ["events", "export", "verify"])
-      auditResource.addResource(path).addMethod("GET", auditIntegration);
-
     const usersFn = new GovdrFunction(this, "Users", {
       ...common,
       entry: "api/users.ts",
@@ -262,14 +209,33 @@ export class ApiStack extends Stack {
     });
     grantTableAccess(usersFn.function, props.tenants, "read-write");
     grantTableAccess(usersFn.function, props.audit, "append-only");
-    const usersIntegration = new apigw.LambdaIntegration(usersFn.function);
-    const usersResource = this.api.root.addResource("users");
-    usersResource.addMethod("POST", usersIntegration);
-    usersResource.addMethod("GET", usersIntegration);
-    const userResource = usersResource.addResource("{userId}");
-    userResource.addResource("roles").addMethod("PUT", usersIntegration);
-    for (const action of ["disable", "enable", "password-reset"]) {
-      userResource.addResource(action).addMethod("POST", usersIntegration);
+    const families: Record<Family, GovdrFunction<FunctionEnvSchema>> = {
+      health,
+      auth,
+      tenants: tenantsFn,
+      systems: systemsFn,
+      users: usersFn,
+      audit: auditFn,
+    };
+    const integrations = new Map<Family, apigw.LambdaIntegration>();
+    for (const [key, doc] of Object.entries(routes) as [RouteKey, RouteDoc][]) {
+      const { method, path } = splitRouteKey(key);
+      if (!integrations.has(doc.family)) {
+        integrations.set(doc.family, new apigw.LambdaIntegration(families[doc.family].function));
+      }
+      const integration = integrations.get(doc.family) as apigw.LambdaIntegration;
+      const resource = this.api.root.resourceForPath(path.slice(1));
+      if (!doc.public) {
+        resource.addMethod(method, integration);
+        continue;
+      }
+      const reason = publicRouteReasons[key];
+      if (!reason) throw new Error(`${key} is public but has no documented reason`);
+      const publicMethod = resource.addMethod(method, integration, {
+        authorizationType: apigw.AuthorizationType.NONE,
+        requestValidator: validator,
+      });
+      acknowledgeNag(publicMethod, { id: "APIG4", reason });
     }
 
     // Every other route sits behind the authorizer until its resource family is built.

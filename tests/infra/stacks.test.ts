@@ -1,5 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { routes } from "../../shared/api/routes.ts";
 import { synthGovdr } from "./synth.ts";
 
 type Synth = ReturnType<typeof synthGovdr>;
@@ -121,16 +122,21 @@ describe("data stack", () => {
 });
 
 describe("api stack", () => {
-  it("leaves only GET /health, POST /auth/login and POST /tenants public; the rest is behind the session authorizer", () => {
+  it("serves exactly the route catalogue: its public routes without a session, all others behind the authorizer", () => {
     const t = prod.templates.api;
     const methods = Object.values(t.findResources("AWS::ApiGateway::Method"));
-    const publicMethods = methods
-      .filter((m) => m.Properties.AuthorizationType === "NONE")
-      .map((m) => m.Properties.HttpMethod);
+    const catalogue = Object.entries(routes);
+    const publicMethods = methods.filter((m) => m.Properties.AuthorizationType === "NONE");
     const guarded = methods.filter((m) => m.Properties.AuthorizationType !== "NONE");
 
-    expect(publicMethods.sort()).toEqual(["GET", "POST", "POST"]);
-    expect(guarded).toHaveLength(31);
+    expect(publicMethods.map((m) => m.Properties.HttpMethod).sort()).toEqual(
+      catalogue
+        .filter(([, doc]) => doc.public)
+        .map(([key]) => key.split(" ")[0])
+        .sort(),
+    );
+    // every catalogue route, plus ANY on / and on {proxy+} answering unknown routes after the authorizer
+    expect(guarded).toHaveLength(catalogue.filter(([, doc]) => !doc.public).length + 2);
     for (const m of guarded) {
       expect(m.Properties).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: expect.anything() });
     }

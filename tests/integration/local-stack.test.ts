@@ -22,6 +22,17 @@ describe("local stack: API", () => {
     expect(await response.json()).toMatchObject({ status: "ok", service: "govdr" });
   });
 
+  it("serves its OpenAPI 3.1 document publicly at /openapi.json", async () => {
+    const response = await fetch(`${localStack().apiUrl}/openapi.json`);
+
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/auth/login", "/systems/{systemId}/policy", "/audit/verify"]),
+    );
+  });
+
   it("refuses a protected route without a token with 401 and the API's error shape", async () => {
     const response = await fetch(`${localStack().apiUrl}/tenants`);
 

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import type { RouteKey } from "../lambda/router.ts";
+import { routes, splitRouteKey } from "./routes.ts";
+
+const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+
+const errorSchema = {
+  type: "object",
+  required: ["code", "message"],
+  properties: {
+    code: { type: "string", description: "Stable error code (docs/api.md)" },
+    message: { type: "string" },
+    requestId: { type: "string" },
+    fieldErrors: {
+      type: "array",
+      items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of the API, generated from the route catalogue and its zod schemas. */
+export function openApiDocument(version: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [key, doc] of Object.entries(routes) as [RouteKey, (typeof routes)[RouteKey]][]) {
+    const { method, path } = splitRouteKey(key);
+    const pathParameters = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    const queryParameters = doc.query
+      ? Object.entries(
+          (jsonSchema(doc.query) as { properties?: Record<string, unknown> }).properties ?? {},
+        ).map(([name, schema]) => ({
+          name,
+          in: "query",
+          required: false,
+          schema,
+        }))
+      : [];
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[method.toLowerCase()] = {
+      summary: doc.summary,
+      tags: [doc.family],
+      ...(doc.public ? { security: [] } : {}),
+      parameters: [...pathParameters, ...queryParameters],
+      ...(doc.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: jsonSchema(doc.body) } },
+            },
+          }
+        : {}),
+      responses: {
+        "200": { description: "Success" },
+        default: {
+          description: "Error",
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "govdr", version, description: "Disaster recovery as a service for e-government clouds" },
+    paths,
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: { session: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+    },
+    security: [{ session: [] }],
+  };
+}

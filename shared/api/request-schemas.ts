@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { auditQuerySchema } from "../audit/audit-query.ts";
+import { roleSchema } from "../identity/roles.ts";
+import { userNameSchema } from "../identity/user.ts";
+import { drPolicySchema } from "../policies/policy-schema.ts";
+import { pageRequestSchema } from "../stores/page.ts";
+import { systemInputSchema } from "../systems/system.ts";
+import { tenantRegistrationSchema, tenantStatuses } from "../tenants/tenant.ts";
+import { safeText } from "../validation/text.ts";
+
+/** Request bodies and queries of every route; handlers parse with them, the OpenAPI document shows them. */
+export const requests = {
+  login: z.object({ userName: userNameSchema, password: z.string().min(1).max(256) }),
+  changePassword: z.object({
+    currentPassword: z.string().min(1).max(256),
+    newPassword: z.string().min(1).max(256),
+  }),
+  mfaCode: z.object({ code: z.string().regex(/^\d{6}$/, "a 6-digit code") }),
+  registerTenant: tenantRegistrationSchema.extend({ adminPassword: z.string().min(1).max(256) }),
+  listTenants: pageRequestSchema.extend({ status: z.enum(tenantStatuses).default("pending") }),
+  page: pageRequestSchema,
+  system: systemInputSchema,
+  policy: drPolicySchema,
+  newUser: z.object({
+    userName: userNameSchema,
+    displayName: safeText(1, 60),
+    roles: z.array(roleSchema).min(1).max(3),
+  }),
+  roles: z.object({ roles: z.array(roleSchema).min(1).max(3) }),
+  auditQuery: auditQuerySchema,
+  exportFormat: z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }),
+};

@@ -1,0 +1,93 @@
+import type { z } from "zod";
+import type { RouteKey } from "../lambda/router.ts";
+import { requests } from "./request-schemas.ts";
+
+/** The Lambda that serves a family of routes (functions/api/<family>.ts). */
+export type Family = "health" | "auth" | "tenants" | "systems" | "users" | "audit";
+
+export interface RouteDoc {
+  family: Family;
+  summary: string;
+  /** Reachable without a session (everything else goes through the session authorizer). */
+  public?: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+}
+
+/**
+ * Every route of the API, once: infra wires API Gateway from it, the OpenAPI document is generated
+ * from it, and a test checks that each handler serves exactly its family's routes.
+ */
+export const routes: Record<RouteKey, RouteDoc> = {
+  "GET /health": { family: "health", summary: "Liveness probe", public: true },
+  "GET /openapi.json": { family: "health", summary: "This API's OpenAPI 3.1 document", public: true },
+  "POST /auth/login": {
+    family: "auth",
+    summary: "Sign in with user name and password",
+    public: true,
+    body: requests.login,
+  },
+  "POST /auth/password": { family: "auth", summary: "Change the password", body: requests.changePassword },
+  "POST /auth/mfa/enrolment": { family: "auth", summary: "Start TOTP enrolment" },
+  "POST /auth/mfa/verification": {
+    family: "auth",
+    summary: "Confirm enrolment or verify a sign-in with a TOTP code",
+    body: requests.mfaCode,
+  },
+  "POST /auth/refresh": { family: "auth", summary: "A new token for the same session" },
+  "POST /auth/logout": { family: "auth", summary: "End the session" },
+  "GET /auth/session": { family: "auth", summary: "Who is calling" },
+  "POST /tenants": {
+    family: "tenants",
+    summary: "Self-service registration of a unit",
+    public: true,
+    body: requests.registerTenant,
+  },
+  "GET /tenants": { family: "tenants", summary: "Tenants by status", query: requests.listTenants },
+  "GET /tenants/{tenantId}": { family: "tenants", summary: "One tenant" },
+  "POST /tenants/{tenantId}/approve": { family: "tenants", summary: "Approve a pending tenant" },
+  "POST /tenants/{tenantId}/reject": { family: "tenants", summary: "Reject a pending tenant" },
+  "POST /tenants/{tenantId}/suspend": { family: "tenants", summary: "Suspend an active tenant" },
+  "POST /tenants/{tenantId}/resume": { family: "tenants", summary: "Resume a suspended tenant" },
+  "POST /tenants/{tenantId}/exit": { family: "tenants", summary: "Request service exit" },
+  "POST /systems": { family: "systems", summary: "Register a protected system", body: requests.system },
+  "GET /systems": { family: "systems", summary: "The unit's protected systems", query: requests.page },
+  "GET /systems/{systemId}": { family: "systems", summary: "One protected system" },
+  "PUT /systems/{systemId}": {
+    family: "systems",
+    summary: "Replace a protected system",
+    body: requests.system,
+  },
+  "PUT /systems/{systemId}/policy": {
+    family: "systems",
+    summary: "Set the DR policy (validated, versioned)",
+    body: requests.policy,
+  },
+  "GET /systems/{systemId}/policy": { family: "systems", summary: "The DR policy in force" },
+  "GET /systems/{systemId}/policy/versions": {
+    family: "systems",
+    summary: "Every DR policy version",
+    query: requests.page,
+  },
+  "POST /users": { family: "users", summary: "Add a user with a one-time password", body: requests.newUser },
+  "GET /users": { family: "users", summary: "Users of the caller's scope", query: requests.page },
+  "PUT /users/{userId}/roles": { family: "users", summary: "Change a user's roles", body: requests.roles },
+  "POST /users/{userId}/disable": { family: "users", summary: "Disable a user" },
+  "POST /users/{userId}/enable": { family: "users", summary: "Enable a user" },
+  "POST /users/{userId}/password-reset": {
+    family: "users",
+    summary: "Reset a user's password to a one-time password",
+  },
+  "GET /audit/events": { family: "audit", summary: "Look up audit events", query: requests.auditQuery },
+  "GET /audit/export": {
+    family: "audit",
+    summary: "Export audit events as JSON lines or CSV",
+    query: requests.auditQuery,
+  },
+  "GET /audit/verify": { family: "audit", summary: "Verify the audit hash chain" },
+};
+
+export function splitRouteKey(key: RouteKey): { method: string; path: string } {
+  const [method, path] = key.split(" ") as [string, string];
+  return { method, path };
+}
