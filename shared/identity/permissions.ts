@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from "../errors.ts";
-import type { Role } from "./roles.ts";
+import { isPlatformRole, type Role } from "./roles.ts";
 import type { SessionClaims } from "./session-token.ts";
 
 /** Every action the API performs, and which roles may perform it (R-IA-11, R-IA-15). */
@@ -26,14 +26,12 @@ export const permissions = {
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof permissions;
 
-const platformRoles: readonly Role[] = ["platform-admin", "security-admin", "platform-auditor"];
-
 /**
  * Throws unless the caller may perform `action` on `tenantId`. A tenant user asking about another
  * tenant gets a 404, as if it did not exist (no existence leak); a role without the permission a 403.
  */
 export function authorize(claims: SessionClaims, action: Action, tenantId?: string): void {
-  const isPlatform = claims.roles.some((r) => platformRoles.includes(r));
+  const isPlatform = claims.roles.some(isPlatformRole);
   if (tenantId !== undefined && !isPlatform && claims.tid !== tenantId) {
     throw new NotFoundError(`No tenant ${tenantId}`);
   }

@@ -67,3 +67,20 @@ export function makeTenant(at: Date, status: Tenant["status"] = "active"): Tenan
 export async function totpCode(secret: string, at: Date): Promise<string> {
   return generate({ secret, epoch: Math.floor(at.getTime() / 1000) });
 }
+
+/** Claims of a full session, for tests that exercise authorization rules directly. */
+export function claimsFor(
+  roles: import("../../shared/identity/roles.ts").Role[],
+  tid: string,
+  sub = "u-admin0000001",
+) {
+  return {
+    sub,
+    tid,
+    roles,
+    sid: "00000000-0000-4000-8000-000000000000",
+    scope: "full" as const,
+    auth_time: 0,
+    amr: ["pwd" as const, "otp" as const],
+  };
+}

@@ -3,18 +3,11 @@ import { verifyPassword } from "../../../shared/identity/password-hash.ts";
 import type { SessionClaims } from "../../../shared/identity/session-token.ts";
 import { defaultIdentitySettings as settings } from "../../../shared/identity/settings.ts";
 import { UserService } from "../../../shared/identity/user-service.ts";
+import { claimsFor } from "../../support/identity-fixtures.ts";
 import { MemoryStores } from "../../support/memory-stores.ts";
 
 const now = new Date("2026-11-21T08:00:00Z");
-const admin = (tid: string, roles: SessionClaims["roles"]): SessionClaims => ({
-  sub: "u-admin0000001",
-  tid,
-  roles,
-  sid: "00000000-0000-4000-8000-000000000000",
-  scope: "full",
-  auth_time: 0,
-  amr: ["pwd", "otp"],
-});
+const admin = (tid: string, roles: SessionClaims["roles"]): SessionClaims => claimsFor(roles, tid);
 
 const setup = () => {
   const stores = new MemoryStores();

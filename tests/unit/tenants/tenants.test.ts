@@ -4,19 +4,11 @@ import type { SessionClaims } from "../../../shared/identity/session-token.ts";
 import { defaultIdentitySettings as settings } from "../../../shared/identity/settings.ts";
 import { tenantRegistrationSchema, transitionTenant } from "../../../shared/tenants/tenant.ts";
 import { TenantService } from "../../../shared/tenants/tenant-service.ts";
-import { makeTenant } from "../../support/identity-fixtures.ts";
+import { claimsFor, makeTenant } from "../../support/identity-fixtures.ts";
 import { MemoryStores } from "../../support/memory-stores.ts";
 
 const now = new Date("2026-11-21T08:00:00Z");
-const caller = (roles: SessionClaims["roles"], tid: string): SessionClaims => ({
-  sub: "u-1",
-  tid,
-  roles,
-  sid: "00000000-0000-4000-8000-000000000000",
-  scope: "full",
-  auth_time: 0,
-  amr: ["pwd", "otp"],
-});
+const caller = (roles: SessionClaims["roles"], tid: string): SessionClaims => claimsFor(roles, tid, "u-1");
 
 const registration = tenantRegistrationSchema.parse({
   name: "某市大数据发展局",
