@@ -6,7 +6,7 @@ import { oneTimePassword } from "../../shared/identity/one-time-password.ts";
 import { hashPassword } from "../../shared/identity/password-hash.ts";
 import type { Role } from "../../shared/identity/roles.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
-import type { User } from "../../shared/identity/user.ts";
+import { newUserRecord, type User } from "../../shared/identity/user.ts";
 import { DynamoDbTenantStore } from "../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../shared/stores/dynamodb/user-store.ts";
 import { newId } from "../../shared/stores/ids.ts";
@@ -61,22 +61,18 @@ export async function seedDemo(
         version: existing.version + 1,
       });
     } else {
-      await create({
-        userId: newId("u"),
-        tenantId,
-        userName,
-        displayName: userName,
-        roles: [role],
-        status: "active",
-        passwordHash,
-        passwordChangedAt: at,
-        mustChangePassword: true,
-        mfa: { enrolled: false },
-        loginFailures: { consecutiveFailures: 0 },
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      });
+      await create(
+        newUserRecord({
+          tenantId,
+          userName,
+          displayName: userName,
+          roles: [role],
+          passwordHash,
+          status: "active",
+          mustChangePassword: true,
+          at,
+        }),
+      );
     }
     await audit.append(
       tenantId,

@@ -1,12 +1,11 @@
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
-import { newId } from "../stores/ids.ts";
 import type { UserStore } from "../stores/stores.ts";
 import { oneTimePassword } from "./one-time-password.ts";
 import { hashPassword } from "./password-hash.ts";
 import { isPlatformRole, type Role, roleConflicts } from "./roles.ts";
 import type { SessionClaims } from "./session-token.ts";
 import type { IdentitySettings } from "./settings.ts";
-import type { User } from "./user.ts";
+import { newUserRecord, type User } from "./user.ts";
 
 export interface UserServiceDeps {
   users: UserStore;
@@ -29,22 +28,16 @@ export class UserService {
     this.checkRoles(caller, input.roles);
     const at = this.deps.now().toISOString();
     const password = oneTimePassword(input.userName, this.deps.settings);
-    const user: User = {
-      userId: newId("u"),
+    const user = newUserRecord({
       tenantId: caller.tid,
       userName: input.userName,
       displayName: input.displayName,
       roles: [...new Set(input.roles)],
-      status: "active",
       passwordHash: await hashPassword(password),
-      passwordChangedAt: at,
+      status: "active",
       mustChangePassword: true,
-      mfa: { enrolled: false },
-      loginFailures: { consecutiveFailures: 0 },
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
+      at,
+    });
     await this.deps.users.create(user);
     return { user, oneTimePassword: password };
   }

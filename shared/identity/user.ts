@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { newId } from "../stores/ids.ts";
 import { safeText } from "../validation/text.ts";
 import { roleSchema } from "./roles.ts";
 
@@ -38,4 +39,28 @@ export type User = z.infer<typeof userSchema>;
 export function publicUser(user: User) {
   const { passwordHash: _h, mfa, loginFailures, ...rest } = user;
   return { ...rest, mfaEnrolled: mfa.enrolled, locked: loginFailures.lockedUntil !== undefined };
+}
+
+/** A new account: no MFA yet, no failures, version 1. Every place that creates users builds it here. */
+export function newUserRecord(fields: {
+  tenantId: string;
+  userName: string;
+  displayName: string;
+  roles: User["roles"];
+  passwordHash: string;
+  status: User["status"];
+  mustChangePassword: boolean;
+  at: string;
+}): User {
+  const { at, ...rest } = fields;
+  return {
+    ...rest,
+    userId: newId("u"),
+    passwordChangedAt: at,
+    mfa: { enrolled: false },
+    loginFailures: { consecutiveFailures: 0 },
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
 }

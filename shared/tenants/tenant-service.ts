@@ -2,7 +2,7 @@ import { ValidationError } from "../errors.ts";
 import { hashPassword } from "../identity/password-hash.ts";
 import { passwordProblems } from "../identity/password-policy.ts";
 import type { IdentitySettings } from "../identity/settings.ts";
-import type { User } from "../identity/user.ts";
+import { newUserRecord } from "../identity/user.ts";
 import { newId } from "../stores/ids.ts";
 import type { TenantStore, UserStore } from "../stores/stores.ts";
 import {
@@ -49,22 +49,16 @@ export class TenantService {
       updatedAt: at,
       version: 1,
     };
-    const admin: User = {
-      userId: newId("u"),
+    const admin = newUserRecord({
       tenantId: tenant.tenantId,
       userName: registration.admin.userName,
       displayName: registration.admin.displayName,
       roles: ["tenant-admin"],
-      status: "pending",
       passwordHash: await hashPassword(adminPassword),
-      passwordChangedAt: at,
+      status: "pending",
       mustChangePassword: false,
-      mfa: { enrolled: false },
-      loginFailures: { consecutiveFailures: 0 },
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
+      at,
+    });
     await this.deps.tenants.register(tenant, admin);
     return tenant;
   }

@@ -3,7 +3,7 @@ import { hashPassword } from "../../shared/identity/password-hash.ts";
 import type { Role } from "../../shared/identity/roles.ts";
 import type { SecretCipher } from "../../shared/identity/secret-cipher.ts";
 import { signingKey } from "../../shared/identity/session-token.ts";
-import type { User } from "../../shared/identity/user.ts";
+import { newUserRecord, type User } from "../../shared/identity/user.ts";
 import { newId } from "../../shared/stores/ids.ts";
 import type { Tenant } from "../../shared/tenants/tenant.ts";
 
@@ -29,23 +29,16 @@ export async function makeUser(options: {
   mustChangePassword?: boolean;
   at: Date;
 }): Promise<User> {
-  const at = options.at.toISOString();
-  return {
-    userId: newId("u"),
+  return newUserRecord({
     tenantId: options.tenantId,
     userName: options.userName,
     displayName: options.userName,
     roles: options.roles,
-    status: "active",
     passwordHash: await hashPassword(options.password),
-    passwordChangedAt: at,
+    status: "active",
     mustChangePassword: options.mustChangePassword ?? false,
-    mfa: { enrolled: false },
-    loginFailures: { consecutiveFailures: 0 },
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
+    at: options.at.toISOString(),
+  });
 }
 
 export function makeTenant(at: Date, status: Tenant["status"] = "active"): Tenant {
@@ -69,11 +62,7 @@ export async function totpCode(secret: string, at: Date): Promise<string> {
 }
 
 /** Claims of a full session, for tests that exercise authorization rules directly. */
-export function claimsFor(
-  roles: import("../../shared/identity/roles.ts").Role[],
-  tid: string,
-  sub = "u-admin0000001",
-) {
+export function claimsFor(roles: Role[], tid: string, sub = "u-admin0000001") {
   return {
     sub,
     tid,
