@@ -2,15 +2,15 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, ValidationError } from "../../errors.ts";
+import { ConflictError } from "../../errors.ts";
 import { type PolicyRecord, policyRecordSchema } from "../../systems/policy-record.ts";
 import { type ProtectedSystem, systemSchema } from "../../systems/system.ts";
-import { decodeCursor, encodeCursor, type Page } from "../page.ts";
+import type { Page } from "../page.ts";
 import type { SystemStore } from "../stores.ts";
 import { isConditionFailure } from "./keys.ts";
+import { previousVersion, putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 const systemKey = (tenantId: string, systemId: string) => ({
   pk: `TENANT#${tenantId}`,
@@ -20,8 +20,6 @@ const policyKey = (tenantId: string, systemId: string, version: number) => ({
   pk: `TENANT#${tenantId}`,
   sk: `POLICY#${systemId}#v${String(version).padStart(6, "0")}`,
 });
-const strip = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
-
 /** Systems and policy versions in the Policies table, one partition per tenant. */
 export class DynamoDbSystemStore implements SystemStore {
   constructor(
@@ -32,31 +30,6 @@ export class DynamoDbSystemStore implements SystemStore {
   private systemItem(system: ProtectedSystem) {
     const valid = systemSchema.parse(system);
     return { ...systemKey(valid.tenantId, valid.systemId), ...valid };
-  }
-
-  private async query<T>(
-    tenantId: string,
-    prefix: string,
-    page: { limit: number; cursor?: string },
-    parse: (item: Record<string, unknown>) => T,
-  ): Promise<Page<T>> {
-    const pk = `TENANT#${tenantId}`;
-    const start = decodeCursor(page.cursor);
-    if (start && (start.pk !== pk || !String(start.sk).startsWith(prefix))) {
-      throw new ValidationError("The cursor belongs to another listing", [
-        { path: "cursor", message: "invalid cursor" },
-      ]);
-    }
-    const { Items = [], LastEvaluatedKey } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
-        Limit: page.limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    return { items: Items.map((i) => parse(strip(i))), nextCursor: encodeCursor(LastEvaluatedKey) };
   }
 
   async create(system: ProtectedSystem): Promise<void> {
@@ -73,30 +46,21 @@ export class DynamoDbSystemStore implements SystemStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: systemKey(tenantId, systemId), ConsistentRead: true }),
     );
-    return Item ? systemSchema.parse(strip(Item)) : undefined;
+    return Item ? systemSchema.parse(withoutKeys(Item)) : undefined;
   }
 
   list(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<ProtectedSystem>> {
-    return this.query(tenantId, "SYSTEM#", page, (i) => systemSchema.parse(i));
+    const query = {
+      tableName: this.tableName,
+      key: "pk" as const,
+      value: `TENANT#${tenantId}`,
+      skPrefix: "SYSTEM#",
+    };
+    return queryPage(this.db, query, page, (item) => systemSchema.parse(withoutKeys(item)));
   }
 
-  async update(system: ProtectedSystem): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.systemItem(system),
-          ConditionExpression: "version = :previous",
-          ExpressionAttributeValues: { ":previous": system.version - 1 },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw new ConflictError(
-        `System ${system.systemId} was changed meanwhile; reload and try again`,
-        "STALE_VERSION",
-      );
-    }
+  update(system: ProtectedSystem): Promise<void> {
+    return putIfVersion(this.db, this.tableName, this.systemItem(system), `System ${system.systemId}`);
   }
 
   async setPolicy(system: ProtectedSystem, record: PolicyRecord): Promise<void> {
@@ -118,8 +82,7 @@ export class DynamoDbSystemStore implements SystemStore {
               Put: {
                 TableName: this.tableName,
                 Item: this.systemItem(system),
-                ConditionExpression: "version = :previous",
-                ExpressionAttributeValues: { ":previous": system.version - 1 },
+                ...previousVersion(system.version),
               },
             },
           ],
@@ -142,7 +105,7 @@ export class DynamoDbSystemStore implements SystemStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? policyRecordSchema.parse(strip(Item)) : undefined;
+    return Item ? policyRecordSchema.parse(withoutKeys(Item)) : undefined;
   }
 
   listPolicyVersions(
@@ -150,6 +113,12 @@ export class DynamoDbSystemStore implements SystemStore {
     systemId: string,
     page: { limit: number; cursor?: string },
   ): Promise<Page<PolicyRecord>> {
-    return this.query(tenantId, `POLICY#${systemId}#`, page, (i) => policyRecordSchema.parse(i));
+    const query = {
+      tableName: this.tableName,
+      key: "pk" as const,
+      value: `TENANT#${tenantId}`,
+      skPrefix: `POLICY#${systemId}#`,
+    };
+    return queryPage(this.db, query, page, (item) => policyRecordSchema.parse(withoutKeys(item)));
   }
 }

@@ -1,18 +1,11 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { ConflictError, ValidationError } from "../../errors.ts";
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { ConflictError } from "../../errors.ts";
 import { type User, userSchema } from "../../identity/user.ts";
 import { type Tenant, type TenantStatus, tenantSchema } from "../../tenants/tenant.ts";
-import { decodeCursor, encodeCursor, type Page } from "../page.ts";
+import type { Page } from "../page.ts";
 import type { TenantStore } from "../stores.ts";
 import { isConditionFailure, keys } from "./keys.ts";
-
-const strip = ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest }: Record<string, unknown>) => rest;
+import { putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 export class DynamoDbTenantStore implements TenantStore {
   constructor(
@@ -74,49 +67,20 @@ export class DynamoDbTenantStore implements TenantStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.tenant(tenantId), ConsistentRead: true }),
     );
-    return Item ? tenantSchema.parse(strip(Item)) : undefined;
+    return Item ? tenantSchema.parse(withoutKeys(Item)) : undefined;
   }
 
-  async listByStatus(status: TenantStatus, page: { limit: number; cursor?: string }): Promise<Page<Tenant>> {
-    const gsi1pk = `TENANT_STATUS#${status}`;
-    const start = decodeCursor(page.cursor);
-    if (start && start.gsi1pk !== gsi1pk) {
-      throw new ValidationError("The cursor belongs to another listing", [
-        { path: "cursor", message: "invalid cursor" },
-      ]);
-    }
-    const { Items = [], LastEvaluatedKey } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": gsi1pk },
-        Limit: page.limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    return {
-      items: Items.map((i) => tenantSchema.parse(strip(i))),
-      nextCursor: encodeCursor(LastEvaluatedKey),
+  listByStatus(status: TenantStatus, page: { limit: number; cursor?: string }): Promise<Page<Tenant>> {
+    const query = {
+      tableName: this.tableName,
+      indexName: "gsi1",
+      key: "gsi1pk" as const,
+      value: `TENANT_STATUS#${status}`,
     };
+    return queryPage(this.db, query, page, (item) => tenantSchema.parse(withoutKeys(item)));
   }
 
-  async update(tenant: Tenant): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.tenantItem(tenant),
-          ConditionExpression: "version = :previous",
-          ExpressionAttributeValues: { ":previous": tenant.version - 1 },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw new ConflictError(
-        `Tenant ${tenant.tenantId} was changed meanwhile; reload and try again`,
-        "STALE_VERSION",
-      );
-    }
+  update(tenant: Tenant): Promise<void> {
+    return putIfVersion(this.db, this.tableName, this.tenantItem(tenant), `Tenant ${tenant.tenantId}`);
   }
 }

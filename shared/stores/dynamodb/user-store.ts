@@ -1,17 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
-import { ConflictError, ValidationError } from "../../errors.ts";
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { ConflictError } from "../../errors.ts";
 import { type User, userSchema } from "../../identity/user.ts";
-import { decodeCursor, encodeCursor, type Page } from "../page.ts";
+import type { Page } from "../page.ts";
 import type { UserStore } from "../stores.ts";
 import { isConditionFailure, keys } from "./keys.ts";
-
-const strip = ({ pk: _pk, sk: _sk, ...rest }: Record<string, unknown>) => rest;
+import { putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 export class DynamoDbUserStore implements UserStore {
   constructor(
@@ -56,7 +49,7 @@ export class DynamoDbUserStore implements UserStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.user(tenantId, userId), ConsistentRead: true }),
     );
-    return Item ? userSchema.parse(strip(Item)) : undefined;
+    return Item ? userSchema.parse(withoutKeys(Item)) : undefined;
   }
 
   async findByUserName(userName: string): Promise<User | undefined> {
@@ -66,42 +59,18 @@ export class DynamoDbUserStore implements UserStore {
     return Item ? this.get(Item.tenantId as string, Item.userId as string) : undefined;
   }
 
-  async listByTenant(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<User>> {
-    const { pk } = keys.tenant(tenantId);
-    const start = decodeCursor(page.cursor);
-    if (start && start.pk !== pk) {
-      throw new ValidationError("The cursor belongs to another listing", [
-        { path: "cursor", message: "invalid cursor" },
-      ]);
-    }
-    const { Items = [], LastEvaluatedKey } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :users)",
-        ExpressionAttributeValues: { ":pk": pk, ":users": "USER#" },
-        Limit: page.limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    return {
-      items: Items.map((i) => userSchema.parse(strip(i))),
-      nextCursor: encodeCursor(LastEvaluatedKey),
+  listByTenant(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<User>> {
+    const query = {
+      tableName: this.tableName,
+      key: "pk" as const,
+      value: keys.tenant(tenantId).pk,
+      skPrefix: "USER#",
     };
+    return queryPage(this.db, query, page, (item) => userSchema.parse(withoutKeys(item)));
   }
 
-  async update(user: User): Promise<void> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.user(user.tenantId, user.userId), ...userSchema.parse(user) },
-          ConditionExpression: "version = :previous",
-          ExpressionAttributeValues: { ":previous": user.version - 1 },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw new ConflictError(`User ${user.userName} was changed meanwhile; try again`, "STALE_VERSION");
-    }
+  update(user: User): Promise<void> {
+    const item = { ...keys.user(user.tenantId, user.userId), ...userSchema.parse(user) };
+    return putIfVersion(this.db, this.tableName, item, `User ${user.userName}`);
   }
 }
