@@ -1,18 +1,11 @@
 import { ForbiddenError, NotFoundError } from "../errors.ts";
-import { isPlatformRole, type Role } from "./roles.ts";
+import { isPlatformRole, type Role, roles } from "./roles.ts";
 import type { SessionClaims } from "./session-token.ts";
 
 /** Every action the API performs, and which roles may perform it (R-IA-11, R-IA-15). */
 export const permissions = {
   "tenant:list": ["platform-admin", "security-admin", "platform-auditor"],
-  "tenant:read": [
-    "platform-admin",
-    "security-admin",
-    "platform-auditor",
-    "tenant-admin",
-    "tenant-operator",
-    "tenant-auditor",
-  ],
+  "tenant:read": roles,
   "tenant:approve": ["platform-admin"],
   "tenant:suspend": ["platform-admin"],
   "tenant:exit": ["platform-admin", "tenant-admin"],

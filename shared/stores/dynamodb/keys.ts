@@ -1,3 +1,5 @@
+import { type User, userSchema } from "../../identity/user.ts";
+
 /** Key layout of the Tenants table (pk/sk + gsi1), in one place. */
 export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "PROFILE" }),
@@ -10,6 +12,30 @@ export const keys = {
   userName: (userName: string) => ({ pk: `USER_NAME#${userName.toLowerCase()}`, sk: "UNIQUE" }),
   session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: "SESSION" }),
 };
+
+/**
+ * The items that create a user: its record and the platform-wide user-name claim (R-IA-02), both
+ * conditional on not existing yet, to be written in one transaction.
+ */
+export function newUserItems(tableName: string, user: User) {
+  const unique = { ConditionExpression: "attribute_not_exists(pk)" };
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.userName(user.userName), tenantId: user.tenantId, userId: user.userId },
+        ...unique,
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.user(user.tenantId, user.userId), ...userSchema.parse(user) },
+        ...unique,
+      },
+    },
+  ];
+}
 
 export const isConditionFailure = (error: unknown) =>
   ["ConditionalCheckFailedException", "TransactionCanceledException"].includes((error as Error).name);

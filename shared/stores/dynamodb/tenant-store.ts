@@ -1,10 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../../errors.ts";
-import { type User, userSchema } from "../../identity/user.ts";
+import type { User } from "../../identity/user.ts";
 import { type Tenant, type TenantStatus, tenantSchema } from "../../tenants/tenant.ts";
 import type { Page } from "../page.ts";
 import type { TenantStore } from "../stores.ts";
-import { isConditionFailure, keys } from "./keys.ts";
+import { isConditionFailure, keys, newUserItems } from "./keys.ts";
 import { putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 export class DynamoDbTenantStore implements TenantStore {
@@ -37,20 +37,7 @@ export class DynamoDbTenantStore implements TenantStore {
                 ...unique,
               },
             },
-            {
-              Put: {
-                TableName,
-                Item: { ...keys.userName(admin.userName), tenantId: admin.tenantId, userId: admin.userId },
-                ...unique,
-              },
-            },
-            {
-              Put: {
-                TableName,
-                Item: { ...keys.user(admin.tenantId, admin.userId), ...userSchema.parse(admin) },
-                ...unique,
-              },
-            },
+            ...newUserItems(TableName, admin),
           ],
         }),
       );

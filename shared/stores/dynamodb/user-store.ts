@@ -3,7 +3,7 @@ import { ConflictError } from "../../errors.ts";
 import { type User, userSchema } from "../../identity/user.ts";
 import type { Page } from "../page.ts";
 import type { UserStore } from "../stores.ts";
-import { isConditionFailure, keys } from "./keys.ts";
+import { isConditionFailure, keys, newUserItems } from "./keys.ts";
 import { putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 export class DynamoDbUserStore implements UserStore {
@@ -14,26 +14,10 @@ export class DynamoDbUserStore implements UserStore {
 
   async create(user: User): Promise<void> {
     const TableName = this.tableName;
-    const unique = { ConditionExpression: "attribute_not_exists(pk)" };
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName,
-                Item: { ...keys.userName(user.userName), tenantId: user.tenantId, userId: user.userId },
-                ...unique,
-              },
-            },
-            {
-              Put: {
-                TableName,
-                Item: { ...keys.user(user.tenantId, user.userId), ...userSchema.parse(user) },
-                ...unique,
-              },
-            },
-          ],
+          TransactItems: [...newUserItems(TableName, user)],
         }),
       );
     } catch (error) {
