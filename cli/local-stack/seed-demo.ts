@@ -7,9 +7,13 @@ import { hashPassword } from "../../shared/identity/password-hash.ts";
 import type { Role } from "../../shared/identity/roles.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { newUserRecord, type User } from "../../shared/identity/user.ts";
+import { drPolicySchema } from "../../shared/policies/policy-schema.ts";
+import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
 import { DynamoDbTenantStore } from "../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../shared/stores/dynamodb/user-store.ts";
 import { newId } from "../../shared/stores/ids.ts";
+import { systemInputSchema } from "../../shared/systems/system.ts";
+import { SystemService } from "../../shared/systems/system-service.ts";
 import { defaultQuotas, type Tenant } from "../../shared/tenants/tenant.ts";
 import { emulatorClientConfig } from "./aws-clients.ts";
 import type { LocalStack } from "./deploy.ts";
@@ -101,10 +105,79 @@ export async function seedDemo(
     approvedBy: "govdr-local-seed",
     version: 1,
   };
-  return [
+  const firstStart = !(await users.findByUserName(names.tenantAdmin));
+  const accounts = [
     await account(names.tenantAdmin, "tenant-admin", demoTenant.tenantId, (user) =>
       tenants.register(demoTenant, user),
     ),
     await account(names.platformAdmin, "platform-admin", "platform", (user) => users.create(user)),
   ];
+  if (firstStart) await seedDemoSystems(db, stack, demoTenant);
+  return accounts;
+}
+
+/**
+ * Two systems of different classes, each with a policy that passes validation: what a new user sees
+ * first. Created through the same service the API uses, so they obey the same rules.
+ */
+async function seedDemoSystems(db: DynamoDBDocumentClient, stack: LocalStack, tenant: Tenant): Promise<void> {
+  const service = new SystemService({
+    systems: new DynamoDbSystemStore(db, stack.policiesTable),
+    now: () => new Date(),
+    primaryRegion: stack.regions.primary,
+    siteRules: "T/ZBLM 0001-2023",
+  });
+  const demo = [
+    {
+      system: {
+        name: "政务服务门户",
+        importanceClass: 3,
+        drLevel: 3,
+        recoveryPriority: 3,
+        architecture: "remote-active-standby",
+      },
+      policy: {
+        mode: "database-replication-or-cdp",
+        schedule: { kind: "every", minutes: 30 },
+        failover: "manual",
+      },
+    },
+    {
+      system: {
+        name: "内部办公系统",
+        importanceClass: 5,
+        drLevel: 1,
+        recoveryPriority: 1,
+        architecture: "remote-active-standby",
+      },
+      policy: {
+        mode: "scheduled-backup",
+        schedule: { kind: "daily", at: "01:30", timezone: "Asia/Shanghai" },
+        failover: "restore-from-dr",
+      },
+    },
+  ];
+  for (const { system, policy } of demo) {
+    const created = await service.create(
+      tenant,
+      systemInputSchema.parse({ ...system, assessedOn: new Date().toISOString().slice(0, 10) }),
+    );
+    await service.setPolicy(
+      tenant,
+      created,
+      drPolicySchema.parse({
+        backup: {
+          sources: [{ type: "directory", path: "/srv/data" }],
+          type: "incremental",
+          schedule: policy.schedule,
+        },
+        retention: { days: 180, objectLockMode: "COMPLIANCE" },
+        replication: { mode: policy.mode, site: "remote", region: stack.regions.dr, distanceKm: 1200 },
+        crypto: { suite: "sm4-ctr+hmac-sm3" },
+        drill: { type: "simulated", periodMinutes: 1440, startAt: "02:37", timezone: "Asia/Shanghai" },
+        failover: { mode: policy.failover, approvalRequired: true, adapter: "record" },
+      }),
+      "govdr-local-seed",
+    );
+  }
 }

@@ -33,6 +33,14 @@ describe("demo seed (npm start)", () => {
     expect((await call("GET", "/auth/session", { token: session.token })).body).toMatchObject({
       roles: ["tenant-admin"],
     });
+    const systems = (await call("GET", "/systems", { token: session.token })).body.items as {
+      importanceClass: number;
+      policyVersion: number;
+    }[];
+    expect(systems.map((s) => [s.importanceClass, s.policyVersion]).sort()).toEqual([
+      [3, 1],
+      [5, 1],
+    ]);
 
     const second = await seedDemo(localStack(), names);
 
