@@ -1,6 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
-import { apiAuditEvent, platformTenant } from "../../shared/audit/api-event.ts";
+import { apiAuditEvent, platformTenant, requestFacts } from "../../shared/audit/api-event.ts";
 import { authorizerFunctionEnv } from "../../shared/config/function-env.ts";
 import { authorizeRequest } from "../../shared/identity/authorize-request.ts";
 import { awsIdentity } from "../../shared/identity/aws-identity.ts";
@@ -32,12 +32,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   await audit.append(
     claims?.tid ?? platformTenant,
     apiAuditEvent({
-      request: {
-        requestId: event.requestContext.requestId,
-        sourceIp: event.requestContext.identity?.sourceIp,
-        userAgent: event.requestContext.identity?.userAgent ?? undefined,
-        parameters: { httpMethod: method, resource: path },
-      },
+      request: requestFacts(event.requestContext, { httpMethod: method, resource: path }),
       eventSource: "authorizer.govdr",
       eventName: "AuthorizeRequest",
       readOnly: true,

@@ -15,6 +15,19 @@ export interface RequestFacts {
   parameters: Record<string, unknown>;
 }
 
+/** The request facts API Gateway gives both proxy and authorizer events. */
+export function requestFacts(
+  context: { requestId: string; identity?: { sourceIp?: string; userAgent?: string | null } | null },
+  parameters: Record<string, unknown>,
+): RequestFacts {
+  return {
+    requestId: context.requestId,
+    sourceIp: context.identity?.sourceIp,
+    userAgent: context.identity?.userAgent ?? undefined,
+    parameters,
+  };
+}
+
 export interface ApiAuditInput {
   request: RequestFacts;
   eventSource: string;

@@ -5,15 +5,18 @@ import { ValidationError } from "../errors.ts";
 /** At most 64 KiB of JSON per request; larger bodies are refused before parsing. */
 const maxBodyBytes = 64 * 1024;
 
+/** The request body as text, decoded when API Gateway passed it base64-encoded. */
+export function requestText(event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">): string {
+  if (!event.body) return "";
+  return event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+}
+
 /** The JSON body validated by `schema`; anything else is a 400 naming the fields. */
 export function parseBody<S extends z.ZodType>(
   schema: S,
   event: Pick<APIGatewayProxyEvent, "body" | "isBase64Encoded">,
 ): z.infer<S> {
-  const raw =
-    event.isBase64Encoded && event.body
-      ? Buffer.from(event.body, "base64").toString("utf8")
-      : (event.body ?? "");
+  const raw = requestText(event);
   if (Buffer.byteLength(raw) > maxBodyBytes) {
     throw new ValidationError(`The request body is larger than ${maxBodyBytes} bytes`, [
       { path: "", message: "too large" },

@@ -3,13 +3,14 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import type { z } from "zod";
-import { apiAuditEvent, platformTenant } from "../audit/api-event.ts";
+import { apiAuditEvent, platformTenant, requestFacts } from "../audit/api-event.ts";
 import type { AuditLog } from "../audit/audit-log.ts";
 import type { FunctionEnvSchema } from "../config/function-env.ts";
 import type { SessionClaims } from "../identity/session-token.ts";
 import { callerClaims } from "./caller.ts";
 import { parseFunctionEnv } from "./env.ts";
 import { errorResponse, jsonResponse, securityHeaders } from "./http.ts";
+import { requestText } from "./request.ts";
 import { type RouteKey, route } from "./router.ts";
 
 /** What a route may tell the audit record beyond what the bundle knows. */
@@ -81,7 +82,7 @@ export function resourceHandler<
       try {
         spec = route(event, routes).handler;
         claims = callerClaims(event);
-        body = event.body ? safeJson(event.body) : undefined;
+        body = event.body ? safeJson(requestText(event)) : undefined;
         const result = await spec.handle(event, { env, deps, claims, body, logger, lambda: context, audit });
         response = result.contentType
           ? {
@@ -102,16 +103,11 @@ export function resourceHandler<
         await deps.audit.append(
           audit.tenantId ?? claims?.tid ?? platformTenant,
           apiAuditEvent({
-            request: {
-              requestId: event.requestContext.requestId,
-              sourceIp: event.requestContext.identity?.sourceIp,
-              userAgent: event.requestContext.identity?.userAgent ?? undefined,
-              parameters: {
-                ...event.pathParameters,
-                ...event.queryStringParameters,
-                ...(body && typeof body === "object" ? (body as Record<string, unknown>) : {}),
-              },
-            },
+            request: requestFacts(event.requestContext, {
+              ...event.pathParameters,
+              ...event.queryStringParameters,
+              ...(body && typeof body === "object" ? (body as Record<string, unknown>) : {}),
+            }),
             eventSource: options.eventSource,
             eventName: spec?.eventName ?? `${event.httpMethod} ${event.resource}`,
             readOnly: spec?.readOnly ?? true,
