@@ -10,7 +10,7 @@ import { publicUser } from "../../shared/identity/user.ts";
 import { UserService } from "../../shared/identity/user-service.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
-import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
 
 const userPath = z.object({
   userId: z.string().regex(/^u-[0-9a-z]{12}$/, "a user id such as u-4k2m9x0q7w1z"),
@@ -27,6 +27,8 @@ const deps = async (env: z.infer<typeof directoryFunctionEnv>) => {
     }),
   };
 };
+type Deps = Awaited<ReturnType<typeof deps>>;
+type Env = z.infer<typeof directoryFunctionEnv>;
 
 /** The administrator calling, allowed to manage users of its own scope; identity changes need a fresh sign-in. */
 function administrator(event: APIGatewayProxyEvent, now: Date) {
@@ -37,6 +39,19 @@ function administrator(event: APIGatewayProxyEvent, now: Date) {
 }
 
 const targetId = (event: APIGatewayProxyEvent) => userPath.parse(event.pathParameters ?? {}).userId;
+
+/** Disabling and enabling differ only in the status they set. */
+function statusRoute(status: "active" | "disabled", eventName: string): RouteSpec<Env, Deps> {
+  return {
+    eventName,
+    readOnly: false,
+    handle: async (event, { deps, audit }) => {
+      const user = await deps.service.setStatus(administrator(event, deps.now()), targetId(event), status);
+      audit.resources = [{ type: "govdr::user", id: user.userId }];
+      return { statusCode: 200, body: publicUser(user) };
+    },
+  };
+}
 
 /** User administration (R-IA-02/08/10/11); one-time passwords are shown once, never audited. */
 export const handler = resourceHandler(
@@ -84,32 +99,8 @@ export const handler = resourceHandler(
         return { statusCode: 200, body: publicUser(user) };
       },
     },
-    "POST /users/{userId}/disable": {
-      eventName: "DisableUser",
-      readOnly: false,
-      handle: async (event, { deps, audit }) => {
-        const user = await deps.service.setStatus(
-          administrator(event, deps.now()),
-          targetId(event),
-          "disabled",
-        );
-        audit.resources = [{ type: "govdr::user", id: user.userId }];
-        return { statusCode: 200, body: publicUser(user) };
-      },
-    },
-    "POST /users/{userId}/enable": {
-      eventName: "EnableUser",
-      readOnly: false,
-      handle: async (event, { deps, audit }) => {
-        const user = await deps.service.setStatus(
-          administrator(event, deps.now()),
-          targetId(event),
-          "active",
-        );
-        audit.resources = [{ type: "govdr::user", id: user.userId }];
-        return { statusCode: 200, body: publicUser(user) };
-      },
-    },
+    "POST /users/{userId}/disable": statusRoute("disabled", "DisableUser"),
+    "POST /users/{userId}/enable": statusRoute("active", "EnableUser"),
     "POST /users/{userId}/password-reset": {
       eventName: "ResetUserPassword",
       readOnly: false,

@@ -131,10 +131,10 @@ export class IdentityService {
       throw new ForbiddenError("Start the MFA enrolment first", "MFA_NOT_ENROLLED");
     const secret = await this.deps.mfaCipher.decrypt(user.mfa.secretCiphertext, this.mfaContext(user));
     const result = await verifyTotp(secret, code, { now, lastTimeStep: user.mfa.lastTimeStep });
-    if (!result.valid) await this.fail(user, now, "INVALID_MFA_CODE");
+    if (!result.valid) return this.fail(user, now, "INVALID_MFA_CODE");
     const verified: User = {
       ...user,
-      mfa: { ...user.mfa, enrolled: true, lastTimeStep: result.valid ? result.timeStep : undefined },
+      mfa: { ...user.mfa, enrolled: true, lastTimeStep: result.timeStep },
       loginFailures: afterSuccessfulLogin(),
       updatedAt: now.toISOString(),
       version: user.version + 1,
