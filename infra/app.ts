@@ -53,6 +53,7 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     tenants: data.tenants,
     policies: data.policies,
     audit: data.audit,
+    auditArchive: data.auditArchive,
     identityKey: data.identityKey,
     signingSecret: data.signingSecret,
     description: "govdr control-plane API",
@@ -63,6 +64,8 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     tenants: data.tenants,
     policies: data.policies,
     vault: vault.vault.bucket,
+    audit: data.audit,
+    auditArchive: data.auditArchive,
     description: "govdr state machines and task functions",
   });
 

@@ -13,6 +13,8 @@ export const deploymentConfigSchema = z.object({
   /** Default Object Lock retention of vault objects; the vault engine sets longer per-object retention. */
   vaultRetentionDays: z.coerce.number().int().min(1).max(36500),
   logRetentionDays: z.coerce.number().int().min(180),
+  /** Object Lock retention of archived audit batches and digests (000 §7.5.11: at least 180 days). */
+  auditRetentionDays: z.coerce.number().int().min(180).max(36500),
 });
 
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
@@ -23,6 +25,7 @@ export const defaultDeploymentConfig: DeploymentConfig = {
   drRegion: "cn-northwest-1",
   vaultRetentionDays: 30,
   logRetentionDays: 180,
+  auditRetentionDays: 180,
 };
 
 export function readDeploymentConfig(app: App): DeploymentConfig {

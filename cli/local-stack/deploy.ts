@@ -24,6 +24,8 @@ const localStackSchema = z.object({
   tenantsTable: z.string(),
   policiesTable: z.string(),
   auditTable: z.string(),
+  auditArchiveBucket: z.string(),
+  auditArchiverFunction: z.string(),
   selfCheckStateMachineArn: z.string(),
   deployedAt: z.string(),
 });
@@ -105,6 +107,7 @@ export async function deployLocalStack(endpoint: string, log: (line: string) => 
   for (const [stackName, region] of [
     [names.drVault, localRegions.dr],
     [names.vault, localRegions.primary],
+    [names.data, localRegions.primary],
   ] as const) {
     const applied = await applyDroppedBucketSettings({ endpoint, stackName, region, cloudAssemblyDir });
     for (const line of applied) log(`post-deploy (emulator only): ${line}`);
@@ -139,6 +142,8 @@ function readLocalStack(endpoint: string): LocalStack {
     tenantsTable: output(names.data, "TenantsTableName"),
     policiesTable: output(names.data, "PoliciesTableName"),
     auditTable: output(names.data, "AuditTableName"),
+    auditArchiveBucket: output(names.data, "AuditArchiveBucketName"),
+    auditArchiverFunction: output(names.orchestration, "AuditArchiverFunctionName"),
     selfCheckStateMachineArn: output(names.orchestration, "SelfCheckStateMachineArn"),
     deployedAt: new Date().toISOString(),
   });

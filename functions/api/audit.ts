@@ -1,9 +1,13 @@
+import { S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { platformTenant } from "../../shared/audit/api-event.ts";
+import { verifyArchive } from "../../shared/audit/archive.ts";
 import { verifyChain } from "../../shared/audit/chain.ts";
+import { DynamoDbArchiveCursors } from "../../shared/audit/dynamodb-archive-cursors.ts";
 import { toCsv, toJsonLines } from "../../shared/audit/export.ts";
-import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
+import { S3ArchiveObjects } from "../../shared/audit/s3-archive-objects.ts";
+import { auditFunctionEnv } from "../../shared/config/function-env.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { authorize } from "../../shared/identity/permissions.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
@@ -28,8 +32,18 @@ const query = (event: APIGatewayProxyEvent) => {
 
 /** The auditor API: lookup, export and verification of a tenant's hash-chained trail (R-AU). */
 export const handler = resourceHandler(
-  directoryFunctionEnv,
-  { eventSource: "audit.govdr", deps: async (env) => awsDirectory(env) },
+  auditFunctionEnv,
+  {
+    eventSource: "audit.govdr",
+    deps: async (env) => {
+      const directory = awsDirectory(env);
+      const archive = {
+        cursors: new DynamoDbArchiveCursors(directory.db, env.AUDIT_TABLE),
+        objects: new S3ArchiveObjects(new S3Client({}), env.AUDIT_ARCHIVE_BUCKET),
+      };
+      return { ...directory, archive };
+    },
+  },
   {
     "GET /audit/events": {
       eventName: "LookupEvents",
@@ -61,13 +75,13 @@ export const handler = resourceHandler(
       readOnly: true,
       handle: async (event, { deps, audit }) => {
         const tenantId = trailOf(event);
-        const result = await verifyChain(
-          tenantId,
-          deps.audit.records(tenantId),
-          await deps.audit.head(tenantId),
-        );
-        audit.responseElements = { ok: result.ok, checked: result.checked };
-        return { statusCode: 200, body: { tenantId, ...result } };
+        const { source } = requests.verifySource.parse(event.queryStringParameters ?? {});
+        const result =
+          source === "archive"
+            ? await verifyArchive(tenantId, deps.archive)
+            : await verifyChain(tenantId, deps.audit.records(tenantId), await deps.audit.head(tenantId));
+        audit.responseElements = { source, ok: result.ok, checked: result.checked };
+        return { statusCode: 200, body: { tenantId, source, ...result } };
       },
     },
   },

@@ -34,7 +34,9 @@ export class GovdrFunction<Env extends FunctionEnvSchema> extends Construct {
 
   constructor(scope: Construct, id: string, props: GovdrFunctionProps<Env>) {
     super(scope, id);
-    const environment = props.envSchema.parse(props.environment) as Record<string, string>;
+    const environment = Object.fromEntries(
+      Object.entries(props.envSchema.parse(props.environment)).map(([name, value]) => [name, String(value)]),
+    );
     const logGroup = new LogGroup(this, "Logs", {
       retention: props.logRetention,
       removalPolicy: props.removalPolicy,

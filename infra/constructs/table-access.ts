@@ -6,6 +6,7 @@ import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
  * read and added, never updated or deleted, by any function (R-AU, tamper evidence).
  */
 const actions = {
+  "read-only": ["dynamodb:GetItem", "dynamodb:Query"],
   "append-only": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
   "read-write": [
     "dynamodb:GetItem",

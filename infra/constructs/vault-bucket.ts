@@ -11,6 +11,34 @@ export function vaultBucketName(region: string): string {
   return `govdr-vault-${Aws.ACCOUNT_ID}-${region}`;
 }
 
+/**
+ * What every write-once bucket shares: versioned, Object Lock COMPLIANCE by default, encrypted with a
+ * customer-managed key, private, TLS-only, access-logged. Objects are retained on stack deletion
+ * whatever the stage: Object Lock forbids early deletion anyway.
+ */
+export function lockedBucketProps(props: {
+  retentionDays: number;
+  key: kms.IKey;
+  accessLogs: s3.IBucket;
+  accessLogPrefix: string;
+}): s3.BucketProps {
+  return {
+    versioned: true,
+    objectLockEnabled: true,
+    objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
+    encryption: s3.BucketEncryption.KMS,
+    encryptionKey: props.key,
+    bucketKeyEnabled: true,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    serverAccessLogsBucket: props.accessLogs,
+    serverAccessLogsPrefix: props.accessLogPrefix,
+    removalPolicy: RemovalPolicy.RETAIN,
+  };
+}
+
 export interface VaultReplicationTarget {
   readonly region: string;
 }
@@ -23,10 +51,8 @@ export interface VaultBucketProps {
 }
 
 /**
- * An immutable backup vault: versioned, Object Lock in COMPLIANCE mode by default, encrypted with a
- * rotating customer-managed key, private, TLS-only, access-logged, and optionally replicated.
- * Vault objects are retained on stack deletion whatever the stage: Object Lock forbids early
- * deletion anyway, and losing a vault must never be one `cdk destroy` away.
+ * An immutable backup vault: a locked bucket (see `lockedBucketProps`) with its own rotating key,
+ * optionally replicated to the DR region. Losing a vault must never be one `cdk destroy` away.
  */
 export class VaultBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -42,20 +68,13 @@ export class VaultBucket extends Construct {
     });
     const replicationRules = props.replicateTo ? [this.replicationRule(props.replicateTo)] : undefined;
     this.bucket = new s3.Bucket(this, "Bucket", {
+      ...lockedBucketProps({
+        retentionDays: props.retentionDays,
+        key: this.key,
+        accessLogs: props.accessLogs,
+        accessLogPrefix: "vault/",
+      }),
       bucketName: vaultBucketName(Aws.REGION),
-      versioned: true,
-      objectLockEnabled: true,
-      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(Duration.days(props.retentionDays)),
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: "vault/",
-      removalPolicy: RemovalPolicy.RETAIN,
       replicationRules,
     });
     if (replicationRules) {

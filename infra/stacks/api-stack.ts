@@ -3,11 +3,13 @@ import * as apigw from "aws-cdk-lib/aws-apigateway";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { type Family, type RouteDoc, routes, splitRouteKey } from "../../shared/api/routes.ts";
 import type { FunctionEnvSchema } from "../../shared/config/function-env.ts";
 import {
+  auditFunctionEnv,
   authFunctionEnv,
   authorizerFunctionEnv,
   directoryFunctionEnv,
@@ -17,6 +19,7 @@ import {
 import type { RouteKey } from "../../shared/lambda/router.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
+import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { apiStageName } from "../names.ts";
@@ -28,6 +31,7 @@ export interface ApiStackProps extends StackProps {
   readonly tenants: ITable;
   readonly policies: ITable;
   readonly audit: ITable;
+  readonly auditArchive: IBucket;
   readonly identityKey: IKey;
   readonly signingSecret: ISecret;
 }
@@ -183,17 +187,19 @@ export class ApiStack extends Stack {
       ...common,
       entry: "api/audit.ts",
       description: "Auditor API: lookup, export and verification of the hash-chained audit trail",
-      envSchema: directoryFunctionEnv,
+      envSchema: auditFunctionEnv,
       environment: {
         ...common.environment,
         POWERTOOLS_SERVICE_NAME: "govdr-audit",
         TENANTS_TABLE: props.tenants.tableName,
         AUDIT_TABLE: props.audit.tableName,
+        AUDIT_ARCHIVE_BUCKET: props.auditArchive.bucketName,
       },
       timeout: Duration.seconds(29),
       memorySize: 512,
     });
     grantTableAccess(auditFn.function, props.audit, "append-only", { indexes: ["gsi1"] });
+    grantAuditArchiveAccess(auditFn, props.auditArchive, "read");
     const usersFn = new GovdrFunction(this, "Users", {
       ...common,
       entry: "api/users.ts",

@@ -1,10 +1,13 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
+import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
+import { auditArchiveBucketName } from "../constructs/archive-access.ts";
+import { AccessLogBucket, lockedBucketProps } from "../constructs/vault-bucket.ts";
 import { stageSettings } from "./stage-settings.ts";
 
 export interface DataStackProps extends StackProps {
@@ -20,6 +23,8 @@ export class DataStack extends Stack {
   readonly policies: Table;
   /** Hash-chained audit records per tenant (shared/audit); never updated or deleted by any API. */
   readonly audit: Table;
+  /** Batches of audit records and their digest files, under Object Lock COMPLIANCE (shared/audit/archive). */
+  readonly auditArchive: Bucket;
   /** Encrypts identity secrets (TOTP seeds) with the tenant and user as encryption context. */
   readonly identityKey: Key;
   /** HMAC key that signs session tokens; read only by the identity functions and the authorizer. */
@@ -33,6 +38,8 @@ export class DataStack extends Stack {
     new CfnOutput(this, "TenantsTableName", { value: this.tenants.tableName });
     new CfnOutput(this, "PoliciesTableName", { value: this.policies.tableName });
     new CfnOutput(this, "AuditTableName", { value: this.audit.tableName });
+    this.auditArchive = this.auditArchiveBucket(props.config);
+    new CfnOutput(this, "AuditArchiveBucketName", { value: this.auditArchive.bucketName });
 
     this.identityKey = new Key(this, "IdentityKey", {
       alias: "alias/govdr-identity",
@@ -49,6 +56,28 @@ export class DataStack extends Stack {
       id: "SMG4",
       reason:
         "Rotating the signing key needs the verifiers to accept the previous key during the overlap; until that exists, rotate by redeploying (docs/decisions.md D-15).",
+    });
+  }
+
+  private auditArchiveBucket(config: DeploymentConfig): Bucket {
+    const accessLogs = new AccessLogBucket(this, "AccessLogs", {
+      retentionDays: config.logRetentionDays,
+      removalPolicy: stageSettings(config).removalPolicy,
+    });
+    const key = new Key(this, "AuditArchiveKey", {
+      alias: "alias/govdr-audit-archive",
+      description: "govdr audit archive bucket default encryption",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return new Bucket(this, "AuditArchive", {
+      bucketName: auditArchiveBucketName(),
+      ...lockedBucketProps({
+        retentionDays: config.auditRetentionDays,
+        key,
+        accessLogs: accessLogs.bucket,
+        accessLogPrefix: "audit-archive/",
+      }),
     });
   }
 

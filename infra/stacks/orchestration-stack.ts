@@ -1,12 +1,16 @@
-import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
-import { selfCheckFunctionEnv } from "../../shared/config/function-env.ts";
+import { auditArchiverFunctionEnv, selfCheckFunctionEnv } from "../../shared/config/function-env.ts";
 import type { DeploymentConfig } from "../config.ts";
+import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
+import { grantTableAccess } from "../constructs/table-access.ts";
 import { stageSettings } from "./stage-settings.ts";
 
 export interface OrchestrationStackProps extends StackProps {
@@ -14,6 +18,8 @@ export interface OrchestrationStackProps extends StackProps {
   readonly tenants: ITable;
   readonly policies: ITable;
   readonly vault: IBucket;
+  readonly audit: ITable;
+  readonly auditArchive: IBucket;
 }
 
 export class OrchestrationStack extends Stack {
@@ -57,5 +63,36 @@ export class OrchestrationStack extends Stack {
       removalPolicy: settings.removalPolicy,
     });
     new CfnOutput(this, "SelfCheckStateMachineArn", { value: this.selfCheck.stateMachine.stateMachineArn });
+    this.auditArchiver(props, settings);
+  }
+
+  /** Copies every audit trail's new records to the locked archive every 15 minutes (R-AU). */
+  private auditArchiver(props: OrchestrationStackProps, settings: ReturnType<typeof stageSettings>) {
+    const archiver = new GovdrFunction(this, "AuditArchiver", {
+      entry: "tasks/audit-archiver.ts",
+      description: "Archives audit batches and digest files to the Object Lock audit bucket",
+      envSchema: auditArchiverFunctionEnv,
+      environment: {
+        GOVDR_STAGE: props.config.stage,
+        POWERTOOLS_SERVICE_NAME: "govdr-audit-archiver",
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+        AUDIT_ARCHIVE_BUCKET: props.auditArchive.bucketName,
+        AUDIT_RETENTION_DAYS: props.config.auditRetentionDays,
+      },
+      logRetention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+    });
+    grantTableAccess(archiver.function, props.tenants, "read-only", { indexes: ["gsi1"] });
+    grantTableAccess(archiver.function, props.audit, "append-only");
+    grantAuditArchiveAccess(archiver, props.auditArchive, "write");
+    new Rule(this, "AuditArchiveSchedule", {
+      description: "Archive new audit records every 15 minutes",
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(archiver.function, { retryAttempts: 2 })],
+    });
+    new CfnOutput(this, "AuditArchiverFunctionName", { value: archiver.function.functionName });
   }
 }

@@ -29,4 +29,9 @@ export const requests = {
   roles: z.object({ roles: z.array(roleSchema).min(1).max(3) }),
   auditQuery: auditQuerySchema,
   exportFormat: z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }),
+  /** `index`: the DynamoDB chain; `archive`: the locked batches and digest files in the audit bucket. */
+  verifySource: z.object({
+    tenantId: z.string().max(64).optional(),
+    source: z.enum(["index", "archive"]).default("index"),
+  }),
 };

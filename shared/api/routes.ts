@@ -84,7 +84,11 @@ export const routes: Record<RouteKey, RouteDoc> = {
     summary: "Export audit events as JSON lines or CSV",
     query: requests.auditQuery,
   },
-  "GET /audit/verify": { family: "audit", summary: "Verify the audit hash chain" },
+  "GET /audit/verify": {
+    family: "audit",
+    summary: "Verify the audit hash chain in the index or in the locked archive",
+    query: requests.verifySource,
+  },
 };
 
 export function splitRouteKey(key: RouteKey): { method: string; path: string } {

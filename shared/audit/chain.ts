@@ -43,7 +43,10 @@ export type ChainProblem =
   | { kind: "foreign"; sequence: number; eventID: string; tenantId: string }
   | { kind: "truncated"; sequence: number }
   /** The records are self-consistent but end in another hash than the committed head: rewritten. */
-  | { kind: "head-mismatch"; sequence: number };
+  | { kind: "head-mismatch"; sequence: number }
+  /** An archived batch or digest differs from what its digest committed to (shared/audit/archive). */
+  | { kind: "archive-altered"; sequence: number; archiveKey: string }
+  | { kind: "digest-chain-broken"; sequence: number; archiveKey: string };
 
 export interface VerifyResult {
   ok: boolean;
@@ -51,6 +54,60 @@ export interface VerifyResult {
   head?: ChainHead;
   /** The first problem in sequence order; a verifier names exactly one, the earliest. */
   firstProblem?: ChainProblem;
+}
+
+/**
+ * Checks a tenant's records one at a time, in sequence order, from `start` (the genesis by default,
+ * or the last record of an earlier archive batch). It remembers only the last good record, so memory
+ * stays bounded however long the chain.
+ */
+export class ChainVerifier {
+  private previous: ChainHead;
+  checked = 0;
+
+  constructor(
+    private readonly tenantId: string,
+    start: ChainHead = { sequence: 0, hash: genesisHash },
+  ) {
+    this.previous = start;
+  }
+
+  get head(): ChainHead {
+    return this.previous;
+  }
+
+  /** The problem with `record`, or undefined when it extends the chain. */
+  next(record: AuditRecord): ChainProblem | undefined {
+    const expected = this.previous.sequence + 1;
+    if (record.sequence !== expected) return { kind: "missing", sequence: expected };
+    const { eventID } = record.event;
+    if (record.tenantId !== this.tenantId) {
+      return { kind: "foreign", sequence: record.sequence, eventID, tenantId: record.tenantId };
+    }
+    if (recordHash(record) !== record.hash) return { kind: "altered", sequence: record.sequence, eventID };
+    if (record.previousHash !== this.previous.hash) {
+      return { kind: "relinked", sequence: record.sequence, eventID };
+    }
+    this.previous = { sequence: record.sequence, hash: record.hash };
+    this.checked += 1;
+    return undefined;
+  }
+
+  /** The problem with ending here when the committed head is `expectedHead`. */
+  end(expectedHead: ChainHead | undefined): ChainProblem | undefined {
+    if (expectedHead && this.previous.sequence < expectedHead.sequence) {
+      return { kind: "truncated", sequence: this.previous.sequence + 1 };
+    }
+    if (expectedHead && this.previous.hash !== expectedHead.hash) {
+      return { kind: "head-mismatch", sequence: this.previous.sequence };
+    }
+    return undefined;
+  }
+
+  result(firstProblem?: ChainProblem): VerifyResult {
+    if (firstProblem) return { ok: false, checked: this.checked, head: this.previous, firstProblem };
+    return { ok: true, checked: this.checked, head: this.checked > 0 ? this.previous : undefined };
+  }
 }
 
 /**
@@ -62,33 +119,10 @@ export async function verifyChain(
   records: AsyncIterable<AuditRecord> | Iterable<AuditRecord>,
   expectedHead?: ChainHead,
 ): Promise<VerifyResult> {
-  let previous: ChainHead = { sequence: 0, hash: genesisHash };
-  let checked = 0;
-  const fail = (firstProblem: ChainProblem): VerifyResult => ({
-    ok: false,
-    checked,
-    head: previous,
-    firstProblem,
-  });
+  const verifier = new ChainVerifier(tenantId);
   for await (const record of records) {
-    const expected = previous.sequence + 1;
-    if (record.sequence !== expected) return fail({ kind: "missing", sequence: expected });
-    const { eventID } = record.event;
-    if (record.tenantId !== tenantId) {
-      return fail({ kind: "foreign", sequence: record.sequence, eventID, tenantId: record.tenantId });
-    }
-    if (recordHash(record) !== record.hash)
-      return fail({ kind: "altered", sequence: record.sequence, eventID });
-    if (record.previousHash !== previous.hash)
-      return fail({ kind: "relinked", sequence: record.sequence, eventID });
-    previous = { sequence: record.sequence, hash: record.hash };
-    checked += 1;
+    const problem = verifier.next(record);
+    if (problem) return verifier.result(problem);
   }
-  if (expectedHead && previous.sequence < expectedHead.sequence) {
-    return fail({ kind: "truncated", sequence: previous.sequence + 1 });
-  }
-  if (expectedHead && previous.hash !== expectedHead.hash) {
-    return fail({ kind: "head-mismatch", sequence: previous.sequence });
-  }
-  return { ok: true, checked, head: checked > 0 ? previous : undefined };
+  return verifier.result(verifier.end(expectedHead));
 }

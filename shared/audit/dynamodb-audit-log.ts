@@ -13,7 +13,7 @@ import { type AuditQuery, daysBetween, parseAuditCursor } from "./audit-query.ts
 import { type ChainHead, chainRecord } from "./chain.ts";
 import { type AuditEvent, type AuditRecord, auditRecordSchema } from "./event-schema.ts";
 
-const partition = (tenantId: string) => `TENANT#${tenantId}#AUDIT`;
+export const auditPartition = (tenantId: string) => `TENANT#${tenantId}#AUDIT`;
 const sequenceKey = (sequence: number) => `SEQ#${String(sequence).padStart(12, "0")}`;
 const headKey = "HEAD";
 
@@ -41,7 +41,7 @@ export class DynamoDbAuditLog implements AuditLog {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: partition(tenantId), sk: headKey },
+        Key: { pk: auditPartition(tenantId), sk: headKey },
         ConsistentRead: true,
       }),
     );
@@ -71,7 +71,7 @@ export class DynamoDbAuditLog implements AuditLog {
   }
 
   private appendItems(record: AuditRecord, head: ChainHead | undefined) {
-    const pk = partition(record.tenantId);
+    const pk = auditPartition(record.tenantId);
     return [
       {
         Put: {
@@ -110,7 +110,7 @@ export class DynamoDbAuditLog implements AuditLog {
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
         ExpressionAttributeValues: {
-          ":pk": partition(tenantId),
+          ":pk": auditPartition(tenantId),
           ":from": sequenceKey(fromSequence),
           ":to": "SEQ#~",
         },

@@ -37,6 +37,15 @@ export const authFunctionEnv = identityEnv.extend({
   IDENTITY_KEY_ID: z.string().min(1),
 });
 
+/** The auditor API also reads the audit archive to verify it. */
+export const auditFunctionEnv = directoryFunctionEnv.extend({
+  AUDIT_ARCHIVE_BUCKET: z.string().min(1),
+});
+
+export const auditArchiverFunctionEnv = auditFunctionEnv.extend({
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180),
+});
+
 export const selfCheckFunctionEnv = baseFunctionEnv.extend({
   TENANTS_TABLE: z.string().min(1),
   POLICIES_TABLE: z.string().min(1),

@@ -30,6 +30,7 @@ export function awsDirectory(env: { TENANTS_TABLE: string; AUDIT_TABLE: string }
     marshallOptions: { removeUndefinedValues: true },
   });
   return {
+    db,
     users: new DynamoDbUserStore(db, env.TENANTS_TABLE),
     tenants: new DynamoDbTenantStore(db, env.TENANTS_TABLE),
     sessions: new DynamoDbSessionStore(db, env.TENANTS_TABLE),

@@ -121,6 +121,46 @@ describe("data stack", () => {
   });
 });
 
+describe("audit archive", () => {
+  it("is a locked bucket: Object Lock COMPLIANCE for 180 days, versioned, KMS, retained (R-AU, 000 §7.5.11)", () => {
+    prod.templates.data.hasResource("AWS::S3::Bucket", {
+      DeletionPolicy: "Retain",
+      Properties: Match.objectLike({
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: "Enabled",
+          Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: 180 } },
+        },
+        VersioningConfiguration: { Status: "Enabled" },
+        BucketEncryption: Match.objectLike({
+          ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true })],
+        }),
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: "audit-archive/" }),
+      }),
+    });
+  });
+
+  it("is written every 15 minutes by an archiver that can add object versions but never delete or unlock", () => {
+    const t = prod.templates.orchestration;
+    t.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(15 minutes)",
+      State: "ENABLED",
+    });
+    const statements = [prod.templates.orchestration, prod.templates.api].flatMap((template) =>
+      Object.values(template.findResources("AWS::IAM::Policy")).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[],
+      ),
+    );
+    const s3Actions = new Set(
+      statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith("s3:")),
+    );
+    expect(s3Actions).toContain("s3:PutObjectRetention");
+    for (const action of s3Actions) {
+      expect(action).not.toMatch(/Delete|Bypass|PutObjectLegalHold|PutBucket|\*/);
+    }
+  });
+});
+
 describe("api stack", () => {
   it("serves exactly the route catalogue: its public routes without a session, all others behind the authorizer", () => {
     const t = prod.templates.api;

@@ -1,28 +1,8 @@
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { makeUser } from "../support/identity-fixtures.ts";
-import { call, signIn } from "./support/api.ts";
-import { clientConfig, localStack, uniqueName } from "./support/emulator.ts";
-import { seedTenantUser } from "./support/seed.ts";
-
-const password = "Audit-Review-2026!";
-
-async function tenantWithAuditor() {
-  const seeded = await seedTenantUser({ password, roles: ["tenant-admin"] });
-  const auditor = await makeUser({
-    tenantId: seeded.tenant.tenantId,
-    userName: uniqueName("auditor").replace("-", "."),
-    password,
-    roles: ["tenant-auditor"],
-    at: new Date(),
-  });
-  await seeded.stores.users.create(auditor);
-  return {
-    ...seeded,
-    admin: await signIn(seeded.user.userName, password),
-    auditor: await signIn(auditor.userName, password),
-  };
-}
+import { call } from "./support/api.ts";
+import { clientConfig, localStack } from "./support/emulator.ts";
+import { tenantWithAuditor } from "./support/seed.ts";
 
 const text = async (path: string, token: string) => {
   const response = await fetch(`${localStack().apiUrl}${path}`, {

@@ -5,6 +5,7 @@ import type { Role } from "../../../shared/identity/roles.ts";
 import { DynamoDbTenantStore } from "../../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../../shared/stores/dynamodb/user-store.ts";
 import { makeTenant, makeUser } from "../../support/identity-fixtures.ts";
+import { signIn } from "./api.ts";
 import { clientConfig, localStack, uniqueName } from "./emulator.ts";
 
 export function deployedStores() {
@@ -36,4 +37,24 @@ export async function seedTenantUser(options: {
   });
   await stores.tenants.register(tenant, user);
   return { tenant, user, stores };
+}
+
+const auditPassword = "Audit-Review-2026!";
+
+/** An active tenant with a signed-in administrator and a signed-in tenant auditor. */
+export async function tenantWithAuditor() {
+  const seeded = await seedTenantUser({ password: auditPassword, roles: ["tenant-admin"] });
+  const auditor = await makeUser({
+    tenantId: seeded.tenant.tenantId,
+    userName: uniqueName("auditor").replace("-", "."),
+    password: auditPassword,
+    roles: ["tenant-auditor"],
+    at: new Date(),
+  });
+  await seeded.stores.users.create(auditor);
+  return {
+    ...seeded,
+    admin: await signIn(seeded.user.userName, auditPassword),
+    auditor: await signIn(auditor.userName, auditPassword),
+  };
 }
