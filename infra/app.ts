@@ -54,6 +54,7 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     policies: data.policies,
     audit: data.audit,
     auditArchive: data.auditArchive,
+    idempotency: data.idempotency,
     identityKey: data.identityKey,
     signingSecret: data.signingSecret,
     description: "govdr control-plane API",

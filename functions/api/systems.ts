@@ -1,5 +1,3 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
@@ -9,6 +7,7 @@ import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { type Action, authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication, type SessionClaims } from "../../shared/identity/session-token.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
@@ -21,17 +20,14 @@ const systemPath = z.object({
 
 const deps = async (env: z.infer<typeof systemsFunctionEnv>) => {
   const directory = awsDirectory(env);
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const systems = new DynamoDbSystemStore(db, env.POLICIES_TABLE);
+  const systems = new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE);
   const service = new SystemService({
     systems,
     now: directory.now,
     primaryRegion: env.PRIMARY_REGION,
     siteRules: "T/ZBLM 0001-2023",
   });
-  return { ...directory, systems, service };
+  return { ...directory, systems, service, idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE) };
 };
 type Deps = Awaited<ReturnType<typeof deps>>;
 

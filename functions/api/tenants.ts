@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
-import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
+import { writerFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { type Action, authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
@@ -16,12 +17,16 @@ const tenantPath = z.object({
   tenantId: z.string().regex(/^t-[0-9a-z]{12}$/, "a tenant id such as t-4k2m9x0q7w1z"),
 });
 
-const deps = async (env: z.infer<typeof directoryFunctionEnv>) => {
+const deps = async (env: z.infer<typeof writerFunctionEnv>) => {
   const directory = awsDirectory(env);
-  return { ...directory, service: new TenantService({ ...directory, settings: defaultIdentitySettings }) };
+  return {
+    ...directory,
+    service: new TenantService({ ...directory, settings: defaultIdentitySettings }),
+    idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE),
+  };
 };
 type Deps = Awaited<ReturnType<typeof deps>>;
-type Env = z.infer<typeof directoryFunctionEnv>;
+type Env = z.infer<typeof writerFunctionEnv>;
 
 /** A lifecycle route: who may do it, and whether it needs a fresh sign-in (exit is irreversible). */
 function lifecycle(
@@ -51,7 +56,7 @@ function lifecycle(
 
 /** Self-service registration and the tenant lifecycle (DESIGN.md §API, R-EX). */
 export const handler = resourceHandler(
-  directoryFunctionEnv,
+  writerFunctionEnv,
   { eventSource: "tenants.govdr", deps },
   {
     "POST /tenants": {

@@ -1,13 +1,14 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
-import { directoryFunctionEnv } from "../../shared/config/function-env.ts";
+import { writerFunctionEnv } from "../../shared/config/function-env.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { publicUser } from "../../shared/identity/user.ts";
 import { UserService } from "../../shared/identity/user-service.ts";
+import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
@@ -16,7 +17,7 @@ const userPath = z.object({
   userId: z.string().regex(/^u-[0-9a-z]{12}$/, "a user id such as u-4k2m9x0q7w1z"),
 });
 
-const deps = async (env: z.infer<typeof directoryFunctionEnv>) => {
+const deps = async (env: z.infer<typeof writerFunctionEnv>) => {
   const directory = awsDirectory(env);
   return {
     ...directory,
@@ -25,10 +26,11 @@ const deps = async (env: z.infer<typeof directoryFunctionEnv>) => {
       settings: defaultIdentitySettings,
       now: directory.now,
     }),
+    idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE),
   };
 };
 type Deps = Awaited<ReturnType<typeof deps>>;
-type Env = z.infer<typeof directoryFunctionEnv>;
+type Env = z.infer<typeof writerFunctionEnv>;
 
 /** The administrator calling, allowed to manage users of its own scope; identity changes need a fresh sign-in. */
 function administrator(event: APIGatewayProxyEvent, now: Date) {
@@ -55,7 +57,7 @@ function statusRoute(status: "active" | "disabled", eventName: string): RouteSpe
 
 /** User administration (R-IA-02/08/10/11); one-time passwords are shown once, never audited. */
 export const handler = resourceHandler(
-  directoryFunctionEnv,
+  writerFunctionEnv,
   { eventSource: "users.govdr", deps },
   {
     "POST /users": {

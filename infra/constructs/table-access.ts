@@ -8,6 +8,8 @@ import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 const actions = {
   "read-only": ["dynamodb:GetItem", "dynamodb:Query"],
   "append-only": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
+  /** Powertools idempotency records: a failed request's record is deleted so it can be retried. */
+  idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
   "read-write": [
     "dynamodb:GetItem",
     "dynamodb:PutItem",

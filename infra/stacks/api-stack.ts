@@ -12,9 +12,9 @@ import {
   auditFunctionEnv,
   authFunctionEnv,
   authorizerFunctionEnv,
-  directoryFunctionEnv,
   healthFunctionEnv,
   systemsFunctionEnv,
+  writerFunctionEnv,
 } from "../../shared/config/function-env.ts";
 import type { RouteKey } from "../../shared/lambda/router.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
@@ -31,6 +31,7 @@ export interface ApiStackProps extends StackProps {
   readonly tenants: ITable;
   readonly policies: ITable;
   readonly audit: ITable;
+  readonly idempotency: ITable;
   readonly auditArchive: IBucket;
   readonly identityKey: IKey;
   readonly signingSecret: ISecret;
@@ -155,10 +156,11 @@ export class ApiStack extends Stack {
       ...common,
       entry: "api/tenants.ts",
       description: "Tenant self-service registration and lifecycle",
-      envSchema: directoryFunctionEnv,
+      envSchema: writerFunctionEnv,
       environment: {
         ...common.environment,
         POWERTOOLS_SERVICE_NAME: "govdr-tenants",
+        IDEMPOTENCY_TABLE: props.idempotency.tableName,
         TENANTS_TABLE: props.tenants.tableName,
         AUDIT_TABLE: props.audit.tableName,
       },
@@ -166,6 +168,7 @@ export class ApiStack extends Stack {
     });
     grantTableAccess(tenantsFn.function, props.tenants, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(tenantsFn.function, props.audit, "append-only");
+    grantTableAccess(tenantsFn.function, props.idempotency, "idempotency");
     const systemsFn = new GovdrFunction(this, "Systems", {
       ...common,
       entry: "api/systems.ts",
@@ -174,6 +177,7 @@ export class ApiStack extends Stack {
       environment: {
         ...common.environment,
         POWERTOOLS_SERVICE_NAME: "govdr-systems",
+        IDEMPOTENCY_TABLE: props.idempotency.tableName,
         TENANTS_TABLE: props.tenants.tableName,
         AUDIT_TABLE: props.audit.tableName,
         POLICIES_TABLE: props.policies.tableName,
@@ -183,6 +187,7 @@ export class ApiStack extends Stack {
     grantTableAccess(systemsFn.function, props.tenants, "read-write");
     grantTableAccess(systemsFn.function, props.policies, "read-write");
     grantTableAccess(systemsFn.function, props.audit, "append-only");
+    grantTableAccess(systemsFn.function, props.idempotency, "idempotency");
     const auditFn = new GovdrFunction(this, "AuditApi", {
       ...common,
       entry: "api/audit.ts",
@@ -204,10 +209,11 @@ export class ApiStack extends Stack {
       ...common,
       entry: "api/users.ts",
       description: "User administration within the caller's own scope",
-      envSchema: directoryFunctionEnv,
+      envSchema: writerFunctionEnv,
       environment: {
         ...common.environment,
         POWERTOOLS_SERVICE_NAME: "govdr-users",
+        IDEMPOTENCY_TABLE: props.idempotency.tableName,
         TENANTS_TABLE: props.tenants.tableName,
         AUDIT_TABLE: props.audit.tableName,
       },
@@ -215,6 +221,7 @@ export class ApiStack extends Stack {
     });
     grantTableAccess(usersFn.function, props.tenants, "read-write");
     grantTableAccess(usersFn.function, props.audit, "append-only");
+    grantTableAccess(usersFn.function, props.idempotency, "idempotency");
     const families: Record<Family, GovdrFunction<FunctionEnvSchema>> = {
       health,
       auth,

@@ -23,6 +23,8 @@ export class DataStack extends Stack {
   readonly policies: Table;
   /** Hash-chained audit records per tenant (shared/audit); never updated or deleted by any API. */
   readonly audit: Table;
+  /** Remembered answers to requests with an Idempotency-Key, expiring after 24 h (TTL). */
+  readonly idempotency: Table;
   /** Batches of audit records and their digest files, under Object Lock COMPLIANCE (shared/audit/archive). */
   readonly auditArchive: Bucket;
   /** Encrypts identity secrets (TOTP seeds) with the tenant and user as encryption context. */
@@ -35,6 +37,15 @@ export class DataStack extends Stack {
     this.tenants = this.table("Tenants", props.config);
     this.policies = this.table("Policies", props.config);
     this.audit = this.table("Audit", props.config);
+    this.idempotency = new Table(this, "Idempotency", {
+      partitionKey: { name: "id", type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: stageSettings(props.config).deletionProtection,
+      removalPolicy: stageSettings(props.config).removalPolicy,
+      timeToLiveAttribute: "expiration",
+    });
     new CfnOutput(this, "TenantsTableName", { value: this.tenants.tableName });
     new CfnOutput(this, "PoliciesTableName", { value: this.policies.tableName });
     new CfnOutput(this, "AuditTableName", { value: this.audit.tableName });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { acceptsIdempotencyKey, idempotencyHeader, idempotencyWindowSeconds } from "../lambda/idempotency.ts";
 import type { RouteKey } from "../lambda/router.ts";
 import { routes, splitRouteKey } from "./routes.ts";
 
@@ -16,6 +17,14 @@ const errorSchema = {
       items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
     },
   },
+};
+
+const idempotencyKeyParameter = {
+  name: idempotencyHeader,
+  in: "header",
+  required: false,
+  description: `A retry with the same key within ${idempotencyWindowSeconds / 3600} h returns the first answer (header Idempotent-Replayed: true); the same key with another request is a 409 IDEMPOTENCY_KEY_REUSED.`,
+  schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{8,128}$" },
 };
 
 /** The OpenAPI 3.1 document of the API, generated from the route catalogue and its zod schemas. */
@@ -44,7 +53,11 @@ export function openApiDocument(version: string) {
       summary: doc.summary,
       tags: [doc.family],
       ...(doc.public ? { security: [] } : {}),
-      parameters: [...pathParameters, ...queryParameters],
+      parameters: [
+        ...pathParameters,
+        ...queryParameters,
+        ...(acceptsIdempotencyKey(key) ? [idempotencyKeyParameter] : []),
+      ],
       ...(doc.body
         ? {
             requestBody: {

@@ -12,6 +12,12 @@ export interface RouteDoc {
   public?: boolean;
   body?: z.ZodType;
   query?: z.ZodType;
+  /**
+   * `false`: the route ignores `Idempotency-Key`, because its answer holds a credential (a token, a
+   * one-time password, a TOTP seed) that the idempotency table must never store. Such routes are safe
+   * to retry as they are. Every other mutating route runs at most once per key (shared/lambda/idempotency).
+   */
+  idempotencyKey?: false;
 }
 
 /**
@@ -25,17 +31,28 @@ export const routes: Record<RouteKey, RouteDoc> = {
     family: "auth",
     summary: "Sign in with user name and password",
     public: true,
+    idempotencyKey: false,
     body: requests.login,
   },
-  "POST /auth/password": { family: "auth", summary: "Change the password", body: requests.changePassword },
-  "POST /auth/mfa/enrolment": { family: "auth", summary: "Start TOTP enrolment" },
+  "POST /auth/password": {
+    family: "auth",
+    summary: "Change the password",
+    body: requests.changePassword,
+    idempotencyKey: false,
+  },
+  "POST /auth/mfa/enrolment": { family: "auth", summary: "Start TOTP enrolment", idempotencyKey: false },
   "POST /auth/mfa/verification": {
     family: "auth",
     summary: "Confirm enrolment or verify a sign-in with a TOTP code",
     body: requests.mfaCode,
+    idempotencyKey: false,
   },
-  "POST /auth/refresh": { family: "auth", summary: "A new token for the same session" },
-  "POST /auth/logout": { family: "auth", summary: "End the session" },
+  "POST /auth/refresh": {
+    family: "auth",
+    summary: "A new token for the same session",
+    idempotencyKey: false,
+  },
+  "POST /auth/logout": { family: "auth", summary: "End the session", idempotencyKey: false },
   "GET /auth/session": { family: "auth", summary: "Who is calling" },
   "POST /tenants": {
     family: "tenants",
@@ -69,7 +86,12 @@ export const routes: Record<RouteKey, RouteDoc> = {
     summary: "Every DR policy version",
     query: requests.page,
   },
-  "POST /users": { family: "users", summary: "Add a user with a one-time password", body: requests.newUser },
+  "POST /users": {
+    family: "users",
+    summary: "Add a user with a one-time password",
+    body: requests.newUser,
+    idempotencyKey: false,
+  },
   "GET /users": { family: "users", summary: "Users of the caller's scope", query: requests.page },
   "PUT /users/{userId}/roles": { family: "users", summary: "Change a user's roles", body: requests.roles },
   "POST /users/{userId}/disable": { family: "users", summary: "Disable a user" },
@@ -77,6 +99,7 @@ export const routes: Record<RouteKey, RouteDoc> = {
   "POST /users/{userId}/password-reset": {
     family: "users",
     summary: "Reset a user's password to a one-time password",
+    idempotencyKey: false,
   },
   "GET /audit/events": { family: "audit", summary: "Look up audit events", query: requests.auditQuery },
   "GET /audit/export": {

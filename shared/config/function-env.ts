@@ -20,8 +20,13 @@ export const directoryFunctionEnv = baseFunctionEnv.extend({
   AUDIT_TABLE: z.string().min(1),
 });
 
+/** Resource families with mutating routes: they remember `Idempotency-Key`s (shared/lambda/idempotency). */
+export const writerFunctionEnv = directoryFunctionEnv.extend({
+  IDEMPOTENCY_TABLE: z.string().min(1),
+});
+
 /** The systems and policies family: the directory plus the Policies table and the region rules. */
-export const systemsFunctionEnv = directoryFunctionEnv.extend({
+export const systemsFunctionEnv = writerFunctionEnv.extend({
   POLICIES_TABLE: z.string().min(1),
   PRIMARY_REGION: z.string().min(1),
 });

@@ -10,6 +10,7 @@ import type { SessionClaims } from "../identity/session-token.ts";
 import { callerClaims } from "./caller.ts";
 import { parseFunctionEnv } from "./env.ts";
 import { errorResponse, jsonResponse, securityHeaders } from "./http.ts";
+import { acceptsIdempotencyKey, type IdempotentRunner, idempotencyKeyOf } from "./idempotency.ts";
 import { requestText } from "./request.ts";
 import { type RouteKey, route } from "./router.ts";
 
@@ -50,7 +51,7 @@ export interface RouteSpec<Env, Deps> {
  */
 export function resourceHandler<
   EnvSchema extends FunctionEnvSchema,
-  Deps extends { audit: AuditLog; now: () => Date },
+  Deps extends { audit: AuditLog; now: () => Date; idempotency?: IdempotentRunner },
 >(
   envSchema: EnvSchema,
   options: { eventSource: string; deps: (env: z.infer<EnvSchema>) => Promise<Deps> },
@@ -83,7 +84,15 @@ export function resourceHandler<
         spec = route(event, routes).handler;
         claims = callerClaims(event);
         body = event.body ? safeJson(requestText(event)) : undefined;
-        const result = await spec.handle(event, { env, deps, claims, body, logger, lambda: context, audit });
+        const handle = spec.handle;
+        const { result, replayed } = await runAtMostOnce(
+          { event, claims, body, context, runner: deps.idempotency },
+          async () => ({
+            result: await handle(event, { env, deps, claims, body, logger, lambda: context, audit }),
+            audit,
+          }),
+        );
+        if (replayed) Object.assign(audit, replayed.audit);
         response = result.contentType
           ? {
               statusCode: result.statusCode,
@@ -91,6 +100,7 @@ export function resourceHandler<
               body: String(result.body),
             }
           : jsonResponse(result.statusCode, result.body);
+        if (replayed) response.headers = { ...response.headers, "idempotent-replayed": "true" };
       } catch (error) {
         response = errorResponse(error, context.awsRequestId);
         if (response.statusCode >= 500) logger.error("request failed", { error: error as Error });
@@ -125,6 +135,54 @@ export function resourceHandler<
       }
       return response;
     });
+}
+
+type RouteResult = Awaited<ReturnType<RouteSpec<unknown, unknown>["handle"]>>;
+interface Outcome {
+  result: RouteResult;
+  audit: AuditNotes;
+}
+
+/**
+ * Runs a mutating route at most once per `Idempotency-Key` of the same caller and route; other
+ * requests run as they are. A replay returns the first outcome, its audit notes marked as a replay.
+ */
+async function runAtMostOnce(
+  request: {
+    event: APIGatewayProxyEvent;
+    claims: SessionClaims | undefined;
+    body: unknown;
+    context: Context;
+    runner: IdempotentRunner | undefined;
+  },
+  execute: () => Promise<Outcome>,
+): Promise<{ result: RouteResult; replayed?: Outcome }> {
+  const { event, claims, runner } = request;
+  const key = acceptsIdempotencyKey(`${event.httpMethod} ${event.resource}`)
+    ? idempotencyKeyOf(event)
+    : undefined;
+  if (!key || !runner) return { result: (await execute()).result };
+  const caller = claims
+    ? `${claims.tid}#${claims.sub}`
+    : `anonymous#${event.requestContext.identity.sourceIp}`;
+  const { outcome, replayed } = await runner(
+    {
+      scope: `${caller}#${event.httpMethod} ${event.resource}#${key}`,
+      payload: {
+        path: event.pathParameters ?? null,
+        query: event.queryStringParameters ?? null,
+        body: request.body,
+      },
+    },
+    request.context,
+    execute,
+  );
+  if (!replayed) return { result: outcome.result };
+  const audit = {
+    ...outcome.audit,
+    responseElements: { ...outcome.audit.responseElements, idempotentReplay: true },
+  };
+  return { result: outcome.result, replayed: { result: outcome.result, audit } };
 }
 
 function safeJson(body: string): unknown {

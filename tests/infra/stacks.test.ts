@@ -96,28 +96,42 @@ describe("vault stacks", () => {
 describe("data stack", () => {
   it("creates tenant, policy and audit tables with PITR, encryption, on-demand billing and a query index", () => {
     const t = prod.templates.data;
-    t.resourceCountIs("AWS::DynamoDB::Table", 3);
-    t.allResourcesProperties("AWS::DynamoDB::Table", {
-      BillingMode: "PAY_PER_REQUEST",
+    const controlPlane = Object.values(t.findResources("AWS::DynamoDB::Table")).filter(
+      (table) => table.Properties.KeySchema[0].AttributeName === "pk",
+    );
+    expect(controlPlane).toHaveLength(3);
+    for (const table of controlPlane) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: "PAY_PER_REQUEST",
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: "gsi1" })],
+      });
+    }
+  });
+
+  it("keeps idempotency records in their own table, expiring by TTL", () => {
+    prod.templates.data.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      TimeToLiveSpecification: { AttributeName: "expiration", Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
-      DeletionProtectionEnabled: true,
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: "gsi1" })],
     });
   });
 
   it("lets the local stage be torn down, but never production", () => {
     expect(
       Object.values(prod.templates.data.findResources("AWS::DynamoDB::Table")).map((r) => r.DeletionPolicy),
-    ).toEqual(["Retain", "Retain", "Retain"]);
+    ).toEqual(["Retain", "Retain", "Retain", "Retain"]);
     local.templates.data.allResourcesProperties("AWS::DynamoDB::Table", { DeletionProtectionEnabled: false });
     expect(
       Object.values(local.templates.data.findResources("AWS::DynamoDB::Table")).map((r) => r.DeletionPolicy),
-    ).toEqual(["Delete", "Delete", "Delete"]);
+    ).toEqual(["Delete", "Delete", "Delete", "Delete"]);
   });
 });
 
@@ -198,11 +212,14 @@ describe("api stack", () => {
 
     expect([...dynamoActions].sort()).toEqual([
       "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:UpdateItem",
     ]);
+    const deletes = statements.filter((s) => [s.Action].flat().includes("dynamodb:DeleteItem"));
+    expect(deletes.map((s) => JSON.stringify(s)).every((s) => s.includes("Idempotency"))).toBe(true);
     const auditGrants = statements.filter((s) => JSON.stringify(s).includes("Audit"));
     expect(auditGrants.length).toBeGreaterThan(0);
     for (const grant of auditGrants) {

@@ -139,4 +139,20 @@ describe("systems and policies API on the local stack", () => {
     expect((await call("GET", `/systems/${id}`, { token: auditorA.token })).status).toBe(200);
     expect((await call("POST", "/systems", { token: auditorA.token, body: system("x") })).status).toBe(403);
   });
+
+  it("runs a retried create with the same Idempotency-Key once, and refuses the key for another body", async () => {
+    const { user } = await seedTenantUser({ password, roles: ["tenant-admin"] });
+    const { token } = await signIn(user.userName, password);
+    const headers = { "Idempotency-Key": uniqueName("create-portal") };
+
+    const first = await call("POST", "/systems", { token, body: system("门户"), headers });
+    const retry = await call("POST", "/systems", { token, body: system("门户"), headers });
+    const reused = await call("POST", "/systems", { token, body: system("证照"), headers });
+
+    expect(first).toMatchObject({ status: 201, replayed: false });
+    expect(retry).toMatchObject({ status: 201, replayed: true, body: first.body });
+    expect(reused).toMatchObject({ status: 409, body: { code: "IDEMPOTENCY_KEY_REUSED" } });
+    const listed = await call("GET", "/systems", { token });
+    expect((listed.body.items as { name: string }[]).map((s) => s.name)).toEqual(["门户"]);
+  });
 });

@@ -4,22 +4,29 @@ import { localStack } from "./emulator.ts";
 export interface ApiAnswer {
   status: number;
   body: Record<string, unknown>;
+  /** The answer repeats the first one for the request's Idempotency-Key. */
+  replayed: boolean;
 }
 
 export async function call(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown } = {},
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiAnswer> {
   const response = await fetch(`${localStack().apiUrl}${path}`, {
     method,
     headers: {
       "content-type": "application/json",
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
     },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    replayed: response.headers.get("idempotent-replayed") === "true",
+  };
 }
 
 /**

@@ -53,6 +53,11 @@ describe("route catalogue", () => {
         { parameters: { name: string; in: string }[] }
       >
     ).put;
-    expect(policyPut?.parameters).toEqual([expect.objectContaining({ name: "systemId", in: "path" })]);
+    expect(policyPut?.parameters).toEqual([
+      expect.objectContaining({ name: "systemId", in: "path" }),
+      expect.objectContaining({ name: "Idempotency-Key", in: "header", required: false }),
+    ]);
+    const signIn = (doc.paths["/auth/login"] as Record<string, { parameters: { name: string }[] }>).post;
+    expect(signIn?.parameters.map((p) => p.name)).not.toContain("Idempotency-Key");
   });
 });
