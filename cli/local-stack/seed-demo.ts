@@ -8,6 +8,7 @@ import type { Role } from "../../shared/identity/roles.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { newUserRecord, type User } from "../../shared/identity/user.ts";
 import { drPolicySchema } from "../../shared/policies/policy-schema.ts";
+import { defaultSiteRuleSet } from "../../shared/policies/site-rules.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
 import { DynamoDbTenantStore } from "../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../shared/stores/dynamodb/user-store.ts";
@@ -100,6 +101,7 @@ export async function seedDemo(
     status: "active",
     quotas: defaultQuotas,
     ipAllowList: [],
+    siteRuleSet: defaultSiteRuleSet,
     createdAt: at,
     updatedAt: at,
     approvedBy: "govdr-local-seed",
@@ -125,7 +127,6 @@ async function seedDemoSystems(db: DynamoDBDocumentClient, stack: LocalStack, te
     systems: new DynamoDbSystemStore(db, stack.policiesTable),
     now: () => new Date(),
     primaryRegion: stack.regions.primary,
-    siteRules: "T/ZBLM 0001-2023",
   });
   const demo = [
     {

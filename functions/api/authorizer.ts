@@ -21,14 +21,21 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     deps = undefined;
     throw error;
   });
-  const { identity, audit, now } = await deps;
+  const { identity, audit, tenants, now } = await deps;
   const method = event.httpMethod;
   const path = event.resource;
-  const { decision, claims, reason } = await authorizeRequest((token) => identity.authenticate(token), {
-    token: bearerToken(event.headers),
-    method,
-    resource: path,
-  });
+  const { decision, claims, reason } = await authorizeRequest(
+    {
+      authenticate: (token) => identity.authenticate(token),
+      ipAllowList: async (tenantId) => (await tenants.get(tenantId))?.ipAllowList ?? [],
+    },
+    {
+      token: bearerToken(event.headers),
+      method,
+      resource: path,
+      sourceIp: event.requestContext.identity.sourceIp,
+    },
+  );
   await audit.append(
     claims?.tid ?? platformTenant,
     apiAuditEvent({

@@ -6,7 +6,6 @@ import { NotFoundError } from "../../shared/errors.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { type Action, authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication, type SessionClaims } from "../../shared/identity/session-token.ts";
-import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
@@ -25,7 +24,6 @@ const deps = async (env: z.infer<typeof systemsFunctionEnv>) => {
     systems,
     now: directory.now,
     primaryRegion: env.PRIMARY_REGION,
-    siteRules: "T/ZBLM 0001-2023",
   });
   return { ...directory, systems, service, idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE) };
 };
@@ -99,7 +97,7 @@ export const handler = resourceHandler(
       readOnly: false,
       handle: async (event, { deps, audit }) => {
         const { caller, tenant } = await callerTenant(event, deps, "policy:write");
-        requireRecentAuthentication(caller, deps.now(), defaultIdentitySettings);
+        requireRecentAuthentication(caller, deps.now(), await deps.settings());
         const system = await loadSystem(event, deps, caller);
         audit.resources = [{ type: "govdr::system", id: system.systemId }];
         const before =

@@ -5,12 +5,11 @@ import { NotFoundError } from "../../shared/errors.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { type Action, authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
-import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
-import type { TenantAction } from "../../shared/tenants/tenant.ts";
+import { changeTenantSettings, type TenantAction } from "../../shared/tenants/tenant.ts";
 import { TenantService } from "../../shared/tenants/tenant-service.ts";
 
 const tenantPath = z.object({
@@ -21,7 +20,7 @@ const deps = async (env: z.infer<typeof writerFunctionEnv>) => {
   const directory = awsDirectory(env);
   return {
     ...directory,
-    service: new TenantService({ ...directory, settings: defaultIdentitySettings }),
+    service: new TenantService(directory),
     idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE),
   };
 };
@@ -42,13 +41,44 @@ function lifecycle(
       const caller = requireCaller(event);
       const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
       authorize(caller, permission, tenantId);
-      if (sensitive) requireRecentAuthentication(caller, deps.now(), defaultIdentitySettings);
+      if (sensitive) requireRecentAuthentication(caller, deps.now(), await deps.settings());
       const tenant = await deps.tenants.get(tenantId);
       if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
       audit.tenantId = tenantId;
       audit.resources = [{ type: "govdr::tenant", id: tenantId }];
       const next = await deps.service.transition(tenant, action, caller.sub);
       audit.responseElements = { status: next.status };
+      return { statusCode: 200, body: next };
+    },
+  };
+}
+
+/** A settings route: who may change which settings of a tenant; audited with before and after. */
+function settings(
+  schema: typeof requests.tenantIpAllowList | typeof requests.tenantSiteRules,
+  permission: Action,
+  eventName: string,
+): RouteSpec<Env, Deps> {
+  return {
+    eventName,
+    readOnly: false,
+    handle: async (event, { deps, audit }) => {
+      const caller = requireCaller(event);
+      const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
+      authorize(caller, permission, tenantId);
+      requireRecentAuthentication(caller, deps.now(), await deps.settings());
+      const change = parseBody(schema, event);
+      const tenant = await deps.tenants.get(tenantId);
+      if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
+      audit.tenantId = tenantId;
+      audit.resources = [{ type: "govdr::tenant", id: tenantId }];
+      const next = changeTenantSettings(tenant, change, deps.now());
+      await deps.tenants.update(next);
+      const changed = Object.keys(change).filter((key) => key !== "version") as (keyof typeof next)[];
+      audit.responseElements = {
+        before: Object.fromEntries(changed.map((key) => [key, tenant[key]])),
+        after: Object.fromEntries(changed.map((key) => [key, next[key]])),
+      };
       return { statusCode: 200, body: next };
     },
   };
@@ -97,5 +127,15 @@ export const handler = resourceHandler(
     "POST /tenants/{tenantId}/suspend": lifecycle("suspend", "tenant:suspend", "SuspendTenant"),
     "POST /tenants/{tenantId}/resume": lifecycle("resume", "tenant:suspend", "ResumeTenant"),
     "POST /tenants/{tenantId}/exit": lifecycle("exit", "tenant:exit", "RequestServiceExit", true),
+    "PUT /tenants/{tenantId}/ip-allow-list": settings(
+      requests.tenantIpAllowList,
+      "tenant:network",
+      "SetTenantIpAllowList",
+    ),
+    "PUT /tenants/{tenantId}/site-rules": settings(
+      requests.tenantSiteRules,
+      "tenant:configure",
+      "SetTenantSiteRules",
+    ),
   },
 );

@@ -5,7 +5,7 @@ import { writerFunctionEnv } from "../../shared/config/function-env.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
-import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { changeIdentitySettings } from "../../shared/identity/settings-service.ts";
 import { publicUser } from "../../shared/identity/user.ts";
 import { UserService } from "../../shared/identity/user-service.ts";
 import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
@@ -23,7 +23,7 @@ const deps = async (env: z.infer<typeof writerFunctionEnv>) => {
     ...directory,
     service: new UserService({
       users: directory.users,
-      settings: defaultIdentitySettings,
+      settings: directory.settings,
       now: directory.now,
     }),
     idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE),
@@ -33,10 +33,10 @@ type Deps = Awaited<ReturnType<typeof deps>>;
 type Env = z.infer<typeof writerFunctionEnv>;
 
 /** The administrator calling, allowed to manage users of its own scope; identity changes need a fresh sign-in. */
-function administrator(event: APIGatewayProxyEvent, now: Date) {
+async function administrator(event: APIGatewayProxyEvent, deps: Deps) {
   const caller = requireCaller(event);
   authorize(caller, "user:manage", caller.tid);
-  requireRecentAuthentication(caller, now, defaultIdentitySettings);
+  requireRecentAuthentication(caller, deps.now(), await deps.settings());
   return caller;
 }
 
@@ -48,7 +48,7 @@ function statusRoute(status: "active" | "disabled", eventName: string): RouteSpe
     eventName,
     readOnly: false,
     handle: async (event, { deps, audit }) => {
-      const user = await deps.service.setStatus(administrator(event, deps.now()), targetId(event), status);
+      const user = await deps.service.setStatus(await administrator(event, deps), targetId(event), status);
       audit.resources = [{ type: "govdr::user", id: user.userId }];
       return { statusCode: 200, body: publicUser(user) };
     },
@@ -64,7 +64,7 @@ export const handler = resourceHandler(
       eventName: "CreateUser",
       readOnly: false,
       handle: async (event, { deps, audit }) => {
-        const caller = administrator(event, deps.now());
+        const caller = await administrator(event, deps);
         const { user, oneTimePassword } = await deps.service.create(
           caller,
           parseBody(requests.newUser, event),
@@ -91,7 +91,7 @@ export const handler = resourceHandler(
       eventName: "SetUserRoles",
       readOnly: false,
       handle: async (event, { deps, audit }) => {
-        const caller = administrator(event, deps.now());
+        const caller = await administrator(event, deps);
         const user = await deps.service.setRoles(
           caller,
           targetId(event),
@@ -108,11 +108,37 @@ export const handler = resourceHandler(
       readOnly: false,
       handle: async (event, { deps, audit }) => {
         const { user, oneTimePassword } = await deps.service.resetPassword(
-          administrator(event, deps.now()),
+          await administrator(event, deps),
           targetId(event),
         );
         audit.resources = [{ type: "govdr::user", id: user.userId }];
         return { statusCode: 200, body: { user: publicUser(user), oneTimePassword } };
+      },
+    },
+    "GET /identity/settings": {
+      eventName: "GetIdentitySettings",
+      readOnly: true,
+      handle: async (event, { deps }) => {
+        authorize(requireCaller(event), "identity-settings:read");
+        return { statusCode: 200, body: await deps.settingsStore.get() };
+      },
+    },
+    "PUT /identity/settings": {
+      eventName: "UpdateIdentitySettings",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const caller = requireCaller(event);
+        authorize(caller, "identity-settings:write");
+        requireRecentAuthentication(caller, deps.now(), await deps.settings());
+        const { before, after } = await changeIdentitySettings(
+          deps.settingsStore,
+          caller,
+          parseBody(requests.identitySettings, event),
+          deps.now(),
+        );
+        audit.resources = [{ type: "govdr::identity-settings", id: "platform" }];
+        audit.responseElements = { before: before.settings, after: after.settings, version: after.version };
+        return { statusCode: 200, body: after };
       },
     },
   },

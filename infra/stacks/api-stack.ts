@@ -66,7 +66,10 @@ export class ApiStack extends Stack {
     const common = {
       logRetention: settings.logRetention,
       removalPolicy: settings.removalPolicy,
-      environment: { GOVDR_STAGE: props.config.stage },
+      environment: {
+        GOVDR_STAGE: props.config.stage,
+        IDENTITY_SETTINGS_MAX_AGE_SECONDS: settings.identitySettingsMaxAgeSeconds,
+      },
     };
 
     const health = new GovdrFunction(this, "Health", {

@@ -7,6 +7,8 @@ export interface StageSettings {
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: RetentionDays;
   readonly deletionProtection: boolean;
+  /** How long functions may cache the identity settings (0 locally: a change shows at once). */
+  readonly identitySettingsMaxAgeSeconds: number;
 }
 
 export function stageSettings(config: DeploymentConfig): StageSettings {
@@ -15,6 +17,7 @@ export function stageSettings(config: DeploymentConfig): StageSettings {
     removalPolicy: local ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     logRetention: retentionAtLeast(config.logRetentionDays),
     deletionProtection: !local,
+    identitySettingsMaxAgeSeconds: local ? 0 : 60,
   };
 }
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { auditQuerySchema } from "../audit/audit-query.ts";
 import { roleSchema } from "../identity/roles.ts";
+import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
 import { userNameSchema } from "../identity/user.ts";
 import { drPolicySchema } from "../policies/policy-schema.ts";
 import { pageRequestSchema } from "../stores/page.ts";
 import { systemInputSchema } from "../systems/system.ts";
-import { tenantRegistrationSchema, tenantStatuses } from "../tenants/tenant.ts";
+import { tenantRegistrationSchema, tenantSettingsChangeSchema, tenantStatuses } from "../tenants/tenant.ts";
 import { safeText } from "../validation/text.ts";
 
 /** Request bodies and queries of every route; handlers parse with them, the OpenAPI document shows them. */
@@ -17,6 +18,8 @@ export const requests = {
   }),
   mfaCode: z.object({ code: z.string().regex(/^\d{6}$/, "a 6-digit code") }),
   registerTenant: tenantRegistrationSchema.extend({ adminPassword: z.string().min(1).max(256) }),
+  tenantIpAllowList: tenantSettingsChangeSchema.pick({ version: true, ipAllowList: true }).required(),
+  tenantSiteRules: tenantSettingsChangeSchema.pick({ version: true, siteRuleSet: true }).required(),
   listTenants: pageRequestSchema.extend({ status: z.enum(tenantStatuses).default("pending") }),
   page: pageRequestSchema,
   system: systemInputSchema,
@@ -28,6 +31,7 @@ export const requests = {
   }),
   roles: z.object({ roles: z.array(roleSchema).min(1).max(3) }),
   auditQuery: auditQuerySchema,
+  identitySettings: identitySettingsChangeSchema,
   exportFormat: z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }),
   /** `index`: the DynamoDB chain; `archive`: the locked batches and digest files in the audit bucket. */
   verifySource: z.object({

@@ -67,6 +67,16 @@ export const routes: Record<RouteKey, RouteDoc> = {
   "POST /tenants/{tenantId}/suspend": { family: "tenants", summary: "Suspend an active tenant" },
   "POST /tenants/{tenantId}/resume": { family: "tenants", summary: "Resume a suspended tenant" },
   "POST /tenants/{tenantId}/exit": { family: "tenants", summary: "Request service exit" },
+  "PUT /tenants/{tenantId}/ip-allow-list": {
+    family: "tenants",
+    summary: "Set the networks allowed to run management actions (security administrator)",
+    body: requests.tenantIpAllowList,
+  },
+  "PUT /tenants/{tenantId}/site-rules": {
+    family: "tenants",
+    summary: "Choose the DR-site distance rules the unit's policies are checked against",
+    body: requests.tenantSiteRules,
+  },
   "POST /systems": { family: "systems", summary: "Register a protected system", body: requests.system },
   "GET /systems": { family: "systems", summary: "The unit's protected systems", query: requests.page },
   "GET /systems/{systemId}": { family: "systems", summary: "One protected system" },
@@ -100,6 +110,12 @@ export const routes: Record<RouteKey, RouteDoc> = {
     family: "users",
     summary: "Reset a user's password to a one-time password",
     idempotencyKey: false,
+  },
+  "GET /identity/settings": { family: "users", summary: "The platform's identity security settings" },
+  "PUT /identity/settings": {
+    family: "users",
+    summary: "Change identity security settings (security administrator, recent sign-in)",
+    body: requests.identitySettings,
   },
   "GET /audit/events": { family: "audit", summary: "Look up audit events", query: requests.auditQuery },
   "GET /audit/export": {

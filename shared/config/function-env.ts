@@ -18,6 +18,8 @@ export const healthFunctionEnv = baseFunctionEnv.extend({
 export const directoryFunctionEnv = baseFunctionEnv.extend({
   TENANTS_TABLE: z.string().min(1),
   AUDIT_TABLE: z.string().min(1),
+  /** How stale the identity settings may be; the local stage uses 0 so that a change shows at once. */
+  IDENTITY_SETTINGS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
 });
 
 /** Resource families with mutating routes: they remember `Idempotency-Key`s (shared/lambda/idempotency). */

@@ -4,12 +4,13 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbAuditLog } from "../audit/dynamodb-audit-log.ts";
 import { DynamoDbSessionStore } from "../stores/dynamodb/session-store.ts";
+import { DynamoDbIdentitySettingsStore } from "../stores/dynamodb/settings-store.ts";
 import { DynamoDbTenantStore } from "../stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../stores/dynamodb/user-store.ts";
 import { IdentityService } from "./identity-service.ts";
 import { KmsSecretCipher, type SecretCipher } from "./secret-cipher.ts";
 import { signingKey } from "./session-token.ts";
-import { defaultIdentitySettings } from "./settings.ts";
+import { cachedSettings } from "./settings-store.ts";
 
 export async function loadSigningKey(secretArn: string) {
   const { SecretString } = await new SecretsManagerClient({}).send(
@@ -25,12 +26,19 @@ const refuseMfa: SecretCipher = {
 };
 
 /** Stores and audit log wired to DynamoDB. */
-export function awsDirectory(env: { TENANTS_TABLE: string; AUDIT_TABLE: string }) {
+export function awsDirectory(env: {
+  TENANTS_TABLE: string;
+  AUDIT_TABLE: string;
+  IDENTITY_SETTINGS_MAX_AGE_SECONDS?: number;
+}) {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const settingsStore = new DynamoDbIdentitySettingsStore(db, env.TENANTS_TABLE);
   return {
     db,
+    settingsStore,
+    settings: cachedSettings(settingsStore, (env.IDENTITY_SETTINGS_MAX_AGE_SECONDS ?? 60) * 1000),
     users: new DynamoDbUserStore(db, env.TENANTS_TABLE),
     tenants: new DynamoDbTenantStore(db, env.TENANTS_TABLE),
     sessions: new DynamoDbSessionStore(db, env.TENANTS_TABLE),
@@ -43,18 +51,19 @@ export function awsDirectory(env: { TENANTS_TABLE: string; AUDIT_TABLE: string }
 export async function awsIdentity(env: {
   TENANTS_TABLE: string;
   AUDIT_TABLE: string;
+  IDENTITY_SETTINGS_MAX_AGE_SECONDS?: number;
   SIGNING_SECRET_ARN: string;
   IDENTITY_KEY_ID?: string;
 }) {
   const directory = awsDirectory(env);
-  const { users, tenants, sessions, now } = directory;
+  const { users, tenants, sessions, now, settings } = directory;
   const identity = new IdentityService({
     users,
     tenants,
     sessions,
     key: await loadSigningKey(env.SIGNING_SECRET_ARN),
     mfaCipher: env.IDENTITY_KEY_ID ? new KmsSecretCipher(new KMSClient({}), env.IDENTITY_KEY_ID) : refuseMfa,
-    settings: defaultIdentitySettings,
+    settings,
     now,
     issuer: "govdr",
   });

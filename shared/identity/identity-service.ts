@@ -32,7 +32,8 @@ export interface IdentityDeps {
   sessions: SessionStore;
   key: SigningKey;
   mfaCipher: SecretCipher;
-  settings: IdentitySettings;
+  /** Read per call: the security administrator may change them at any time (PUT /identity/settings). */
+  settings: () => Promise<IdentitySettings>;
   now: () => Date;
   issuer: string;
 }
@@ -82,7 +83,7 @@ export class IdentityService {
     const user = await this.currentUser(claims);
     if (!(await verifyPassword(currentPassword, user.passwordHash)))
       await this.fail(user, now, "INVALID_CREDENTIALS");
-    const problems = passwordProblems(newPassword, user.userName, this.deps.settings).map(
+    const problems = passwordProblems(newPassword, user.userName, await this.deps.settings()).map(
       (p) => p.message.en,
     );
     if (newPassword === currentPassword) problems.push("The new password must differ from the current one.");
@@ -156,7 +157,7 @@ export class IdentityService {
     const { token, expiresAt } = await issueSessionToken(
       { ...claims, sid: claims.sid },
       this.deps.key,
-      this.deps.settings,
+      await this.deps.settings(),
       now,
       new Date(session.expiresAt),
     );
@@ -175,10 +176,10 @@ export class IdentityService {
     if (!session || session.revoked || Date.parse(session.expiresAt) <= now.getTime()) {
       throw new UnauthenticatedError("This session has ended; sign in again", "SESSION_ENDED");
     }
-    if (sessionIsIdle(new Date(session.lastSeenAt), now, this.deps.settings)) {
+    if (sessionIsIdle(new Date(session.lastSeenAt), now, await this.deps.settings())) {
       await this.deps.sessions.revoke(claims.sid);
       throw new UnauthenticatedError(
-        `This session was idle for more than ${this.deps.settings.idleMinutes} minutes; sign in again`,
+        `This session was idle for more than ${(await this.deps.settings()).idleMinutes} minutes; sign in again`,
         "SESSION_ENDED",
       );
     }
@@ -186,11 +187,13 @@ export class IdentityService {
     return claims;
   }
 
-  private nextScope(user: User, amr: SessionClaims["amr"], now: Date): SessionScope {
-    if (
-      user.mustChangePassword ||
-      passwordExpired(new Date(user.passwordChangedAt), now, this.deps.settings)
-    ) {
+  private nextScope(
+    user: User,
+    amr: SessionClaims["amr"],
+    now: Date,
+    settings: IdentitySettings,
+  ): SessionScope {
+    if (user.mustChangePassword || passwordExpired(new Date(user.passwordChangedAt), now, settings)) {
       return "change-password";
     }
     if (amr.includes("otp")) return "full";
@@ -203,8 +206,10 @@ export class IdentityService {
     authn: Pick<SessionClaims, "auth_time" | "amr">,
     now: Date,
   ): Promise<SessionGrant> {
-    const scope = this.nextScope(user, authn.amr, now);
-    const sessionEnd = new Date(authn.auth_time * 1000 + this.deps.settings.sessionAbsoluteHours * 3_600_000);
+    const scope = this.nextScope(user, authn.amr, now, await this.deps.settings());
+    const sessionEnd = new Date(
+      authn.auth_time * 1000 + (await this.deps.settings()).sessionAbsoluteHours * 3_600_000,
+    );
     const { token, sid, expiresAt } = await issueSessionToken(
       {
         sub: user.userId,
@@ -215,7 +220,7 @@ export class IdentityService {
         amr: authn.amr,
       },
       this.deps.key,
-      this.deps.settings,
+      await this.deps.settings(),
       now,
       sessionEnd,
     );
@@ -246,7 +251,7 @@ export class IdentityService {
     now: Date,
     code: "INVALID_CREDENTIALS" | "INVALID_MFA_CODE",
   ): Promise<never> {
-    const { state, lockedNow } = afterFailedLogin(user.loginFailures, now, this.deps.settings);
+    const { state, lockedNow } = afterFailedLogin(user.loginFailures, now, await this.deps.settings());
     await this.deps.users.update({
       ...user,
       loginFailures: state,

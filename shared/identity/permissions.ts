@@ -9,6 +9,10 @@ export const permissions = {
   "tenant:approve": ["platform-admin"],
   "tenant:suspend": ["platform-admin"],
   "tenant:exit": ["platform-admin", "tenant-admin"],
+  /** The unit's own policy settings, e.g. which DR-site distance rules apply (R-CL-10). */
+  "tenant:configure": ["tenant-admin"],
+  /** Network access rules are security policy: the security administrator's alone (R-IA-04, R-IA-10). */
+  "tenant:network": ["security-admin"],
   "system:read": ["tenant-admin", "tenant-operator", "tenant-auditor"],
   "system:write": ["tenant-admin"],
   "policy:write": ["tenant-admin"],
@@ -16,6 +20,9 @@ export const permissions = {
   "audit:read": ["tenant-auditor", "platform-auditor"],
   /** Users of the caller's own scope: a unit's tenant-admin, or the platform's security-admin. */
   "user:manage": ["tenant-admin", "security-admin"],
+  /** Lockout, idle timeout, re-authentication and password ageing (R-IA-05, R-IA-06). */
+  "identity-settings:read": ["security-admin", "platform-admin", "platform-auditor"],
+  "identity-settings:write": ["security-admin"],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof permissions;
 

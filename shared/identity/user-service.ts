@@ -9,7 +9,8 @@ import { newUserRecord, type User } from "./user.ts";
 
 export interface UserServiceDeps {
   users: UserStore;
-  settings: IdentitySettings;
+  /** Read per call: the security administrator may change them at any time (PUT /identity/settings). */
+  settings: () => Promise<IdentitySettings>;
   now: () => Date;
 }
 
@@ -27,7 +28,7 @@ export class UserService {
   ): Promise<{ user: User; oneTimePassword: string }> {
     this.checkRoles(caller, input.roles);
     const at = this.deps.now().toISOString();
-    const password = oneTimePassword(input.userName, this.deps.settings);
+    const password = oneTimePassword(input.userName, await this.deps.settings());
     const user = newUserRecord({
       tenantId: caller.tid,
       userName: input.userName,
@@ -59,7 +60,7 @@ export class UserService {
     userId: string,
   ): Promise<{ user: User; oneTimePassword: string }> {
     const user = await this.target(caller, userId, "reset the password of");
-    const password = oneTimePassword(user.userName, this.deps.settings);
+    const password = oneTimePassword(user.userName, await this.deps.settings());
     const saved = await this.save({
       ...user,
       passwordHash: await hashPassword(password),

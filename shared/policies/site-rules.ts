@@ -17,3 +17,4 @@ export const siteRuleSets = {
   },
 } as const;
 export type SiteRuleSet = keyof typeof siteRuleSets;
+export const defaultSiteRuleSet: SiteRuleSet = "T/ZBLM 0001-2023";

@@ -8,7 +8,6 @@ import {
   ValidationError,
 } from "../errors.ts";
 import type { DrPolicy } from "../policies/policy-schema.ts";
-import type { SiteRuleSet } from "../policies/site-rules.ts";
 import { validatePolicy } from "../policies/validate-policy.ts";
 import { newId } from "../stores/ids.ts";
 import type { SystemStore } from "../stores/stores.ts";
@@ -20,7 +19,6 @@ export interface SystemServiceDeps {
   systems: SystemStore;
   now: () => Date;
   primaryRegion: string;
-  siteRules: SiteRuleSet;
 }
 
 /** A system as the API shows it: with the DR level proposed for its class and the level's assessment. */
@@ -88,7 +86,7 @@ export class SystemService {
       system,
       policy,
       primaryRegion: this.deps.primaryRegion,
-      siteRules: this.deps.siteRules,
+      siteRules: tenant.siteRuleSet,
     });
     if (hasErrors(findings)) {
       const errors = findings.filter((f) => f.severity === "error");

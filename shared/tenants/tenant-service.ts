@@ -3,6 +3,7 @@ import { hashPassword } from "../identity/password-hash.ts";
 import { passwordProblems } from "../identity/password-policy.ts";
 import type { IdentitySettings } from "../identity/settings.ts";
 import { newUserRecord } from "../identity/user.ts";
+import { defaultSiteRuleSet } from "../policies/site-rules.ts";
 import { newId } from "../stores/ids.ts";
 import type { TenantStore, UserStore } from "../stores/stores.ts";
 import {
@@ -16,7 +17,8 @@ import {
 export interface TenantServiceDeps {
   tenants: TenantStore;
   users: UserStore;
-  settings: IdentitySettings;
+  /** Read per call: the security administrator may change them at any time (PUT /identity/settings). */
+  settings: () => Promise<IdentitySettings>;
   now: () => Date;
 }
 
@@ -29,7 +31,7 @@ export class TenantService {
    * and can sign in once a platform administrator approved the tenant.
    */
   async register(registration: TenantRegistration, adminPassword: string): Promise<Tenant> {
-    const problems = passwordProblems(adminPassword, registration.admin.userName, this.deps.settings);
+    const problems = passwordProblems(adminPassword, registration.admin.userName, await this.deps.settings());
     if (problems.length > 0) {
       throw new ValidationError(
         "The administrator password does not meet the password policy",
@@ -45,6 +47,7 @@ export class TenantService {
       status: "pending",
       quotas: defaultQuotas,
       ipAllowList: [],
+      siteRuleSet: defaultSiteRuleSet,
       createdAt: at,
       updatedAt: at,
       version: 1,

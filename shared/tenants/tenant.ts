@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConflictError } from "../errors.ts";
+import { defaultSiteRuleSet, type SiteRuleSet, siteRuleSets } from "../policies/site-rules.ts";
 import { safeText as text } from "../validation/text.ts";
 
 export const tenantStatuses = ["pending", "active", "suspended", "rejected", "exiting"] as const;
@@ -39,7 +40,12 @@ export const tenantSchema = z.object({
   contact: tenantRegistrationSchema.shape.contact,
   status: z.enum(tenantStatuses),
   quotas: z.object({ storageGiB: z.number().int().min(1), systems: z.number().int().min(1) }),
+  /** Source networks allowed to run management actions; empty: any (R-IA-04, set by the security-admin). */
   ipAllowList: z.array(z.cidrv4().or(z.cidrv6())).max(50),
+  /** Which DR-site distance rules the unit's policies are checked against (R-CL-10). */
+  siteRuleSet: z
+    .enum(Object.keys(siteRuleSets) as [SiteRuleSet, ...SiteRuleSet[]])
+    .default(defaultSiteRuleSet),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   approvedBy: z.string().optional(),
@@ -81,8 +87,52 @@ export function transitionTenant(tenant: Tenant, action: TenantAction, actor: st
     updatedAt: at,
     version: tenant.version + 1,
     ...(action === "approve" ? { approvedBy: actor } : {}),
-    ...(action === "exit" ? { exit: { requestedAt: at, requestedBy: actor } } : {}),
+    ...(action === "exit"
+      ? {
+          exit: {
+            requestedAt: at,
+            requestedBy: actor,
+            keyDeletionScheduledFor: keyDeletionDate(now).toISOString(),
+          },
+        }
+      : {}),
   };
+}
+
+/**
+ * When an exiting tenant's keys are destroyed (crypto-shredding, R-EX-06): one calendar month after
+ * the exit request, the export window R-EX-02 requires. The vault engine's shredder acts on it.
+ */
+export function keyDeletionDate(exitRequested: Date): Date {
+  const date = new Date(exitRequested);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
+  date.setUTCMonth(date.getUTCMonth() + 1);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
+  return date;
+}
+
+/** Settings of a tenant that its administrators (or the security-admin) change in place. */
+export const tenantSettingsChangeSchema = z
+  .object({
+    /** The tenant version the caller read: a change made meanwhile is a 409, not overwritten. */
+    version: z.number().int().min(1),
+    ipAllowList: tenantSchema.shape.ipAllowList.optional(),
+    siteRuleSet: z.enum(Object.keys(siteRuleSets) as [SiteRuleSet, ...SiteRuleSet[]]).optional(),
+  })
+  .strict();
+export type TenantSettingsChange = z.infer<typeof tenantSettingsChangeSchema>;
+
+export function changeTenantSettings(tenant: Tenant, change: TenantSettingsChange, now: Date): Tenant {
+  if (change.version !== tenant.version) {
+    throw new ConflictError(
+      `Tenant ${tenant.tenantId} was changed meanwhile; reload and try again`,
+      "STALE_VERSION",
+    );
+  }
+  const { version: _version, ...settings } = change;
+  return { ...tenant, ...settings, updatedAt: now.toISOString(), version: tenant.version + 1 };
 }
 
 /** Tenants that may write (back up, change policies): exiting and suspended tenants may not (R-EX). */

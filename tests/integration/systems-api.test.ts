@@ -2,28 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../shared/audit/event-schema.ts";
 import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
+import { policy, system } from "./support/bodies.ts";
 import { uniqueName } from "./support/emulator.ts";
 import { seedTenantUser } from "./support/seed.ts";
 
 const password = "Systems-Admin-2026!";
-const system = (name: string, extra: object = {}) => ({
-  name,
-  importanceClass: 3,
-  drLevel: 3,
-  recoveryPriority: 2,
-  architecture: "remote-active-standby",
-  assessedOn: "2026-10-01",
-  ...extra,
-});
-const policy = (schedule: object, mode = "scheduled-backup") => ({
-  backup: { sources: [{ type: "directory", path: "/srv/app" }], type: "incremental", schedule },
-  retention: { days: 180, objectLockMode: "COMPLIANCE" },
-  replication: { mode, site: "remote", region: "cn-northwest-1", distanceKm: 1200 },
-  crypto: { suite: "sm4-ctr+hmac-sm3" },
-  drill: { type: "simulated", periodMinutes: 1440, startAt: "02:37", timezone: "Asia/Shanghai" },
-  failover: { mode: "manual", approvalRequired: true, adapter: "record" },
-});
-
 async function collect(records: AsyncIterable<AuditRecord>) {
   const out: AuditRecord[] = [];
   for await (const r of records) out.push(r);

@@ -1,9 +1,8 @@
 import { randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
 import { uniqueName } from "./support/emulator.ts";
-import { deployedStores, seedTenantUser } from "./support/seed.ts";
+import { platformUser, seedTenantUser } from "./support/seed.ts";
 
 const password = "Tenant-Admin-2026!";
 
@@ -15,18 +14,7 @@ const registrationFor = (userName: string) => ({
   adminPassword: password,
 });
 
-async function platformAdmin() {
-  const stores = deployedStores();
-  const user = await makeUser({
-    tenantId: "platform",
-    userName: uniqueName("ops").replace("-", "."),
-    password,
-    roles: ["platform-admin"],
-    at: new Date(),
-  });
-  await stores.users.create(user);
-  return signIn(user.userName, password);
-}
+const platformAdmin = () => platformUser("platform-admin");
 
 describe("tenants API on the local stack", () => {
   it("onboards a unit: register (pending, cannot sign in) → platform-admin approves → its admin signs in", async () => {

@@ -4,6 +4,7 @@ import type { Role } from "../../shared/identity/roles.ts";
 import type { SecretCipher } from "../../shared/identity/secret-cipher.ts";
 import { signingKey } from "../../shared/identity/session-token.ts";
 import { newUserRecord, type User } from "../../shared/identity/user.ts";
+import { defaultSiteRuleSet } from "../../shared/policies/site-rules.ts";
 import { newId } from "../../shared/stores/ids.ts";
 import type { Tenant } from "../../shared/tenants/tenant.ts";
 
@@ -50,6 +51,7 @@ export function makeTenant(at: Date, status: Tenant["status"] = "active"): Tenan
     status,
     quotas: { storageGiB: 1024, systems: 50 },
     ipAllowList: [],
+    siteRuleSet: defaultSiteRuleSet,
     createdAt: at.toISOString(),
     updatedAt: at.toISOString(),
     version: 1,

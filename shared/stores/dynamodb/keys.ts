@@ -11,6 +11,7 @@ export const keys = {
   user: (tenantId: string, userId: string) => ({ pk: `TENANT#${tenantId}`, sk: `USER#${userId}` }),
   userName: (userName: string) => ({ pk: `USER_NAME#${userName.toLowerCase()}`, sk: "UNIQUE" }),
   session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: "SESSION" }),
+  identitySettings: () => ({ pk: "PLATFORM", sk: "SETTINGS#IDENTITY" }),
 };
 
 /**

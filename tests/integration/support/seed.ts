@@ -58,3 +58,16 @@ export async function tenantWithAuditor() {
     auditor: await signIn(auditor.userName, auditPassword),
   };
 }
+
+/** A signed-in platform user (platform-admin, security-admin or platform-auditor). */
+export async function platformUser(role: "platform-admin" | "security-admin" | "platform-auditor") {
+  const user = await makeUser({
+    tenantId: "platform",
+    userName: uniqueName(role).replace("-", "."),
+    password: auditPassword,
+    roles: [role],
+    at: new Date(),
+  });
+  await deployedStores().users.create(user);
+  return { user, ...(await signIn(user.userName, auditPassword)) };
+}

@@ -12,12 +12,17 @@ const claims = (scope: SessionClaims["scope"]): SessionClaims => ({
   auth_time: 0,
   amr: ["pwd"],
 });
-const live = (scope: SessionClaims["scope"]) => async () => claims(scope);
+const anyNetwork = async () => [] as string[];
+const live = (scope: SessionClaims["scope"], roles: SessionClaims["roles"] = ["tenant-admin"]) => ({
+  authenticate: async () => ({ ...claims(scope), roles }),
+  ipAllowList: anyNetwork,
+});
+const at = { token: "t", sourceIp: "198.51.100.7" };
 
 describe("authorizeRequest", () => {
   it("allows any route for a full session and passes its claims on", async () => {
     expect(
-      await authorizeRequest(live("full"), { token: "t", method: "DELETE", resource: "/systems/{id}" }),
+      await authorizeRequest(live("full"), { ...at, method: "DELETE", resource: "/systems/{id}" }),
     ).toEqual({
       decision: "Allow",
       claims: claims("full"),
@@ -34,7 +39,7 @@ describe("authorizeRequest", () => {
     ["verify-mfa", "GET", "/auth/session", "Allow"],
     ["verify-mfa", "POST", "/auth/logout", "Allow"],
   ] as const)("R-IA-08/09: a %s session calling %s %s is %s", async (scope, method, resource, decision) => {
-    expect((await authorizeRequest(live(scope), { token: "t", method, resource })).decision).toBe(decision);
+    expect((await authorizeRequest(live(scope), { ...at, method, resource })).decision).toBe(decision);
   });
 
   it("answers Unauthorized, with the reason, for a missing, expired or ended session", async () => {
@@ -42,7 +47,12 @@ describe("authorizeRequest", () => {
       throw new UnauthenticatedError("This session has ended; sign in again", "SESSION_ENDED");
     };
 
-    expect(await authorizeRequest(ended, { method: "GET", resource: "/systems" })).toEqual({
+    expect(
+      await authorizeRequest(
+        { authenticate: ended, ipAllowList: anyNetwork },
+        { method: "GET", resource: "/systems", sourceIp: at.sourceIp },
+      ),
+    ).toEqual({
       decision: "Unauthorized",
       reason: "SESSION_ENDED: This session has ended; sign in again",
     });
@@ -53,8 +63,42 @@ describe("authorizeRequest", () => {
       throw new Error("connect ECONNREFUSED");
     };
 
-    await expect(authorizeRequest(broken, { token: "t", method: "GET", resource: "/x" })).rejects.toThrow(
-      "ECONNREFUSED",
-    );
+    await expect(
+      authorizeRequest(
+        { authenticate: broken, ipAllowList: anyNetwork },
+        { ...at, method: "GET", resource: "/x" },
+      ),
+    ).rejects.toThrow("ECONNREFUSED");
+  });
+
+  describe("R-IA-04: the unit's IP allow-list for management actions", () => {
+    const fromOffice = (roles: SessionClaims["roles"] = ["tenant-admin"]) => ({
+      authenticate: async () => ({ ...claims("full"), roles }),
+      ipAllowList: async (tenantId: string) => (tenantId === "t-1" ? ["10.20.0.0/16", "2001:db8::/32"] : []),
+    });
+
+    it.each([
+      ["POST", "/systems", "10.20.3.4", "Allow"],
+      ["PUT", "/systems/{systemId}/policy", "2001:db8::9", "Allow"],
+      ["POST", "/systems", "198.51.100.7", "Deny"],
+      ["PUT", "/users/{userId}/roles", "198.51.100.7", "Deny"],
+      ["GET", "/systems", "198.51.100.7", "Allow"],
+      ["POST", "/auth/logout", "198.51.100.7", "Allow"],
+    ] as const)("%s %s from %s is %s", async (method, resource, sourceIp, decision) => {
+      const result = await authorizeRequest(fromOffice(), { token: "t", method, resource, sourceIp });
+
+      expect(result.decision).toBe(decision);
+      if (decision === "Deny") expect(result.reason).toMatch(/^IP_NOT_ALLOWED: .*198\.51\.100\.7/);
+    });
+
+    it("does not apply a unit's list to platform staff", async () => {
+      const result = await authorizeRequest(fromOffice(["security-admin"]), {
+        ...at,
+        method: "PUT",
+        resource: "/tenants/{tenantId}/ip-allow-list",
+      });
+
+      expect(result.decision).toBe("Allow");
+    });
   });
 });

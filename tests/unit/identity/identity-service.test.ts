@@ -24,7 +24,7 @@ beforeEach(async () => {
     ...stores,
     key: testKey,
     mfaCipher: fakeCipher,
-    settings,
+    settings: async () => settings,
     now: () => clock,
     issuer: "govdr",
   });
@@ -201,7 +201,7 @@ describe("sessions", () => {
       ...stores,
       key: testKey,
       mfaCipher: fakeCipher,
-      settings: { ...settings, idleMinutes: 10 },
+      settings: async () => ({ ...settings, idleMinutes: 10 }),
       now: () => clock,
       issuer: "govdr",
     });

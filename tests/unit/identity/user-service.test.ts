@@ -11,7 +11,10 @@ const admin = (tid: string, roles: SessionClaims["roles"]): SessionClaims => cla
 
 const setup = () => {
   const stores = new MemoryStores();
-  return { stores, service: new UserService({ users: stores.users, settings, now: () => now }) };
+  return {
+    stores,
+    service: new UserService({ users: stores.users, settings: async () => settings, now: () => now }),
+  };
 };
 
 describe("UserService", () => {

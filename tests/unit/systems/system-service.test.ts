@@ -35,7 +35,6 @@ beforeEach(() => {
     systems: stores.systems,
     now: () => now,
     primaryRegion: "cn-north-1",
-    siteRules: "T/ZBLM 0001-2023",
   });
   tenant = { ...makeTenant(now), quotas: { storageGiB: 10, systems: 2 } };
 });

@@ -53,7 +53,7 @@ describe("tenant lifecycle", () => {
 describe("TenantService", () => {
   it("registers a pending tenant whose administrator becomes active on approval", async () => {
     const stores = new MemoryStores();
-    const service = new TenantService({ ...stores, settings, now: () => now });
+    const service = new TenantService({ ...stores, settings: async () => settings, now: () => now });
 
     const tenant = await service.register(registration, "Big-Data-Admin-2026");
     const [pendingAdmin] = (await stores.users.listByTenant(tenant.tenantId, { limit: 10 })).items;
@@ -74,7 +74,7 @@ describe("TenantService", () => {
 
   it("refuses an administrator password that breaks the policy, before creating anything", async () => {
     const stores = new MemoryStores();
-    const service = new TenantService({ ...stores, settings, now: () => now });
+    const service = new TenantService({ ...stores, settings: async () => settings, now: () => now });
 
     await expect(service.register(registration, "short")).rejects.toMatchObject({
       code: "VALIDATION_FAILED",
