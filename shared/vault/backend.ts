@@ -1,0 +1,24 @@
+/**
+ * Where a repository's objects live: a local directory (offline use, benchmarks) or an S3 prefix in
+ * a vault bucket. Names are relative (`packs/ab/ab12…`); objects are written once and never changed.
+ */
+export interface Backend {
+  /** A human-readable location, for messages. */
+  readonly location: string;
+  /**
+   * Writes an object atomically: readers see all of it or nothing, so a crash leaves no partial
+   * object. `retainUntil` locks it (Object Lock COMPLIANCE) where the backend supports locking.
+   */
+  put(name: string, data: Uint8Array, options?: { retainUntil?: Date }): Promise<void>;
+  /** The object's bytes, or `length` bytes from `offset`; NotFoundInRepositoryError when absent. */
+  get(name: string, range?: { offset: number; length: number }): Promise<Buffer>;
+  exists(name: string): Promise<boolean>;
+  /** Names under `prefix`, in no particular order. */
+  list(prefix: string): AsyncIterable<string>;
+  /** Extends an existing object's retention to at least `retainUntil`; never shortens it. */
+  extendRetention?(name: string, retainUntil: Date): Promise<void>;
+}
+
+export class NotFoundInRepositoryError extends Error {
+  override readonly name = "NotFoundInRepositoryError";
+}

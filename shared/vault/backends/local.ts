@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { Dirent } from "node:fs";
+import { chmod, mkdir, open, readdir, rename, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type Backend, NotFoundInRepositoryError } from "../backend.ts";
+
+/** A repository in a local directory. Objects are written to a temporary name, then renamed, and made read-only. */
+export class LocalBackend implements Backend {
+  readonly location: string;
+
+  constructor(private readonly root: string) {
+    this.location = path.resolve(root);
+  }
+
+  private file(name: string): string {
+    if (name.split("/").some((part) => part === ".." || part === "")) {
+      throw new Error(`Invalid object name ${name}`);
+    }
+    return path.join(this.root, name);
+  }
+
+  async put(name: string, data: Uint8Array): Promise<void> {
+    const target = this.file(name);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.tmp`;
+    await writeFile(temporary, data, { mode: 0o444 });
+    await rename(temporary, target);
+  }
+
+  async get(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(this.file(name), "r");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        throw new NotFoundInRepositoryError(`${name} is missing from ${this.location}`);
+      }
+      throw error;
+    }
+    try {
+      if (!range) return await handle.readFile();
+      const buffer = Buffer.allocUnsafe(range.length);
+      const { bytesRead } = await handle.read(buffer, 0, range.length, range.offset);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async exists(name: string): Promise<boolean> {
+    try {
+      await stat(this.file(name));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const directory = path.join(this.root, prefix);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(directory, { recursive: true, withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (!entry.isFile() || entry.name.endsWith(".tmp")) continue;
+      yield path.relative(this.root, path.join(entry.parentPath, entry.name)).split(path.sep).join("/");
+    }
+  }
+
+  /** Local files have no retention; they are read-only, which is as far as a directory can go. */
+  async extendRetention(name: string): Promise<void> {
+    await chmod(this.file(name), 0o444);
+  }
+}

@@ -1,0 +1,21 @@
+import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
+
+/**
+ * Index files and snapshot manifests: JSON sealed under the metadata key, prefixed with the suite
+ * byte, so a repository can change suites and still read everything it wrote before.
+ */
+export function sealDocument(suite: CryptoSuite, context: string, value: unknown): Buffer {
+  const sealed = suite.seal(Buffer.from(JSON.stringify(value), "utf8"), Buffer.from(context));
+  return Buffer.concat([Buffer.of(suiteNames.indexOf(suite.name)), sealed]);
+}
+
+export function openDocument(
+  suiteFor: (name: SuiteName) => CryptoSuite,
+  context: string,
+  bytes: Uint8Array,
+): unknown {
+  const suite = suiteNames[bytes[0] ?? 255];
+  if (!suite) throw new BlobIntegrityError(`${context}: unknown crypto suite`);
+  const plain = suiteFor(suite).open(bytes.subarray(1), Buffer.from(context));
+  return JSON.parse(plain.toString("utf8"));
+}

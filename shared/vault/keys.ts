@@ -1,0 +1,40 @@
+import { hkdfSync, randomBytes } from "node:crypto";
+
+/**
+ * A repository's key hierarchy (DESIGN.md §Vault engine): one random 256-bit master key, stored only
+ * wrapped (by the tenant's KMS key, or a local key-encryption key offline), from which HKDF-SHA-256
+ * derives a key per purpose. Knowing one subkey reveals nothing about the others.
+ */
+export const masterKeyBytes = 32;
+
+export const keyPurposes = {
+  /** Seeds the FastCDC gear table, so chunk boundaries reveal nothing about the content. */
+  chunker: "govdr/v1/chunker",
+  /** HMAC key for chunk ids: the index never holds a plain hash of tenant data (000 §7.5.8(2)). */
+  fingerprint: "govdr/v1/fingerprint",
+  /** Encrypts blobs (chunks, trees) and pack headers. */
+  data: "govdr/v1/data",
+  /** Encrypts index files and snapshot manifests, and keys the manifest's Merkle leaves. */
+  metadata: "govdr/v1/metadata",
+} as const;
+export type KeyPurpose = keyof typeof keyPurposes;
+
+export type VaultKeys = Record<KeyPurpose, Buffer>;
+
+export function newMasterKey(): Buffer {
+  return randomBytes(masterKeyBytes);
+}
+
+/** Derives every purpose key; `salt` is the repository id, so two repositories never share keys. */
+export function deriveKeys(masterKey: Uint8Array, repositoryId: string): VaultKeys {
+  if (masterKey.byteLength !== masterKeyBytes) {
+    throw new Error(`A master key has ${masterKeyBytes} bytes, not ${masterKey.byteLength}`);
+  }
+  const derive = (info: string) => Buffer.from(hkdfSync("sha256", masterKey, repositoryId, info, 32));
+  return {
+    chunker: derive(keyPurposes.chunker),
+    fingerprint: derive(keyPurposes.fingerprint),
+    data: derive(keyPurposes.data),
+    metadata: derive(keyPurposes.metadata),
+  };
+}

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
+
+/**
+ * Pack files: many sealed blobs in one object, so small files never become one object each.
+ *
+ *   [blob]…[blob][sealed header][suite: u8][header length: u32 LE]
+ *
+ * The header lists each blob's type, id, offset, sealed length and plain length, and is sealed like
+ * the blobs, so a pack reveals only its size and blob count bound. Each blob is sealed with its id as
+ * associated data: a blob moved or swapped inside a pack fails to open. A pack's name is the SHA-256
+ * of its bytes, so any flipped byte, even in padding, is detectable without the key.
+ */
+export const blobTypes = ["data", "tree"] as const;
+export type BlobType = (typeof blobTypes)[number];
+
+export interface PackEntry {
+  type: BlobType;
+  /** The blob's id: HMAC of its plaintext under the fingerprint key, hex. */
+  id: string;
+  offset: number;
+  length: number;
+  rawLength: number;
+}
+
+const entryBytes = 1 + 32 + 4 + 4 + 4;
+const trailerBytes = 1 + 4;
+const headerContext = Buffer.from("govdr/v1/pack-header");
+
+export const blobContext = (id: string) => Buffer.from(`govdr/v1/blob/${id}`);
+
+export class PackWriter {
+  private readonly parts: Buffer[] = [];
+  readonly entries: PackEntry[] = [];
+  size = 0;
+
+  constructor(private readonly suite: CryptoSuite) {}
+
+  add(type: BlobType, id: string, plaintext: Uint8Array): void {
+    const sealed = this.suite.seal(plaintext, blobContext(id));
+    this.entries.push({
+      type,
+      id,
+      offset: this.size,
+      length: sealed.length,
+      rawLength: plaintext.byteLength,
+    });
+    this.parts.push(sealed);
+    this.size += sealed.length;
+  }
+
+  /** The finished pack and its name (SHA-256, hex). */
+  finish(): { name: string; bytes: Buffer } {
+    const header = Buffer.alloc(this.entries.length * entryBytes);
+    this.entries.forEach((entry, i) => {
+      const at = i * entryBytes;
+      header.writeUInt8(blobTypes.indexOf(entry.type), at);
+      Buffer.from(entry.id, "hex").copy(header, at + 1);
+      header.writeUInt32LE(entry.offset, at + 33);
+      header.writeUInt32LE(entry.length, at + 37);
+      header.writeUInt32LE(entry.rawLength, at + 41);
+    });
+    const sealedHeader = this.suite.seal(header, headerContext);
+    const trailer = Buffer.alloc(trailerBytes);
+    trailer.writeUInt8(suiteNames.indexOf(this.suite.name), 0);
+    trailer.writeUInt32LE(sealedHeader.length, 1);
+    const bytes = Buffer.concat([...this.parts, sealedHeader, trailer]);
+    return { name: packName(bytes), bytes };
+  }
+}
+
+/** The suite a pack was sealed with, from its trailer. */
+export function packSuite(bytes: Uint8Array): SuiteName {
+  const suite = suiteNames[bytes[bytes.byteLength - trailerBytes] ?? 255];
+  if (!suite) throw new BlobIntegrityError("pack trailer names no known crypto suite");
+  return suite;
+}
+
+/** Reads a pack's entries from its header; throws BlobIntegrityError on any damage. */
+export function readPackHeader(bytes: Uint8Array, suite: CryptoSuite): PackEntry[] {
+  const pack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (pack.length < trailerBytes) throw new BlobIntegrityError("pack is truncated");
+  const headerLength = pack.readUInt32LE(pack.length - 4);
+  const headerStart = pack.length - trailerBytes - headerLength;
+  if (headerStart < 0) throw new BlobIntegrityError("pack header length is out of range");
+  const header = suite.open(pack.subarray(headerStart, pack.length - trailerBytes), headerContext);
+  if (header.length % entryBytes !== 0) throw new BlobIntegrityError("pack header is malformed");
+  const entries: PackEntry[] = [];
+  for (let at = 0; at < header.length; at += entryBytes) {
+    const type = blobTypes[header.readUInt8(at)];
+    if (!type) throw new BlobIntegrityError("pack header names an unknown blob type");
+    entries.push({
+      type,
+      id: header.subarray(at + 1, at + 33).toString("hex"),
+      offset: header.readUInt32LE(at + 33),
+      length: header.readUInt32LE(at + 37),
+      rawLength: header.readUInt32LE(at + 41),
+    });
+  }
+  return entries;
+}
+
+export const packName = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");

@@ -1,0 +1,297 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Backend } from "./backend.ts";
+import { openDocument, sealDocument } from "./documents.ts";
+import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
+import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
+import { deriveKeys, newMasterKey, type VaultKeys } from "./keys.ts";
+import { type BlobType, blobContext, type PackEntry, PackWriter, packSuite, readPackHeader } from "./pack.ts";
+import { BlobIntegrityError, type CryptoSuite, cryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
+
+export const repositoryConfigSchema = z.object({
+  version: z.literal(1),
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  createdAt: z.iso.datetime(),
+  chunkSizes: z.object({ min: z.number(), avg: z.number(), max: z.number() }),
+  /** Chunk ids: HMAC-SHA-256, or HMAC-SM3 for repositories created with the national suite. */
+  fingerprint: z.enum(["hmac-sha256", "hmac-sm3"]),
+  suite: z.enum(suiteNames),
+});
+export type RepositoryConfig = z.infer<typeof repositoryConfigSchema>;
+
+/** Where a blob is: its pack and its place in it. */
+export interface BlobLocation extends PackEntry {
+  pack: string;
+  suite: SuiteName;
+}
+
+const indexSchema = z.object({
+  packs: z.array(
+    z.object({
+      pack: z.string(),
+      suite: z.enum(suiteNames),
+      blobs: z.array(
+        z.object({
+          type: z.enum(["data", "tree"]),
+          id: z.string(),
+          offset: z.number(),
+          length: z.number(),
+          rawLength: z.number(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const objectNames = {
+  config: "config",
+  key: "keys/master",
+  pack: (name: string) => `packs/${name.slice(0, 2)}/${name}`,
+  index: (name: string) => `index/${name}`,
+  snapshot: (name: string) => `snapshots/${name}`,
+};
+
+export class RepositoryExistsError extends Error {
+  override readonly name = "RepositoryExistsError";
+}
+export class NoRepositoryError extends Error {
+  override readonly name = "NoRepositoryError";
+}
+
+export interface RepositoryOptions {
+  /** Target pack size; DESIGN.md asks for about 16 MiB. */
+  packSize?: number;
+  /** Packs uploaded at once. */
+  uploads?: number;
+  /** Object Lock retention for everything this session writes. */
+  retainUntil?: Date;
+}
+
+/**
+ * A deduplicating, encrypted repository on a backend (DESIGN.md §Vault engine). Blobs are added to
+ * the pack being filled; full packs are uploaded while the next one fills; `flush` uploads the last
+ * pack and an index file naming this session's blobs. Packs a crashed session uploaded without an
+ * index are found and reused when the repository is opened.
+ */
+export class Repository {
+  private readonly index = new Map<string, BlobLocation>();
+  private readonly pendingIds = new Set<string>();
+  private readonly suites = new Map<SuiteName, CryptoSuite>();
+  private writer: PackWriter;
+  private written: { pack: string; suite: SuiteName; blobs: PackEntry[] }[] = [];
+  private readonly uploads = new Set<Promise<void>>();
+  private uploadFailure: unknown;
+  readonly chunker: FastCdc;
+  dataSuite: CryptoSuite;
+
+  private constructor(
+    readonly backend: Backend,
+    readonly config: RepositoryConfig,
+    private readonly keys: VaultKeys,
+    private readonly options: Required<Omit<RepositoryOptions, "retainUntil">> & { retainUntil?: Date },
+  ) {
+    this.chunker = new FastCdc(keys.chunker, config.chunkSizes);
+    this.dataSuite = this.suite(config.suite);
+    this.writer = new PackWriter(this.dataSuite);
+  }
+
+  static async init(
+    backend: Backend,
+    wrapper: KeyWrapper,
+    settings: { suite: SuiteName; chunkSizes?: ChunkSizes },
+    options: RepositoryOptions = {},
+  ): Promise<Repository> {
+    if (await backend.exists(objectNames.config)) {
+      throw new RepositoryExistsError(`${backend.location} already holds a repository`);
+    }
+    const config: RepositoryConfig = {
+      version: 1,
+      id: randomBytes(16).toString("hex"),
+      createdAt: new Date().toISOString(),
+      chunkSizes: checkChunkSizes(settings.chunkSizes ?? defaultChunkSizes),
+      fingerprint: settings.suite === "sm4-ctr+hmac-sm3" ? "hmac-sm3" : "hmac-sha256",
+      suite: settings.suite,
+    };
+    const masterKey = newMasterKey();
+    const wrapped = await wrapper.wrap(masterKey, config.id);
+    await backend.put(objectNames.key, Buffer.from(JSON.stringify(wrapped)), options);
+    await backend.put(objectNames.config, Buffer.from(JSON.stringify(config)), options);
+    return new Repository(backend, config, deriveKeys(masterKey, config.id), withDefaults(options));
+  }
+
+  static async open(
+    backend: Backend,
+    wrapper: KeyWrapper,
+    options: RepositoryOptions = {},
+  ): Promise<Repository> {
+    if (!(await backend.exists(objectNames.config))) {
+      throw new NoRepositoryError(`${backend.location} holds no repository; create one with \`govdr init\``);
+    }
+    const config = repositoryConfigSchema.parse(
+      JSON.parse((await backend.get(objectNames.config)).toString()),
+    );
+    const wrapped = wrappedKeySchema.parse(JSON.parse((await backend.get(objectNames.key)).toString()));
+    const masterKey = await wrapper.unwrap(wrapped, config.id);
+    const repository = new Repository(
+      backend,
+      config,
+      deriveKeys(masterKey, config.id),
+      withDefaults(options),
+    );
+    await repository.loadIndex();
+    return repository;
+  }
+
+  suite(name: SuiteName): CryptoSuite {
+    let suite = this.suites.get(name);
+    if (!suite) {
+      suite = cryptoSuite(name, this.keys.data);
+      this.suites.set(name, suite);
+    }
+    return suite;
+  }
+
+  /** Seals this session's new packs with `name` (older packs keep their own suite). */
+  useSuite(name: SuiteName): void {
+    if (this.writer.entries.length > 0) throw new Error("Change the suite before adding blobs");
+    this.dataSuite = this.suite(name);
+    this.writer = new PackWriter(this.dataSuite);
+  }
+
+  private metadataSuite(name: SuiteName = this.config.suite): CryptoSuite {
+    return cryptoSuite(name, this.keys.metadata);
+  }
+
+  blobId(plaintext: Uint8Array): string {
+    const algorithm = this.config.fingerprint === "hmac-sm3" ? "sm3" : "sha256";
+    return createHmac(algorithm, this.keys.fingerprint).update(plaintext).digest("hex");
+  }
+
+  has(id: string): boolean {
+    return this.index.has(id) || this.pendingIds.has(id);
+  }
+
+  location(id: string): BlobLocation | undefined {
+    return this.index.get(id);
+  }
+
+  get blobCount(): number {
+    return this.index.size;
+  }
+
+  /** Adds a blob unless the repository already has it; returns its id and whether it was new. */
+  async addBlob(
+    type: BlobType,
+    plaintext: Uint8Array,
+    knownId?: string,
+  ): Promise<{ id: string; added: boolean }> {
+    const id = knownId ?? this.blobId(plaintext);
+    if (this.has(id)) return { id, added: false };
+    this.pendingIds.add(id);
+    this.writer.add(type, id, plaintext);
+    if (this.writer.size >= this.options.packSize) await this.finishPack();
+    return { id, added: true };
+  }
+
+  private async finishPack(): Promise<void> {
+    if (this.writer.entries.length === 0) return;
+    const { name, bytes } = this.writer.finish();
+    const entries = this.writer.entries;
+    const suite = this.dataSuite.name;
+    this.writer = new PackWriter(this.dataSuite);
+    const upload = this.backend
+      .put(objectNames.pack(name), bytes, { retainUntil: this.options.retainUntil })
+      .then(() => {
+        for (const entry of entries) {
+          this.index.set(entry.id, { ...entry, pack: name, suite });
+          this.pendingIds.delete(entry.id);
+        }
+        this.written.push({ pack: name, suite, blobs: entries });
+      })
+      .catch((error: unknown) => {
+        this.uploadFailure ??= error;
+      })
+      .finally(() => this.uploads.delete(upload));
+    this.uploads.add(upload);
+    while (this.uploads.size >= this.options.uploads) await Promise.race(this.uploads);
+    if (this.uploadFailure) throw this.uploadFailure;
+  }
+
+  /** Uploads the last pack and an index of this session's packs; afterwards every blob is durable. */
+  async flush(): Promise<void> {
+    await this.finishPack();
+    await Promise.all(this.uploads);
+    if (this.uploadFailure) throw this.uploadFailure;
+    if (this.written.length === 0) return;
+    const document = sealDocument(this.metadataSuite(), "govdr/v1/index", { packs: this.written });
+    await this.backend.put(objectNames.index(randomBytes(16).toString("hex")), document, {
+      retainUntil: this.options.retainUntil,
+    });
+    this.written = [];
+  }
+
+  /** Every indexed blob, then the blobs of packs that no index names (left by a crashed session). */
+  private async loadIndex(): Promise<void> {
+    for await (const name of this.backend.list("index/")) {
+      const raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", await this.backend.get(name));
+      for (const { pack, suite, blobs } of indexSchema.parse(raw).packs) {
+        for (const blob of blobs) this.index.set(blob.id, { ...blob, pack, suite });
+      }
+    }
+    const indexed = new Set([...this.index.values()].map((location) => location.pack));
+    for await (const name of this.backend.list("packs/")) {
+      const pack = name.split("/").at(-1) ?? "";
+      if (indexed.has(pack)) continue;
+      const bytes = await this.backend.get(name);
+      try {
+        const suite = packSuite(bytes);
+        const entries = readPackHeader(bytes, this.suite(suite));
+        for (const entry of entries) this.index.set(entry.id, { ...entry, pack, suite });
+        this.written.push({ pack, suite, blobs: entries });
+      } catch (error) {
+        if (!(error instanceof BlobIntegrityError)) throw error;
+      }
+    }
+  }
+
+  /** A blob's plaintext, authenticated and checked against its id. */
+  async loadBlob(id: string, packBytes?: (pack: string) => Promise<Buffer>): Promise<Buffer> {
+    const location = this.index.get(id);
+    if (!location) throw new BlobIntegrityError(`blob ${id} is in no pack of this repository`);
+    const sealed = packBytes
+      ? (await packBytes(location.pack)).subarray(location.offset, location.offset + location.length)
+      : await this.backend.get(objectNames.pack(location.pack), {
+          offset: location.offset,
+          length: location.length,
+        });
+    return this.openBlob(id, location, sealed);
+  }
+
+  openBlob(id: string, location: BlobLocation, sealed: Uint8Array): Buffer {
+    const plaintext = this.suite(location.suite).open(sealed, blobContext(id));
+    if (plaintext.length !== location.rawLength || this.blobId(plaintext) !== id) {
+      throw new BlobIntegrityError(`blob ${id} does not match its id`);
+    }
+    return plaintext;
+  }
+
+  sealSnapshot(value: unknown): Buffer {
+    return sealDocument(this.metadataSuite(this.dataSuite.name), "govdr/v1/snapshot", value);
+  }
+
+  openSnapshot(bytes: Uint8Array): unknown {
+    return openDocument((s) => this.metadataSuite(s), "govdr/v1/snapshot", bytes);
+  }
+
+  get retainUntil(): Date | undefined {
+    return this.options.retainUntil;
+  }
+}
+
+function withDefaults(options: RepositoryOptions) {
+  return {
+    packSize: options.packSize ?? 16 << 20,
+    uploads: options.uploads ?? 4,
+    retainUntil: options.retainUntil,
+  };
+}

@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { objectNames, type Repository } from "./repository.ts";
+import { suiteNames } from "./suites.ts";
+import { merkleRoot } from "./tree.ts";
+
+export const backupTypes = ["full", "incremental", "differential"] as const;
+export type BackupType = (typeof backupTypes)[number];
+
+export const snapshotSchema = z.object({
+  version: z.literal(1),
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  time: z.iso.datetime(),
+  type: z.enum(backupTypes),
+  /** The snapshot whose unchanged files were reused: the last one (incremental) or last full (differential). */
+  parent: z.string().optional(),
+  hostname: z.string(),
+  sources: z.array(z.string()),
+  suite: z.enum(suiteNames),
+  tree: z.array(z.string()),
+  merkleRoot: z.string(),
+  stats: z.object({
+    files: z.number(),
+    dirs: z.number(),
+    bytes: z.number(),
+    /** Bytes read and chunked (unchanged files are not re-read). */
+    readBytes: z.number(),
+    /** Blobs this backup added, and their plain size: the rest deduplicated. */
+    newBlobs: z.number(),
+    newBytes: z.number(),
+  }),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;
+
+/** The manifest could not be trusted: its Merkle root does not match its tree. */
+export class ManifestIntegrityError extends Error {
+  override readonly name = "ManifestIntegrityError";
+}
+
+export const newSnapshotId = () => randomBytes(8).toString("hex");
+
+/** Sortable by time, so a listing is in time order without opening every manifest. */
+const snapshotName = (snapshot: Snapshot) => `${snapshot.time.replace(/[-:.]/g, "")}-${snapshot.id}`;
+
+/** Writes the manifest, last: until it exists the backup is invisible (no partial snapshot). */
+export async function saveSnapshot(repository: Repository, snapshot: Snapshot): Promise<void> {
+  await repository.backend.put(
+    objectNames.snapshot(snapshotName(snapshot)),
+    repository.sealSnapshot(snapshot),
+    {
+      retainUntil: repository.retainUntil,
+    },
+  );
+}
+
+export async function listSnapshots(repository: Repository): Promise<Snapshot[]> {
+  const names: string[] = [];
+  for await (const name of repository.backend.list("snapshots/")) names.push(name);
+  const snapshots: Snapshot[] = [];
+  for (const name of names.sort()) {
+    const snapshot = snapshotSchema.parse(repository.openSnapshot(await repository.backend.get(name)));
+    if (merkleRoot(snapshot.tree) !== snapshot.merkleRoot) {
+      throw new ManifestIntegrityError(`snapshot ${snapshot.id}: the Merkle root does not match its tree`);
+    }
+    snapshots.push(snapshot);
+  }
+  return snapshots;
+}
+
+export class NoSuchSnapshotError extends Error {
+  override readonly name = "NoSuchSnapshotError";
+}
+
+/** `latest`, a snapshot id (or unique prefix), or the latest snapshot at or before `at`. */
+export async function findSnapshot(repository: Repository, which: string, at?: Date): Promise<Snapshot> {
+  const snapshots = await listSnapshots(repository);
+  const candidates = at ? snapshots.filter((s) => new Date(s.time) <= at) : snapshots;
+  const found =
+    which === "latest" ? candidates.at(-1) : candidates.filter((s) => s.id.startsWith(which)).at(-1);
+  if (!found) {
+    throw new NoSuchSnapshotError(
+      at
+        ? `No snapshot ${which === "latest" ? "" : `${which} `}at or before ${at.toISOString()}`
+        : `No snapshot ${which}`,
+    );
+  }
+  return found;
+}

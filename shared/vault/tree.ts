@@ -1,0 +1,84 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { Repository } from "./repository.ts";
+
+/** One file system entry of a snapshot. Paths are relative, `/`-separated, and never contain `..`. */
+export const treeEntrySchema = z.object({
+  path: z
+    .string()
+    .min(1)
+    .refine((p) => !p.split("/").some((part) => part === ".." || part === "" || part === "."), {
+      message: "a relative path without empty, . or .. parts",
+    }),
+  type: z.enum(["file", "dir", "symlink"]),
+  mode: z.number().int().min(0).max(0o7777),
+  /** Modification time in nanoseconds since the epoch (a string: it exceeds 2^53). */
+  mtimeNs: z.string().regex(/^\d+$/),
+  size: z.number().int().min(0),
+  /** Device and inode: with size and mtime, how the next backup knows a file is unchanged. */
+  inode: z.string().optional(),
+  target: z.string().optional(),
+  chunks: z.array(z.string()).optional(),
+});
+export type TreeEntry = z.infer<typeof treeEntrySchema>;
+
+const treeBlobBytes = 1 << 20;
+
+/** Collects entries into tree blobs of about 1 MiB of JSON lines, so any tree fits in bounded memory. */
+export class TreeWriter {
+  private lines: string[] = [];
+  private bytes = 0;
+  readonly blobs: string[] = [];
+
+  constructor(private readonly repository: Repository) {}
+
+  async add(entry: TreeEntry): Promise<void> {
+    const line = JSON.stringify(entry);
+    this.lines.push(line);
+    this.bytes += line.length + 1;
+    if (this.bytes >= treeBlobBytes) await this.flush();
+  }
+
+  async finish(): Promise<string[]> {
+    await this.flush();
+    return this.blobs;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.lines.length === 0) return;
+    const { id } = await this.repository.addBlob("tree", Buffer.from(`${this.lines.join("\n")}\n`, "utf8"));
+    this.blobs.push(id);
+    this.lines = [];
+    this.bytes = 0;
+  }
+}
+
+/** A snapshot's entries in backup order, one tree blob at a time. */
+export async function* readTree(repository: Repository, treeBlobs: string[]): AsyncIterable<TreeEntry> {
+  for (const id of treeBlobs) {
+    const text = (await repository.loadBlob(id)).toString("utf8");
+    for (const line of text.split("\n")) {
+      if (line) yield treeEntrySchema.parse(JSON.parse(line));
+    }
+  }
+}
+
+/**
+ * Merkle root over the tree blob ids (each a keyed hash of its entries): SHA-256 of pairs, level by
+ * level, an odd last node carried up. A manifest whose tree list was edited no longer matches it.
+ */
+export function merkleRoot(leaves: string[]): string {
+  if (leaves.length === 0) return createHash("sha256").update("govdr/v1/empty-tree").digest("hex");
+  let level = leaves.map((leaf) => createHash("sha256").update(`leaf:${leaf}`).digest("hex"));
+  while (level.length > 1) {
+    const next: string[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const right = level[i + 1];
+      next.push(
+        right ? createHash("sha256").update(`node:${level[i]}${right}`).digest("hex") : (level[i] as string),
+      );
+    }
+    level = next;
+  }
+  return level[0] as string;
+}

@@ -1,0 +1,153 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LocalBackend } from "../../../shared/vault/backends/local.ts";
+import { backup } from "../../../shared/vault/backup.ts";
+import { localKeyWrapper, WrongKeyError } from "../../../shared/vault/key-wrapper.ts";
+import { Repository } from "../../../shared/vault/repository.ts";
+import { RestoreTargetError, restoreToDirectory, restoreToStream } from "../../../shared/vault/restore.ts";
+import { findSnapshot, listSnapshots } from "../../../shared/vault/snapshot.ts";
+import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
+
+const chunkSizes = { min: 16 << 10, avg: 64 << 10, max: 256 << 10 };
+const secret = "correct horse battery staple 2026";
+let work: string;
+
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "govdr-vault-"));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function freshRepository(suite: "aes-256-gcm" | "sm4-ctr+hmac-sm3" = "aes-256-gcm") {
+  const backend = new LocalBackend(path.join(work, "repo"));
+  await Repository.init(backend, localKeyWrapper(secret), { suite, chunkSizes });
+  return () => Repository.open(backend, localKeyWrapper(secret), { packSize: 256 << 10 });
+}
+
+describe("vault round trip (local directory repository)", () => {
+  it.each(["aes-256-gcm", "sm4-ctr+hmac-sm3"] as const)(
+    "restores a tree byte for byte with modes, mtimes, symlinks and empty directories (%s)",
+    async (suite) => {
+      const source = path.join(work, "source");
+      await writeSampleTree(source);
+      const open = await freshRepository(suite);
+
+      const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+      await restoreToDirectory(await open(), snapshot, path.join(work, "out"));
+
+      expect(await describeTree(path.join(work, "out", "source"))).toEqual(await describeTree(source));
+      expect(snapshot.stats).toMatchObject({ files: 8, dirs: 5 });
+    },
+  );
+
+  it("restores the latest snapshot at or before a point in time, each of three byte for byte", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const open = await freshRepository();
+    const states: Record<string, string>[] = [];
+    const times = ["2026-11-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z", "2026-11-03T00:00:00.000Z"];
+    for (const [i, time] of times.entries()) {
+      await writeFile(path.join(source, "data", "day.txt"), `day ${i}\n`.repeat(10_000));
+      states.push(await describeTree(source));
+      await backup(await open(), [{ kind: "path", path: source }], {
+        type: "incremental",
+        now: () => new Date(time),
+      });
+    }
+
+    for (const [i, at] of [
+      "2026-11-01T12:00:00.000Z",
+      "2026-11-02T00:00:00.000Z",
+      "2026-12-01T00:00:00.000Z",
+    ].entries()) {
+      const repository = await open();
+      const snapshot = await findSnapshot(repository, "latest", new Date(at));
+      await restoreToDirectory(repository, snapshot, path.join(work, `at-${i}`));
+      expect(await describeTree(path.join(work, `at-${i}`, "source"))).toEqual(states[i]);
+    }
+    await expect(findSnapshot(await open(), "latest", new Date("2026-10-01T00:00:00.000Z"))).rejects.toThrow(
+      /No snapshot at or before/,
+    );
+  });
+
+  it("does not re-read unchanged files in an incremental backup, and stores only changed chunks", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const open = await freshRepository();
+    const first = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    await writeFile(path.join(source, "data", "file-0.bin"), "changed");
+
+    const second = await backup(await open(), [{ kind: "path", path: source }], { type: "incremental" });
+
+    expect(second.parent).toBe(first.id);
+    expect(second.stats.readBytes).toBe(7);
+    expect(second.stats.newBlobs).toBe(1);
+    const differential = await backup(await open(), [{ kind: "path", path: source }], {
+      type: "differential",
+    });
+    expect(differential.parent).toBe(first.id);
+  });
+
+  it("backs up a stream (a database dump) and restores it to a stream", async () => {
+    const open = await freshRepository();
+    const dump = Buffer.from("COPY public.t FROM stdin;\n".repeat(40_000));
+    async function* pipe() {
+      for (let i = 0; i < dump.length; i += 10_000) yield dump.subarray(i, i + 10_000);
+    }
+    const snapshot = await backup(await open(), [{ kind: "stream", name: "db.sql", stream: pipe() }], {
+      type: "full",
+    });
+
+    const received: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        received.push(chunk);
+        done();
+      },
+    });
+    await restoreToStream(await open(), snapshot, "db.sql", sink);
+
+    expect(Buffer.concat(received).equals(dump)).toBe(true);
+  });
+
+  it("restores a sub-path only, and refuses to overwrite existing files unless asked", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const open = await freshRepository();
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const out = path.join(work, "out");
+
+    await restoreToDirectory(await open(), snapshot, out, { subPath: "source/docs" });
+    expect(Object.keys(await describeTree(out)).sort()).toEqual([
+      "source",
+      "source/docs",
+      "source/docs/empty",
+      "source/docs/link",
+      "source/docs/readme.md",
+    ]);
+    await writeFile(path.join(out, "source", "docs", "readme.md"), "local edit");
+    await expect(restoreToDirectory(await open(), snapshot, out, { subPath: "source/docs" })).rejects.toThrow(
+      RestoreTargetError,
+    );
+    expect(await readFile(path.join(out, "source", "docs", "readme.md"), "utf8")).toBe("local edit");
+    await restoreToDirectory(await open(), snapshot, out, { subPath: "source/docs", overwrite: true });
+    expect(await readFile(path.join(out, "source", "docs", "readme.md"), "utf8")).toBe("# readme\n");
+  });
+
+  it("refuses a wrong key, and lists snapshots only with the right one", async () => {
+    const open = await freshRepository();
+    await backup(await open(), [{ kind: "stream", name: "x", stream: [Buffer.from("x")] }], { type: "full" });
+
+    await expect(
+      Repository.open(
+        new LocalBackend(path.join(work, "repo")),
+        localKeyWrapper("another secret of enough length"),
+      ),
+    ).rejects.toThrow(WrongKeyError);
+    expect(await listSnapshots(await open())).toHaveLength(1);
+  });
+});
