@@ -175,6 +175,11 @@ export class Repository {
     return this.index.get(id);
   }
 
+  /** Every indexed blob and where it is. */
+  indexedBlobs(): IterableIterator<[string, BlobLocation]> {
+    return this.index.entries();
+  }
+
   get blobCount(): number {
     return this.index.size;
   }

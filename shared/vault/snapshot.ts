@@ -53,17 +53,25 @@ export async function saveSnapshot(repository: Repository, snapshot: Snapshot): 
   );
 }
 
-export async function listSnapshots(repository: Repository): Promise<Snapshot[]> {
+/** Manifest object names in time order. */
+export async function snapshotNames(repository: Repository): Promise<string[]> {
   const names: string[] = [];
   for await (const name of repository.backend.list("snapshots/")) names.push(name);
-  const snapshots: Snapshot[] = [];
-  for (const name of names.sort()) {
-    const snapshot = snapshotSchema.parse(repository.openSnapshot(await repository.backend.get(name)));
-    if (merkleRoot(snapshot.tree) !== snapshot.merkleRoot) {
-      throw new ManifestIntegrityError(`snapshot ${snapshot.id}: the Merkle root does not match its tree`);
-    }
-    snapshots.push(snapshot);
+  return names.sort();
+}
+
+/** One manifest, authenticated and checked against its Merkle root. */
+export async function loadSnapshot(repository: Repository, name: string): Promise<Snapshot> {
+  const snapshot = snapshotSchema.parse(repository.openSnapshot(await repository.backend.get(name)));
+  if (merkleRoot(snapshot.tree) !== snapshot.merkleRoot) {
+    throw new ManifestIntegrityError(`snapshot ${snapshot.id}: the Merkle root does not match its tree`);
   }
+  return snapshot;
+}
+
+export async function listSnapshots(repository: Repository): Promise<Snapshot[]> {
+  const snapshots: Snapshot[] = [];
+  for (const name of await snapshotNames(repository)) snapshots.push(await loadSnapshot(repository, name));
   return snapshots;
 }
 

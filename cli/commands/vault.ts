@@ -1,0 +1,248 @@
+import type { Command } from "commander";
+import { Option } from "commander";
+import { type BackupSource, BackupSourceError, backup } from "../../shared/vault/backup.ts";
+import { WrongKeyError } from "../../shared/vault/key-wrapper.ts";
+import { NoRepositoryError, Repository, RepositoryExistsError } from "../../shared/vault/repository.ts";
+import { RestoreTargetError, restoreToDirectory, restoreToStream } from "../../shared/vault/restore.ts";
+import {
+  backupTypes,
+  findSnapshot,
+  listSnapshots,
+  ManifestIntegrityError,
+  NoSuchSnapshotError,
+} from "../../shared/vault/snapshot.ts";
+import { BlobIntegrityError, type SuiteName, suiteNames } from "../../shared/vault/suites.ts";
+import { readTree } from "../../shared/vault/tree.ts";
+import { verifyRepository } from "../../shared/vault/verify.ts";
+import { CliError } from "../errors.ts";
+import { exitCodes } from "../vault/exit-codes.ts";
+import { formatBytes, ProgressLine } from "../vault/progress.ts";
+import {
+  backendFor,
+  keyWrapperFor,
+  openRepository,
+  type RepositoryFlags,
+  repoKeyVariable,
+} from "../vault/repository-access.ts";
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Vault errors become one clear line and a documented exit code (docs/agent.md). */
+async function vaultAction(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof WrongKeyError)
+      throw new CliError(error.message, `check --key-file or ${repoKeyVariable}`, exitCodes.repository);
+    if (error instanceof NoRepositoryError || error instanceof RepositoryExistsError) {
+      throw new CliError(error.message, undefined, exitCodes.repository);
+    }
+    if (error instanceof BlobIntegrityError || error instanceof ManifestIntegrityError) {
+      throw new CliError(
+        `integrity check failed: ${error.message}`,
+        "run `govdr verify --read-data` to see what is affected",
+        exitCodes.integrity,
+      );
+    }
+    if (
+      error instanceof BackupSourceError ||
+      error instanceof RestoreTargetError ||
+      error instanceof NoSuchSnapshotError
+    ) {
+      throw new CliError(error.message, undefined, exitCodes.input);
+    }
+    throw error;
+  }
+}
+
+const repoOptions = (command: Command) =>
+  command
+    .requiredOption("--repo <dir>", "repository: a local directory")
+    .option("--key-file <file>", `file holding the repository secret (else ${repoKeyVariable})`);
+
+const suiteOption = () =>
+  new Option("--suite <suite>", "crypto suite").choices([...suiteNames]).default("aes-256-gcm");
+
+function parseTime(value: string): Date {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime()))
+    throw new CliError(`--at ${value} is not an ISO time`, "e.g. 2026-11-21T08:00:00+08:00", exitCodes.usage);
+  return time;
+}
+
+export function registerVaultCommands(program: Command): void {
+  repoOptions(program.command("init").description("create a repository").addOption(suiteOption())).action(
+    (options: RepositoryFlags & { suite: SuiteName }) =>
+      vaultAction(async () => {
+        const repository = await Repository.init(backendFor(options.repo), await keyWrapperFor(options), {
+          suite: options.suite,
+        });
+        out(
+          `created repository ${repository.config.id} at ${repository.backend.location} (${options.suite})`,
+        );
+      }),
+  );
+
+  repoOptions(
+    program
+      .command("backup")
+      .description(
+        "back up files, directories or stdin into a new snapshot (creates the repository if needed)",
+      )
+      .argument("[paths...]", "files and directories")
+      .addOption(new Option("--type <type>", "backup type").choices([...backupTypes]).default("incremental"))
+      .option("--exclude <glob...>", "skip paths matching these globs (snapshot paths, e.g. 'src/**/*.tmp')")
+      .option("--stdin", "back up standard input (e.g. a database dump)")
+      .option("--stdin-filename <name>", "name of the stdin file in the snapshot", "stdin")
+      .addOption(suiteOption()),
+  ).action(
+    (
+      paths: string[],
+      options: RepositoryFlags & {
+        type: (typeof backupTypes)[number];
+        exclude?: string[];
+        stdin?: boolean;
+        stdinFilename: string;
+        suite: SuiteName;
+      },
+    ) =>
+      vaultAction(async () => {
+        const sources: BackupSource[] = paths.map((p) => ({ kind: "path", path: p }));
+        if (options.stdin)
+          sources.push({ kind: "stream", name: options.stdinFilename, stream: process.stdin });
+        if (sources.length === 0)
+          throw new CliError("Nothing to back up", "name paths, or pass --stdin", exitCodes.usage);
+        const { repository, created } = await openRepository(options, { create: options.suite });
+        if (created) out(`created repository ${repository.config.id} at ${repository.backend.location}`);
+        repository.useSuite(options.suite);
+        const progress = new ProgressLine("backup");
+        const snapshot = await backup(repository, sources, {
+          type: options.type,
+          excludes: options.exclude,
+          onProgress: (p) => progress.update(p.bytes, p.files),
+        });
+        progress.done();
+        const { stats } = snapshot;
+        out(
+          `snapshot ${snapshot.id} (${snapshot.type}${snapshot.parent ? `, parent ${snapshot.parent}` : ""}) saved at ${snapshot.time}`,
+        );
+        out(
+          `${stats.files} files, ${stats.dirs} directories, ${formatBytes(stats.bytes)}; read ${formatBytes(stats.readBytes)}, added ${formatBytes(stats.newBytes)} in ${stats.newBlobs} new chunks`,
+        );
+      }),
+  );
+
+  repoOptions(
+    program
+      .command("restore")
+      .description("restore a snapshot (or the latest at a time) to a directory or stdout")
+      .argument("<snapshot>", "snapshot id (or prefix), or `latest`")
+      .option("--target <dir>", "directory to restore into")
+      .option("--at <time>", "the latest snapshot at or before this ISO time")
+      .option("--path <path>", "only this path of the snapshot (e.g. source/docs)")
+      .option("--stdout", "write the file named by --path to standard output")
+      .option("--overwrite", "replace files that already exist in the target"),
+  ).action(
+    (
+      which: string,
+      options: RepositoryFlags & {
+        target?: string;
+        at?: string;
+        path?: string;
+        stdout?: boolean;
+        overwrite?: boolean;
+      },
+    ) =>
+      vaultAction(async () => {
+        if (!options.target && !options.stdout)
+          throw new CliError("Where to?", "pass --target <dir> or --stdout --path <file>", exitCodes.usage);
+        const { repository } = await openRepository(options);
+        const snapshot = await findSnapshot(
+          repository,
+          which,
+          options.at ? parseTime(options.at) : undefined,
+        );
+        if (options.stdout) {
+          if (!options.path) throw new CliError("--stdout needs --path <file>", undefined, exitCodes.usage);
+          await restoreToStream(repository, snapshot, options.path, process.stdout);
+          return;
+        }
+        const progress = new ProgressLine("restore", snapshot.stats.bytes);
+        const result = await restoreToDirectory(repository, snapshot, options.target as string, {
+          subPath: options.path,
+          overwrite: options.overwrite,
+          onProgress: (p) => progress.update(p.bytes, p.files),
+        });
+        progress.done();
+        out(
+          `restored snapshot ${snapshot.id} (${snapshot.time}): ${result.files} files, ${formatBytes(result.bytes)} into ${options.target}`,
+        );
+      }),
+  );
+
+  repoOptions(
+    program.command("snapshots").description("list snapshots").option("--json", "machine-readable output"),
+  ).action((options: RepositoryFlags & { json?: boolean }) =>
+    vaultAction(async () => {
+      const { repository } = await openRepository(options);
+      const snapshots = await listSnapshots(repository);
+      if (options.json) {
+        out(JSON.stringify(snapshots, null, 2));
+        return;
+      }
+      for (const s of snapshots) {
+        out(
+          `${s.id}  ${s.time}  ${s.type.padEnd(12)}  ${formatBytes(s.stats.bytes).padStart(10)}  ${s.suite}  ${s.sources.join(" ")}`,
+        );
+      }
+    }),
+  );
+
+  repoOptions(
+    program
+      .command("verify")
+      .description("check the repository; --read-data reads every pack back")
+      .option("--read-data", "authenticate every chunk, not just the structure")
+      .option("--json", "machine-readable output"),
+  ).action((options: RepositoryFlags & { readData?: boolean; json?: boolean }) =>
+    vaultAction(async () => {
+      const { repository } = await openRepository(options);
+      const report = await verifyRepository(repository, options.readData ? "read-data" : "structure");
+      if (options.json) out(JSON.stringify(report, null, 2));
+      else {
+        out(
+          `${report.mode}: ${report.snapshots} snapshots, ${report.packs} packs, ${report.blobs} chunks — ${report.ok ? "no problems" : `${report.problems.length} problems`}`,
+        );
+        for (const p of report.problems) {
+          out(`${p.kind} ${p.object}: ${p.detail}`);
+          for (const f of p.files) out(`  affects ${f.snapshot} ${f.path}`);
+        }
+      }
+      if (!report.ok) process.exitCode = exitCodes.integrity;
+    }),
+  );
+
+  repoOptions(
+    program
+      .command("diff")
+      .description("what changed between two snapshots")
+      .argument("<from>", "snapshot id or prefix")
+      .argument("<to>", "snapshot id, prefix or `latest`"),
+  ).action((from: string, to: string, options: RepositoryFlags) =>
+    vaultAction(async () => {
+      const { repository } = await openRepository(options);
+      const entries = async (which: string) => {
+        const map = new Map<string, string>();
+        for await (const e of readTree(repository, (await findSnapshot(repository, which)).tree)) {
+          map.set(e.path, JSON.stringify([e.type, e.mode, e.size, e.target, e.chunks]));
+        }
+        return map;
+      };
+      const [before, after] = [await entries(from), await entries(to)];
+      for (const [p, v] of after)
+        if (!before.has(p)) out(`+ ${p}`);
+        else if (before.get(p) !== v) out(`M ${p}`);
+      for (const p of before.keys()) if (!after.has(p)) out(`- ${p}`);
+    }),
+  );
+}

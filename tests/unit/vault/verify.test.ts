@@ -1,0 +1,90 @@
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LocalBackend } from "../../../shared/vault/backends/local.ts";
+import { backup } from "../../../shared/vault/backup.ts";
+import { localKeyWrapper } from "../../../shared/vault/key-wrapper.ts";
+import { Repository } from "../../../shared/vault/repository.ts";
+import { verifyRepository } from "../../../shared/vault/verify.ts";
+import { writeSampleTree } from "../../support/file-trees.ts";
+
+const secret = "verify-secret-of-enough-length";
+let work: string;
+let repoDir: string;
+const open = () =>
+  Repository.open(new LocalBackend(repoDir), localKeyWrapper(secret), { packSize: 64 << 10 });
+
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "govdr-verify-"));
+  repoDir = path.join(work, "repo");
+  await Repository.init(new LocalBackend(repoDir), localKeyWrapper(secret), {
+    suite: "aes-256-gcm",
+    chunkSizes: { min: 16 << 10, avg: 64 << 10, max: 256 << 10 },
+  });
+  await writeSampleTree(path.join(work, "source"));
+  await backup(await open(), [{ kind: "path", path: path.join(work, "source") }], { type: "full" });
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+async function objects(prefix: string) {
+  const files = await readdir(path.join(repoDir, prefix), { recursive: true, withFileTypes: true });
+  return files.filter((f) => f.isFile()).map((f) => path.join(f.parentPath, f.name));
+}
+
+async function firstPack() {
+  const [file] = await objects("packs");
+  if (!file) throw new Error("no pack");
+  return file;
+}
+
+async function flipByte(file: string, at: number) {
+  await chmod(file, 0o644);
+  const bytes = await readFile(file);
+  bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+  await writeFile(file, bytes);
+}
+
+describe("vault verify", () => {
+  it("passes an intact repository in both modes", async () => {
+    for (const mode of ["structure", "read-data"] as const) {
+      const report = await verifyRepository(await open(), mode);
+      expect(report).toMatchObject({ ok: true, mode, snapshots: 1, problems: [] });
+      expect(report.packs).toBeGreaterThan(1);
+    }
+  });
+
+  it("names the files a flipped byte in a pack hits (read-data)", async () => {
+    const file = await firstPack();
+    await flipByte(file, 40);
+
+    const report = await verifyRepository(await open(), "read-data");
+
+    expect(report.ok).toBe(false);
+    const damaged = report.problems.find((p) => p.kind === "damaged-blob");
+    expect(damaged?.files.map((f) => f.path).length).toBeGreaterThan(0);
+    expect(report.problems.some((p) => p.kind === "damaged-pack")).toBe(true);
+  });
+
+  it("names the files a missing pack hits (structure)", async () => {
+    const file = await firstPack();
+    await rm(file);
+
+    const report = await verifyRepository(await open(), "structure");
+
+    const missing = report.problems.find((p) => p.kind === "missing-pack");
+    expect(missing?.files.length).toBeGreaterThan(0);
+    expect(missing?.files.every((f) => f.path.startsWith("source"))).toBe(true);
+  });
+
+  it("reports a tampered manifest", async () => {
+    const [manifest] = await objects("snapshots");
+    await flipByte(manifest ?? "", 30);
+
+    const report = await verifyRepository(await open(), "structure");
+
+    expect(report.problems).toEqual([expect.objectContaining({ kind: "damaged-manifest" })]);
+  });
+});
