@@ -1,11 +1,12 @@
-import { createReadStream } from "node:fs";
-import { lstat, open, readdir, readlink } from "node:fs/promises";
+import { lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
 import type { Repository } from "./repository.ts";
 import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
 import { merkleRoot, readTree, type TreeEntry, TreeWriter } from "./tree.ts";
+import { WorkerPool } from "./workers/pool.ts";
+import type { FileToRead, WorkerReply } from "./workers/protocol.ts";
 
 export type BackupSource =
   | { kind: "path"; path: string }
@@ -25,8 +26,8 @@ export interface BackupOptions {
   /** Glob patterns (picomatch) matched against snapshot paths, e.g. `**\/*.tmp`, `app/cache/**`. */
   excludes?: string[];
   now?: () => Date;
-  /** Files processed at once; each holds at most two maximum-size chunks in memory. */
-  concurrency?: number;
+  /** Worker threads reading, chunking and sealing files (default: one per core). */
+  workers?: number;
   onProgress?: (progress: BackupProgress) => void;
 }
 
@@ -34,10 +35,18 @@ export class BackupSourceError extends Error {
   override readonly name = "BackupSourceError";
 }
 
+/** Files are sent to workers in batches of about this much data (or one large file). */
+const batchBytes = 4 << 20;
+const batchFiles = 512;
+
+type Stats = Snapshot["stats"];
+
 /**
- * Backs sources up into a new snapshot (DESIGN.md §Vault engine). Files unchanged since the parent
- * snapshot (same size, mtime and inode, all chunks present) are not re-read. The manifest is written
- * after every pack and index, so an interrupted backup leaves no snapshot, only packs the next run reuses.
+ * Backs sources up into a new snapshot (DESIGN.md §Vault engine). The main thread walks the sources
+ * and writes packs; worker threads read, chunk, fingerprint and seal file contents. Files unchanged
+ * since the parent snapshot (same size, mtime and inode, all chunks present) are not re-read. The
+ * manifest is written after every pack and index, so an interrupted backup leaves no snapshot, only
+ * packs that the next run reuses.
  */
 export async function backup(
   repository: Repository,
@@ -53,125 +62,38 @@ export async function backup(
     throw new BackupSourceError(
       `Two sources would both be stored as "${duplicate}"; back them up separately`,
     );
-  const sourceLabels = sources.map((s) => (s.kind === "path" ? path.resolve(s.path) : `stream:${s.name}`));
-
-  const parent = await parentSnapshot(repository, options.type, sourceLabels);
-  const previous = new Map<string, TreeEntry>();
-  if (parent)
-    for await (const entry of readTree(repository, parent.tree))
-      if (entry.type === "file") previous.set(entry.path, entry);
-
-  const excluded = picomatch(options.excludes ?? [], { dot: true });
-  const progress: BackupProgress = { files: 0, bytes: 0, readBytes: 0, newBytes: 0 };
-  const stats = { files: 0, dirs: 0, bytes: 0, readBytes: 0, newBlobs: 0, newBytes: 0 };
-  const tree = new TreeWriter(repository);
-  const inFlight: Promise<TreeEntry>[] = [];
-  const concurrency = options.concurrency ?? 8;
-
-  const storeChunk = async (chunk: Buffer) => {
-    const { id, added } = await repository.addBlob("data", chunk);
-    stats.readBytes += chunk.length;
-    progress.readBytes = stats.readBytes;
-    if (added) {
-      stats.newBlobs += 1;
-      stats.newBytes += chunk.length;
-      progress.newBytes = stats.newBytes;
-    }
-    return id;
-  };
-  const storeStream = async (stream: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) => {
-    const chunks: string[] = [];
-    let size = 0;
-    for await (const chunk of repository.chunker.chunks(stream)) {
-      chunks.push(await storeChunk(chunk));
-      size += chunk.length;
-    }
-    return { chunks, size };
-  };
-  /** Entries are written in walk order; files are read `concurrency` at a time. */
-  const emit = async (entry: Promise<TreeEntry>) => {
-    inFlight.push(entry);
-    while (inFlight.length > concurrency) await writeEntry(await (inFlight.shift() as Promise<TreeEntry>));
-  };
-  const writeEntry = async (entry: TreeEntry) => {
-    if (entry.type === "file") {
-      stats.files += 1;
-      stats.bytes += entry.size;
-      progress.files = stats.files;
-      progress.bytes = stats.bytes;
-      progress.currentPath = entry.path;
-      options.onProgress?.(progress);
-    } else if (entry.type === "dir") {
-      stats.dirs += 1;
-    }
-    await tree.add(entry);
-  };
-
-  const fileEntry = async (absolute: string, relative: string, info: Awaited<ReturnType<typeof statOf>>) => {
-    const base = entryBase(relative, "file", info);
-    const known = previous.get(relative);
-    if (known && known.size === base.size && known.mtimeNs === base.mtimeNs && known.inode === base.inode) {
-      if ((known.chunks ?? []).every((id) => repository.has(id)))
-        return { ...base, chunks: known.chunks ?? [] };
-    }
-    if (info.size < BigInt(repository.config.chunkSizes.min)) {
-      const handle = await open(absolute, "r");
-      try {
-        const data = await handle.readFile();
-        return { ...base, size: data.length, chunks: data.length > 0 ? [await storeChunk(data)] : [] };
-      } finally {
-        await handle.close();
-      }
-    }
-    const { chunks, size } = await storeStream(createReadStream(absolute, { highWaterMark: 1 << 20 }));
-    return { ...base, size, chunks };
-  };
-
-  const walk = async (absolute: string, relative: string): Promise<void> => {
-    if (excluded(relative)) return;
-    const info = await statOf(absolute);
-    if (info.isSymbolicLink()) {
-      await emit(
-        Promise.resolve({ ...entryBase(relative, "symlink", info), target: await readlink(absolute) }),
-      );
-    } else if (info.isDirectory()) {
-      await emit(Promise.resolve(entryBase(relative, "dir", info)));
-      const children = (await readdir(absolute)).sort();
-      for (const child of children) await walk(path.join(absolute, child), `${relative}/${child}`);
-    } else if (info.isFile()) {
-      const entry = fileEntry(absolute, relative, info);
-      entry.catch(() => undefined);
-      await emit(entry);
-    }
-  };
-
-  for (const [i, source] of sources.entries()) {
-    const name = names[i] as string;
-    if (source.kind === "stream") {
-      const mtimeNs = (BigInt(now().getTime()) * 1_000_000n).toString();
-      const entry = storeStream(source.stream).then(({ chunks, size }) => ({
-        path: name,
-        type: "file" as const,
-        mode: 0o600,
-        mtimeNs,
-        size,
-        chunks,
-      }));
-      entry.catch(() => undefined);
-      await emit(entry);
-      continue;
-    }
+  for (const source of sources) {
+    if (source.kind !== "path") continue;
     try {
-      await lstat(source.path);
+      lstatSync(source.path);
     } catch {
       throw new BackupSourceError(
         `Cannot read the source ${source.path}: it does not exist or is not accessible`,
       );
     }
-    await walk(path.resolve(source.path), name);
   }
-  while (inFlight.length > 0) await writeEntry(await (inFlight.shift() as Promise<TreeEntry>));
-  const treeBlobs = await tree.finish();
+  const sourceLabels = sources.map((s) => (s.kind === "path" ? path.resolve(s.path) : `stream:${s.name}`));
+  const parent = await parentSnapshot(repository, options.type, sourceLabels);
+  const previous = new Map<string, TreeEntry>();
+  if (parent) {
+    for await (const entry of readTree(repository, parent.tree))
+      if (entry.type === "file") previous.set(entry.path, entry);
+  }
+
+  const stats: Stats = { files: 0, dirs: 0, bytes: 0, readBytes: 0, newBlobs: 0, newBytes: 0 };
+  const run = new BackupRun(repository, stats, options);
+  try {
+    const excluded = picomatch(options.excludes ?? [], { dot: true });
+    for (const [i, source] of sources.entries()) {
+      const name = names[i] as string;
+      if (source.kind === "stream") await run.stream(name, source.stream, now());
+      else await run.walk(path.resolve(source.path), name, excluded, previous);
+    }
+    await run.finish();
+  } finally {
+    await run.close();
+  }
+  const treeBlobs = await run.tree.finish();
   await repository.flush();
 
   const snapshot: Snapshot = {
@@ -191,13 +113,181 @@ export async function backup(
   return snapshot;
 }
 
-const statOf = (file: string) => lstat(file, { bigint: true });
+/** One backup's moving parts: the walk, the workers' jobs, and tree entries written in walk order. */
+class BackupRun {
+  readonly tree: TreeWriter;
+  private readonly pool: WorkerPool;
+  private readonly ready = new Map<number, TreeEntry>();
+  private readonly jobs: Promise<void>[] = [];
+  private nextSeq = 0;
+  private written = 0;
+  private batch: FileToRead[] = [];
+  private batchSize = 0;
+  private readonly progress: BackupProgress = { files: 0, bytes: 0, readBytes: 0, newBytes: 0 };
 
-function entryBase(
-  relative: string,
-  type: TreeEntry["type"],
-  info: Awaited<ReturnType<typeof statOf>>,
-): TreeEntry {
+  constructor(
+    private readonly repository: Repository,
+    private readonly stats: Stats,
+    private readonly options: BackupOptions,
+  ) {
+    this.tree = new TreeWriter(repository);
+    this.pool = new WorkerPool(
+      {
+        ...repository.workerKeys(),
+        chunkSizes: repository.config.chunkSizes,
+        fingerprint: repository.config.fingerprint,
+        suite: repository.dataSuite.name,
+        knownIds: [...repository.indexedBlobs()].map(([id]) => id),
+      },
+      options.workers,
+    );
+  }
+
+  async walk(
+    absolute: string,
+    relative: string,
+    excluded: (path: string) => boolean,
+    previous: Map<string, TreeEntry>,
+  ): Promise<void> {
+    if (excluded(relative)) return;
+    const info = lstatSync(absolute, { bigint: true });
+    if (info.isSymbolicLink()) {
+      await this.place({ ...entryBase(relative, "symlink", info), target: readlinkSync(absolute) });
+    } else if (info.isDirectory()) {
+      await this.place(entryBase(relative, "dir", info));
+      for (const child of readdirSync(absolute).sort()) {
+        await this.walk(path.join(absolute, child), `${relative}/${child}`, excluded, previous);
+      }
+    } else if (info.isFile()) {
+      const entry = entryBase(relative, "file", info);
+      const known = previous.get(relative);
+      const unchanged =
+        known?.size === entry.size &&
+        known.mtimeNs === entry.mtimeNs &&
+        known.inode === entry.inode &&
+        (known.chunks ?? []).every((id) => this.repository.has(id));
+      if (unchanged) await this.place({ ...entry, chunks: known.chunks ?? [] });
+      else await this.read(absolute, entry);
+    }
+  }
+
+  /** A stream source is chunked and sealed here, in order; it is one file of the snapshot. */
+  async stream(
+    name: string,
+    stream: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    at: Date,
+  ): Promise<void> {
+    await this.submitBatch();
+    const chunks: string[] = [];
+    let size = 0;
+    for await (const chunk of this.repository.chunker.chunks(stream)) {
+      const { id, added } = await this.repository.addBlob("data", chunk);
+      chunks.push(id);
+      size += chunk.length;
+      this.stats.readBytes += chunk.length;
+      if (added) this.countNew(chunk.length);
+    }
+    const mtimeNs = (BigInt(at.getTime()) * 1_000_000n).toString();
+    await this.place({ path: name, type: "file", mode: 0o600, mtimeNs, size, chunks });
+  }
+
+  private async place(entry: TreeEntry): Promise<void> {
+    this.ready.set(this.nextSeq++, entry);
+    await this.writeReady();
+  }
+
+  private async read(absolute: string, entry: TreeEntry): Promise<void> {
+    this.batch.push({ seq: this.nextSeq++, absolute, entry });
+    this.batchSize += entry.size;
+    if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submitBatch();
+  }
+
+  private async submitBatch(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const files = this.batch;
+    this.batch = [];
+    this.batchSize = 0;
+    const { finished } = await this.pool.submit(
+      (job) => ({ kind: "backup", job, files }),
+      (reply, worker) => this.handle(reply, worker),
+    );
+    this.jobs.push(finished);
+    await this.writeReady();
+  }
+
+  private async handle(
+    reply: WorkerReply,
+    worker: { postMessage(message: unknown): void },
+  ): Promise<boolean> {
+    if (reply.kind === "blobs") {
+      for (const blob of reply.blobs) {
+        const sealed = reply.data.subarray(blob.offset, blob.offset + blob.length);
+        if (await this.repository.addSealedBlob("data", blob.id, sealed, blob.rawLength)) {
+          this.countNew(blob.rawLength);
+        }
+      }
+      worker.postMessage({ kind: "ack", bytes: reply.bytes });
+      return false;
+    }
+    if (reply.kind === "backed-up") {
+      this.stats.readBytes += reply.readBytes;
+      for (const { seq, entry } of reply.entries) this.ready.set(seq, entry);
+      return true;
+    }
+    return false;
+  }
+
+  private countNew(bytes: number) {
+    this.stats.newBlobs += 1;
+    this.stats.newBytes += bytes;
+  }
+
+  /** Writes the entries that are next in walk order and done. */
+  private async writeReady(): Promise<void> {
+    for (let entry = this.ready.get(this.written); entry; entry = this.ready.get(this.written)) {
+      this.ready.delete(this.written);
+      this.written += 1;
+      if (entry.type === "file") {
+        this.stats.files += 1;
+        this.stats.bytes += entry.size;
+        Object.assign(this.progress, {
+          files: this.stats.files,
+          bytes: this.stats.bytes,
+          readBytes: this.stats.readBytes,
+          newBytes: this.stats.newBytes,
+          currentPath: entry.path,
+        });
+        this.options.onProgress?.(this.progress);
+      } else if (entry.type === "dir") {
+        this.stats.dirs += 1;
+      }
+      await this.tree.add(entry);
+    }
+  }
+
+  async finish(): Promise<void> {
+    await this.submitBatch();
+    await Promise.all(this.jobs);
+    await this.pool.settled();
+    await this.writeReady();
+    if (this.written !== this.nextSeq)
+      throw new Error(`backup lost track of ${this.nextSeq - this.written} entries`);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+type BigStats = ReturnType<typeof lstatSync> & {
+  mtimeNs: bigint;
+  mode: bigint;
+  size: bigint;
+  dev: bigint;
+  ino: bigint;
+};
+
+function entryBase(relative: string, type: TreeEntry["type"], info: BigStats): TreeEntry {
   return {
     path: relative,
     type,

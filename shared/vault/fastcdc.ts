@@ -70,39 +70,59 @@ export class FastCdc {
     return limit - start;
   }
 
-  /**
-   * Splits a stream into chunks, holding at most twice the maximum chunk size however long the
-   * stream: a cut is decided only with `max` bytes in view (or at the end), so how the input is split
-   * into pieces never changes the chunks.
-   */
+  /** Splits a stream into chunks (see ChunkSplitter), one piece at a time. */
   async *chunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterable<Buffer> {
-    const { max } = this.sizes;
-    const window = Buffer.allocUnsafe(2 * max);
-    let start = 0;
-    let end = 0;
-    for await (const piece of source) {
-      let offset = 0;
-      while (offset < piece.byteLength) {
-        if (end === window.length) {
-          window.copyWithin(0, start, end);
-          end -= start;
-          start = 0;
-        }
-        const copied = Math.min(window.length - end, piece.byteLength - offset);
-        window.set(piece.subarray(offset, offset + copied), end);
-        end += copied;
-        offset += copied;
-        while (end - start >= max) {
-          const length = this.cut(window, start, end);
-          yield Buffer.from(window.subarray(start, start + length));
-          start += length;
-        }
+    const splitter = new ChunkSplitter(this);
+    for await (const piece of source) yield* splitter.push(piece);
+    yield* splitter.end();
+  }
+}
+
+/**
+ * Splits a byte stream into chunks, holding at most twice the maximum chunk size however long the
+ * stream: a cut is decided only with `max` bytes in view (or at the end), so how the input is split
+ * into pieces never changes the chunks. Synchronous, for worker threads reading with sync I/O.
+ */
+export class ChunkSplitter {
+  private readonly window: Buffer;
+  private start = 0;
+  private end_ = 0;
+
+  constructor(private readonly cdc: FastCdc) {
+    this.window = Buffer.allocUnsafe(2 * cdc.sizes.max);
+  }
+
+  push(piece: Uint8Array): Buffer[] {
+    const out: Buffer[] = [];
+    const { max } = this.cdc.sizes;
+    let offset = 0;
+    while (offset < piece.byteLength) {
+      if (this.end_ === this.window.length) {
+        this.window.copyWithin(0, this.start, this.end_);
+        this.end_ -= this.start;
+        this.start = 0;
       }
+      const copied = Math.min(this.window.length - this.end_, piece.byteLength - offset);
+      this.window.set(piece.subarray(offset, offset + copied), this.end_);
+      this.end_ += copied;
+      offset += copied;
+      while (this.end_ - this.start >= max) out.push(this.take());
     }
-    while (end > start) {
-      const length = this.cut(window, start, end);
-      yield Buffer.from(window.subarray(start, start + length));
-      start += length;
-    }
+    return out;
+  }
+
+  end(): Buffer[] {
+    const out: Buffer[] = [];
+    while (this.end_ > this.start) out.push(this.take());
+    this.start = 0;
+    this.end_ = 0;
+    return out;
+  }
+
+  private take(): Buffer {
+    const length = this.cdc.cut(this.window, this.start, this.end_);
+    const chunk = Buffer.from(this.window.subarray(this.start, this.start + length));
+    this.start += length;
+    return chunk;
   }
 }

@@ -1,4 +1,4 @@
-import { hkdfSync, randomBytes } from "node:crypto";
+import { createHmac, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * A repository's key hierarchy (DESIGN.md §Vault engine): one random 256-bit master key, stored only
@@ -37,4 +37,13 @@ export function deriveKeys(masterKey: Uint8Array, repositoryId: string): VaultKe
     data: derive(keyPurposes.data),
     metadata: derive(keyPurposes.metadata),
   };
+}
+
+/** Chunk ids: HMAC of the plaintext under the fingerprint key, with the repository's algorithm. */
+export function blobIdFunction(
+  fingerprint: "hmac-sha256" | "hmac-sm3",
+  key: Buffer,
+): (data: Uint8Array) => string {
+  const algorithm = fingerprint === "hmac-sm3" ? "sm3" : "sha256";
+  return (data) => createHmac(algorithm, key).update(data).digest("hex");
 }

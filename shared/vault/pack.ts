@@ -37,20 +37,18 @@ export class PackWriter {
   constructor(private readonly suite: CryptoSuite) {}
 
   add(type: BlobType, id: string, plaintext: Uint8Array): void {
-    const sealed = this.suite.seal(plaintext, blobContext(id));
-    this.entries.push({
-      type,
-      id,
-      offset: this.size,
-      length: sealed.length,
-      rawLength: plaintext.byteLength,
-    });
-    this.parts.push(sealed);
-    this.size += sealed.length;
+    this.addSealed(type, id, this.suite.seal(plaintext, blobContext(id)), plaintext.byteLength);
   }
 
-  /** The finished pack and its name (SHA-256, hex). */
-  finish(): { name: string; bytes: Buffer } {
+  /** A blob sealed elsewhere (a worker thread) with this pack's suite and `blobContext(id)`. */
+  addSealed(type: BlobType, id: string, sealed: Uint8Array, rawLength: number): void {
+    this.entries.push({ type, id, offset: this.size, length: sealed.byteLength, rawLength });
+    this.parts.push(Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength));
+    this.size += sealed.byteLength;
+  }
+
+  /** The finished pack as its parts, in order (written without copying them together), and its name. */
+  finish(): { name: string; parts: Buffer[] } {
     const header = Buffer.alloc(this.entries.length * entryBytes);
     this.entries.forEach((entry, i) => {
       const at = i * entryBytes;
@@ -64,8 +62,10 @@ export class PackWriter {
     const trailer = Buffer.alloc(trailerBytes);
     trailer.writeUInt8(suiteNames.indexOf(this.suite.name), 0);
     trailer.writeUInt32LE(sealedHeader.length, 1);
-    const bytes = Buffer.concat([...this.parts, sealedHeader, trailer]);
-    return { name: packName(bytes), bytes };
+    const parts = [...this.parts, sealedHeader, trailer];
+    const hash = createHash("sha256");
+    for (const part of parts) hash.update(part);
+    return { name: hash.digest("hex"), parts };
   }
 }
 

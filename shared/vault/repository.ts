@@ -1,10 +1,10 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Backend } from "./backend.ts";
 import { openDocument, sealDocument } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
 import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
-import { deriveKeys, newMasterKey, type VaultKeys } from "./keys.ts";
+import { blobIdFunction, deriveKeys, newMasterKey, type VaultKeys } from "./keys.ts";
 import { type BlobType, blobContext, type PackEntry, PackWriter, packSuite, readPackHeader } from "./pack.ts";
 import { BlobIntegrityError, type CryptoSuite, cryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
 
@@ -74,6 +74,7 @@ export interface RepositoryOptions {
  * index are found and reused when the repository is opened.
  */
 export class Repository {
+  private readonly keys: VaultKeys;
   private readonly index = new Map<string, BlobLocation>();
   private readonly pendingIds = new Set<string>();
   private readonly suites = new Map<SuiteName, CryptoSuite>();
@@ -87,10 +88,12 @@ export class Repository {
   private constructor(
     readonly backend: Backend,
     readonly config: RepositoryConfig,
-    private readonly keys: VaultKeys,
+    private readonly masterKey: Buffer,
     private readonly options: Required<Omit<RepositoryOptions, "retainUntil">> & { retainUntil?: Date },
   ) {
-    this.chunker = new FastCdc(keys.chunker, config.chunkSizes);
+    this.keys = deriveKeys(masterKey, config.id);
+    this.blobId = blobIdFunction(config.fingerprint, this.keys.fingerprint);
+    this.chunker = new FastCdc(this.keys.chunker, config.chunkSizes);
     this.dataSuite = this.suite(config.suite);
     this.writer = new PackWriter(this.dataSuite);
   }
@@ -116,7 +119,7 @@ export class Repository {
     const wrapped = await wrapper.wrap(masterKey, config.id);
     await backend.put(objectNames.key, Buffer.from(JSON.stringify(wrapped)), options);
     await backend.put(objectNames.config, Buffer.from(JSON.stringify(config)), options);
-    return new Repository(backend, config, deriveKeys(masterKey, config.id), withDefaults(options));
+    return new Repository(backend, config, masterKey, withDefaults(options));
   }
 
   static async open(
@@ -132,12 +135,7 @@ export class Repository {
     );
     const wrapped = wrappedKeySchema.parse(JSON.parse((await backend.get(objectNames.key)).toString()));
     const masterKey = await wrapper.unwrap(wrapped, config.id);
-    const repository = new Repository(
-      backend,
-      config,
-      deriveKeys(masterKey, config.id),
-      withDefaults(options),
-    );
+    const repository = new Repository(backend, config, masterKey, withDefaults(options));
     await repository.loadIndex();
     return repository;
   }
@@ -162,9 +160,11 @@ export class Repository {
     return cryptoSuite(name, this.keys.metadata);
   }
 
-  blobId(plaintext: Uint8Array): string {
-    const algorithm = this.config.fingerprint === "hmac-sm3" ? "sm3" : "sha256";
-    return createHmac(algorithm, this.keys.fingerprint).update(plaintext).digest("hex");
+  readonly blobId: (plaintext: Uint8Array) => string;
+
+  /** What a worker thread needs to chunk, fingerprint and seal like this repository (memory only). */
+  workerKeys(): { masterKey: Buffer; repositoryId: string } {
+    return { masterKey: this.masterKey, repositoryId: this.config.id };
   }
 
   has(id: string): boolean {
@@ -185,27 +185,30 @@ export class Repository {
   }
 
   /** Adds a blob unless the repository already has it; returns its id and whether it was new. */
-  async addBlob(
-    type: BlobType,
-    plaintext: Uint8Array,
-    knownId?: string,
-  ): Promise<{ id: string; added: boolean }> {
-    const id = knownId ?? this.blobId(plaintext);
+  async addBlob(type: BlobType, plaintext: Uint8Array): Promise<{ id: string; added: boolean }> {
+    const id = this.blobId(plaintext);
     if (this.has(id)) return { id, added: false };
+    const sealed = this.dataSuite.seal(plaintext, blobContext(id));
+    return { id, added: await this.addSealedBlob(type, id, sealed, plaintext.byteLength) };
+  }
+
+  /** A blob a worker sealed with `dataSuite` and `blobContext(id)`; false when already present. */
+  async addSealedBlob(type: BlobType, id: string, sealed: Uint8Array, rawLength: number): Promise<boolean> {
+    if (this.has(id)) return false;
     this.pendingIds.add(id);
-    this.writer.add(type, id, plaintext);
+    this.writer.addSealed(type, id, sealed, rawLength);
     if (this.writer.size >= this.options.packSize) await this.finishPack();
-    return { id, added: true };
+    return true;
   }
 
   private async finishPack(): Promise<void> {
     if (this.writer.entries.length === 0) return;
-    const { name, bytes } = this.writer.finish();
+    const { name, parts } = this.writer.finish();
     const entries = this.writer.entries;
     const suite = this.dataSuite.name;
     this.writer = new PackWriter(this.dataSuite);
     const upload = this.backend
-      .put(objectNames.pack(name), bytes, { retainUntil: this.options.retainUntil })
+      .put(objectNames.pack(name), parts, { retainUntil: this.options.retainUntil })
       .then(() => {
         for (const entry of entries) {
           this.index.set(entry.id, { ...entry, pack: name, suite });
@@ -296,7 +299,7 @@ export class Repository {
 function withDefaults(options: RepositoryOptions) {
   return {
     packSize: options.packSize ?? 16 << 20,
-    uploads: options.uploads ?? 4,
+    uploads: options.uploads ?? 2,
     retainUntil: options.retainUntil,
   };
 }

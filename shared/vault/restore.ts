@@ -1,10 +1,14 @@
-import { chmod, lstat, lutimes, mkdir, open, rm, symlink, utimes } from "node:fs/promises";
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { chmod, lutimes, open, rm, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
+import { LocalBackend } from "./backends/local.ts";
 import { PackCache } from "./pack-cache.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { readTree, type TreeEntry } from "./tree.ts";
+import { WorkerPool } from "./workers/pool.ts";
+import type { ChunkToFetch, FileToWrite } from "./workers/protocol.ts";
 
 export class RestoreTargetError extends Error {
   override readonly name = "RestoreTargetError";
@@ -21,6 +25,8 @@ export interface RestoreOptions {
   subPath?: string;
   /** Replace files that exist in the target; otherwise the restore refuses before writing anything. */
   overwrite?: boolean;
+  /** Worker threads fetching, opening and writing files (default: one per core; local repositories). */
+  workers?: number;
   onProgress?: (progress: RestoreProgress) => void;
 }
 
@@ -29,10 +35,14 @@ const within = (entry: TreeEntry, subPath?: string) =>
 
 const seconds = (mtimeNs: string) => Number(BigInt(mtimeNs) / 1000n) / 1e6;
 
+const batchBytes = 8 << 20;
+const batchFiles = 512;
+
 /**
  * Restores a snapshot (or a sub-path of it) into `target`: files byte for byte, empty directories,
  * symlinks, modes and modification times. Every chunk is authenticated and checked against its id
- * on the way; a damaged chunk stops the restore with BlobIntegrityError naming the chunk.
+ * on the way; a damaged chunk stops the restore with an error naming the chunk. Files are written by
+ * worker threads reading the packs directly when the repository is a local directory.
  */
 export async function restoreToDirectory(
   repository: Repository,
@@ -47,51 +57,39 @@ export async function restoreToDirectory(
       throw new RestoreTargetError(`${entry.path} would land outside the target`);
     return file;
   };
-  let matched = 0;
-  if (!options.overwrite) {
-    for await (const entry of readTree(repository, snapshot.tree)) {
-      if (!within(entry, options.subPath)) continue;
-      matched += 1;
-      if (entry.type !== "dir" && (await exists(destination(entry)))) {
-        throw new RestoreTargetError(`${destination(entry)} exists; restore elsewhere or pass --overwrite`);
-      }
-    }
-    if (matched === 0) throw new RestoreTargetError(`The snapshot has no path ${options.subPath}`);
-  }
-  await mkdir(root, { recursive: true });
-  const packs = new PackCache(repository);
+  await refuseOverwrites(repository, snapshot, root, destination, options);
+  mkdirSync(root, { recursive: true });
+  const writer =
+    repository.backend instanceof LocalBackend
+      ? new WorkerFileWriter(repository, repository.backend.root, options)
+      : new MainThreadFileWriter(repository, options);
   const progress: RestoreProgress = { files: 0, bytes: 0 };
   const directories: TreeEntry[] = [];
-  for await (const entry of readTree(repository, snapshot.tree)) {
-    if (!within(entry, options.subPath)) continue;
-    const file = destination(entry);
-    if (entry.type === "dir") {
-      await mkdir(file, { recursive: true });
-      directories.push(entry);
-      continue;
-    }
-    await mkdir(path.dirname(file), { recursive: true });
-    if (entry.type === "symlink") {
-      if (options.overwrite) await rm(file, { force: true });
-      await symlink(entry.target ?? "", file);
-      await lutimes(file, seconds(entry.mtimeNs), seconds(entry.mtimeNs)).catch(() => undefined);
-      continue;
-    }
-    const handle = await open(file, options.overwrite ? "w" : "wx", 0o600);
-    try {
-      for (const id of entry.chunks ?? []) {
-        const chunk = await packs.blob(id);
-        await handle.write(chunk);
-        progress.bytes += chunk.length;
+  try {
+    for await (const entry of readTree(repository, snapshot.tree)) {
+      if (!within(entry, options.subPath)) continue;
+      const file = destination(entry);
+      if (entry.type === "dir") {
+        mkdirSync(file, { recursive: true });
+        directories.push(entry);
+      } else if (entry.type === "symlink") {
+        mkdirSync(path.dirname(file), { recursive: true });
+        if (options.overwrite) rmSync(file, { force: true });
+        symlinkSync(entry.target ?? "", file);
+        await lutimes(file, seconds(entry.mtimeNs), seconds(entry.mtimeNs)).catch(() => undefined);
+      } else {
+        mkdirSync(path.dirname(file), { recursive: true });
+        await writer.add(file, entry, (bytes) => {
+          progress.files += 1;
+          progress.bytes += bytes;
+          progress.currentPath = entry.path;
+          options.onProgress?.(progress);
+        });
       }
-    } finally {
-      await handle.close();
     }
-    await chmod(file, entry.mode);
-    await utimes(file, seconds(entry.mtimeNs), seconds(entry.mtimeNs));
-    progress.files += 1;
-    progress.currentPath = entry.path;
-    options.onProgress?.(progress);
+    await writer.finish();
+  } finally {
+    await writer.close();
   }
   for (const entry of directories.reverse()) {
     const directory = destination(entry);
@@ -99,6 +97,146 @@ export async function restoreToDirectory(
     await utimes(directory, seconds(entry.mtimeNs), seconds(entry.mtimeNs));
   }
   return progress;
+}
+
+/** Unless overwriting, refuses before writing anything if a file to restore exists already. */
+async function refuseOverwrites(
+  repository: Repository,
+  snapshot: Snapshot,
+  root: string,
+  destination: (entry: TreeEntry) => string,
+  options: RestoreOptions,
+) {
+  if (options.overwrite) return;
+  const empty = !existsSync(root) || readdirSync(root).length === 0;
+  let matched = 0;
+  for await (const entry of readTree(repository, snapshot.tree)) {
+    if (!within(entry, options.subPath)) continue;
+    matched += 1;
+    if (empty || entry.type === "dir") continue;
+    let exists = true;
+    try {
+      lstatSync(destination(entry));
+    } catch {
+      exists = false;
+    }
+    if (exists)
+      throw new RestoreTargetError(`${destination(entry)} exists; restore elsewhere or pass --overwrite`);
+  }
+  if (matched === 0) throw new RestoreTargetError(`The snapshot has no path ${options.subPath}`);
+}
+
+interface FileWriter {
+  add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void>;
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Batches files for worker threads that read chunks straight from the local pack files. */
+class WorkerFileWriter implements FileWriter {
+  private readonly pool: WorkerPool;
+  private batch: FileToWrite[] = [];
+  private callbacks: { written: (bytes: number) => void; size: number }[] = [];
+  private batchSize = 0;
+  private readonly jobs: Promise<void>[] = [];
+
+  constructor(
+    private readonly repository: Repository,
+    private readonly packRoot: string,
+    private readonly options: RestoreOptions,
+  ) {
+    this.pool = new WorkerPool(
+      {
+        ...repository.workerKeys(),
+        chunkSizes: repository.config.chunkSizes,
+        fingerprint: repository.config.fingerprint,
+        suite: repository.dataSuite.name,
+        knownIds: [],
+      },
+      options.workers,
+    );
+  }
+
+  async add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void> {
+    const chunks: ChunkToFetch[] = (entry.chunks ?? []).map((id) => {
+      const location = this.repository.location(id);
+      if (!location)
+        throw new RestoreTargetError(`chunk ${id} of ${entry.path} is in no pack of this repository`);
+      const { pack, offset, length, rawLength, suite } = location;
+      return { id, pack, offset, length, rawLength, suite };
+    });
+    this.batch.push({ absolute: file, mode: entry.mode, mtimeNs: entry.mtimeNs, chunks });
+    this.callbacks.push({ written, size: entry.size });
+    this.batchSize += entry.size;
+    if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submit();
+  }
+
+  private async submit(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const files = this.batch;
+    const callbacks = this.callbacks;
+    this.batch = [];
+    this.callbacks = [];
+    this.batchSize = 0;
+    const { finished } = await this.pool.submit(
+      (job) => ({
+        kind: "restore",
+        job,
+        packRoot: this.packRoot,
+        overwrite: this.options.overwrite ?? false,
+        files,
+      }),
+      (reply) => {
+        if (reply.kind !== "restored") return false;
+        for (const { written, size } of callbacks) written(size);
+        return true;
+      },
+    );
+    this.jobs.push(finished);
+  }
+
+  async finish(): Promise<void> {
+    await this.submit();
+    await Promise.all(this.jobs);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** For repositories that are not local directories: packs fetched and opened on the main thread. */
+class MainThreadFileWriter implements FileWriter {
+  private readonly packs: PackCache;
+
+  constructor(
+    repository: Repository,
+    private readonly options: RestoreOptions,
+  ) {
+    this.packs = new PackCache(repository);
+  }
+
+  async add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void> {
+    // Replacing removes the old entry first: opening it could follow a symlink out of the target.
+    if (this.options.overwrite) await rm(file, { force: true });
+    const handle = await open(file, "wx", 0o600);
+    let bytes = 0;
+    try {
+      for (const id of entry.chunks ?? []) {
+        const chunk = await this.packs.blob(id);
+        await handle.write(chunk);
+        bytes += chunk.length;
+      }
+      await handle.chmod(entry.mode);
+      await handle.utimes(seconds(entry.mtimeNs), seconds(entry.mtimeNs));
+    } finally {
+      await handle.close();
+    }
+    written(bytes);
+  }
+
+  async finish(): Promise<void> {}
+  async close(): Promise<void> {}
 }
 
 /** Writes one file of a snapshot to a stream (e.g. stdout, for a database dump piped into psql). */
@@ -121,13 +259,4 @@ export async function restoreToStream(
     return bytes;
   }
   throw new RestoreTargetError(`The snapshot has no file ${filePath}`);
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await lstat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Dirent } from "node:fs";
-import { chmod, mkdir, open, readdir, rename, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, open, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Backend, NotFoundInRepositoryError } from "../backend.ts";
 
@@ -8,7 +8,7 @@ import { type Backend, NotFoundInRepositoryError } from "../backend.ts";
 export class LocalBackend implements Backend {
   readonly location: string;
 
-  constructor(private readonly root: string) {
+  constructor(readonly root: string) {
     this.location = path.resolve(root);
   }
 
@@ -19,11 +19,18 @@ export class LocalBackend implements Backend {
     return path.join(this.root, name);
   }
 
-  async put(name: string, data: Uint8Array): Promise<void> {
+  async put(name: string, data: Uint8Array | Uint8Array[]): Promise<void> {
     const target = this.file(name);
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomUUID()}.tmp`;
-    await writeFile(temporary, data, { mode: 0o444 });
+    const handle = await open(temporary, "wx", 0o444);
+    try {
+      const parts = Array.isArray(data) ? data : [data];
+      // writev takes at most IOV_MAX (1024) buffers per call.
+      for (let i = 0; i < parts.length; i += 1024) await handle.writev(parts.slice(i, i + 1024));
+    } finally {
+      await handle.close();
+    }
     await rename(temporary, target);
   }
 

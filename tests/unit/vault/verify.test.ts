@@ -34,8 +34,13 @@ async function objects(prefix: string) {
   return files.filter((f) => f.isFile()).map((f) => path.join(f.parentPath, f.name));
 }
 
+/** A pack holding file contents (not only directory listings). */
 async function firstPack() {
-  const [file] = await objects("packs");
+  const repository = await open();
+  const dataPacks = new Set(
+    [...repository.indexedBlobs()].filter(([, l]) => l.type === "data").map(([, l]) => l.pack),
+  );
+  const file = (await objects("packs")).find((f) => dataPacks.has(path.basename(f)));
   if (!file) throw new Error("no pack");
   return file;
 }

@@ -1,0 +1,114 @@
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
+
+/** Where the worker code is: the bundle itself (set by a bundled entry), or the TypeScript entry via tsx. */
+let bundledScript: string | undefined;
+export function useBundledWorkerScript(file: string): void {
+  bundledScript = file;
+}
+
+function spawn(setup: WorkerSetup): Worker {
+  if (bundledScript) return new Worker(bundledScript, { workerData: setup });
+  return new Worker(fileURLToPath(new URL("./worker-bootstrap.mjs", import.meta.url)), { workerData: setup });
+}
+
+export class VaultWorkerError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Job = Exclude<WorkerJob, { kind: "ack" }>;
+type Handler = (reply: WorkerReply, worker: Worker) => Promise<boolean> | boolean;
+
+/**
+ * One worker thread per core. Jobs go to the worker with the fewest jobs in flight, at most `depth`
+ * each, so a producer that awaits `submit` is held back when the workers are busy.
+ */
+export class WorkerPool {
+  private readonly workers: { worker: Worker; inFlight: number }[];
+  private readonly handlers = new Map<
+    number,
+    { handle: Handler; done: () => void; fail: (e: Error) => void }
+  >();
+  private nextJob = 0;
+  private readonly waiting: (() => void)[] = [];
+  private failure: Error | undefined;
+  /** Replies are handled one at a time, in arrival order: a job's blobs are stored before it finishes. */
+  private replies: Promise<void> = Promise.resolve();
+
+  constructor(
+    setup: WorkerSetup,
+    size = Math.max(1, cpus().length),
+    private readonly depth = 2,
+  ) {
+    this.workers = Array.from({ length: size }, () => {
+      const slot = { worker: spawn(setup), inFlight: 0 };
+      slot.worker.on("message", (reply: WorkerReply) => {
+        this.replies = this.replies.then(() => this.receive(reply, slot));
+      });
+      slot.worker.on("error", (error) => this.abort(error));
+      return slot;
+    });
+  }
+
+  private abort(error: Error) {
+    this.failure ??= error;
+    for (const handler of this.handlers.values()) handler.fail(error);
+    this.handlers.clear();
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  private async receive(reply: WorkerReply, slot: { worker: Worker; inFlight: number }) {
+    const handler = this.handlers.get(reply.job);
+    if (!handler) return;
+    try {
+      if (reply.kind === "failed") throw new VaultWorkerError(reply.name, reply.message);
+      const finished = await handler.handle(reply, slot.worker);
+      if (!finished) return;
+      this.handlers.delete(reply.job);
+      slot.inFlight -= 1;
+      this.waiting.shift()?.();
+      handler.done();
+    } catch (error) {
+      this.handlers.delete(reply.job);
+      slot.inFlight -= 1;
+      this.waiting.shift()?.();
+      handler.fail(error as Error);
+    }
+  }
+
+  /** Settles once every reply received so far was handled. */
+  settled(): Promise<void> {
+    return this.replies;
+  }
+
+  /**
+   * Sends a job once a worker has room; `handle` sees each reply and says when the job is finished.
+   * Resolves when the job was sent; the returned promise `finished` settles with the job.
+   */
+  async submit(make: (job: number) => Job, handle: Handler): Promise<{ finished: Promise<void> }> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const slot = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+      if (slot.inFlight < this.depth) {
+        const job = this.nextJob++;
+        slot.inFlight += 1;
+        const finished = new Promise<void>((done, fail) => this.handlers.set(job, { handle, done, fail }));
+        finished.catch(() => undefined);
+        slot.worker.postMessage(make(job));
+        return { finished };
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+  }
+}
