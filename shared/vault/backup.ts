@@ -4,7 +4,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import type { Repository } from "./repository.ts";
 import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
-import { merkleRoot, readTree, type TreeEntry, TreeWriter } from "./tree.ts";
+import { entryBase, merkleRoot, readTree, type TreeEntry, TreeWriter, unchangedSince } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { FileToRead, WorkerReply } from "./workers/protocol.ts";
 
@@ -161,13 +161,9 @@ class BackupRun {
     } else if (info.isFile()) {
       const entry = entryBase(relative, "file", info);
       const known = previous.get(relative);
-      const unchanged =
-        known?.size === entry.size &&
-        known.mtimeNs === entry.mtimeNs &&
-        known.inode === entry.inode &&
-        (known.chunks ?? []).every((id) => this.repository.has(id));
-      if (unchanged) await this.place({ ...entry, chunks: known.chunks ?? [] });
-      else await this.read(absolute, entry);
+      if (unchangedSince(known, entry) && (known.chunks ?? []).every((id) => this.repository.has(id))) {
+        await this.place({ ...entry, chunks: known.chunks ?? [] });
+      } else await this.read(absolute, entry);
     }
   }
 
@@ -277,25 +273,6 @@ class BackupRun {
   close(): Promise<void> {
     return this.pool.close();
   }
-}
-
-type BigStats = ReturnType<typeof lstatSync> & {
-  mtimeNs: bigint;
-  mode: bigint;
-  size: bigint;
-  dev: bigint;
-  ino: bigint;
-};
-
-function entryBase(relative: string, type: TreeEntry["type"], info: BigStats): TreeEntry {
-  return {
-    path: relative,
-    type,
-    mode: Number(info.mode & 0o7777n),
-    mtimeNs: info.mtimeNs.toString(),
-    size: type === "file" ? Number(info.size) : 0,
-    inode: `${info.dev}:${info.ino}`,
-  };
 }
 
 /** Incremental: the last snapshot of the same sources; differential: the last full one. */

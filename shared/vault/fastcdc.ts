@@ -70,11 +70,17 @@ export class FastCdc {
     return limit - start;
   }
 
-  /** Splits a stream into chunks (see ChunkSplitter), one piece at a time. */
+  /** Splits a stream into chunks (see ChunkSplitter), one piece at a time; each chunk is a copy. */
   async *chunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterable<Buffer> {
     const splitter = new ChunkSplitter(this);
-    for await (const piece of source) yield* splitter.push(piece);
-    yield* splitter.end();
+    const ready: Buffer[] = [];
+    const keep = (chunk: Buffer) => ready.push(Buffer.from(chunk));
+    for await (const piece of source) {
+      splitter.push(piece, keep);
+      yield* ready.splice(0);
+    }
+    splitter.end(keep);
+    yield* ready.splice(0);
   }
 }
 
@@ -82,46 +88,43 @@ export class FastCdc {
  * Splits a byte stream into chunks, holding at most twice the maximum chunk size however long the
  * stream: a cut is decided only with `max` bytes in view (or at the end), so how the input is split
  * into pieces never changes the chunks. Synchronous, for worker threads reading with sync I/O.
+ * `onChunk` gets a view into the window, valid only during the call: copy it to keep it.
  */
 export class ChunkSplitter {
   private readonly window: Buffer;
   private start = 0;
-  private end_ = 0;
+  private filled = 0;
 
   constructor(private readonly cdc: FastCdc) {
     this.window = Buffer.allocUnsafe(2 * cdc.sizes.max);
   }
 
-  push(piece: Uint8Array): Buffer[] {
-    const out: Buffer[] = [];
+  push(piece: Uint8Array, onChunk: (chunk: Buffer) => void): void {
     const { max } = this.cdc.sizes;
     let offset = 0;
     while (offset < piece.byteLength) {
-      if (this.end_ === this.window.length) {
-        this.window.copyWithin(0, this.start, this.end_);
-        this.end_ -= this.start;
+      if (this.filled === this.window.length) {
+        this.window.copyWithin(0, this.start, this.filled);
+        this.filled -= this.start;
         this.start = 0;
       }
-      const copied = Math.min(this.window.length - this.end_, piece.byteLength - offset);
-      this.window.set(piece.subarray(offset, offset + copied), this.end_);
-      this.end_ += copied;
+      const copied = Math.min(this.window.length - this.filled, piece.byteLength - offset);
+      this.window.set(piece.subarray(offset, offset + copied), this.filled);
+      this.filled += copied;
       offset += copied;
-      while (this.end_ - this.start >= max) out.push(this.take());
+      while (this.filled - this.start >= max) onChunk(this.take());
     }
-    return out;
   }
 
-  end(): Buffer[] {
-    const out: Buffer[] = [];
-    while (this.end_ > this.start) out.push(this.take());
+  end(onChunk: (chunk: Buffer) => void): void {
+    while (this.filled > this.start) onChunk(this.take());
     this.start = 0;
-    this.end_ = 0;
-    return out;
+    this.filled = 0;
   }
 
   private take(): Buffer {
-    const length = this.cdc.cut(this.window, this.start, this.end_);
-    const chunk = Buffer.from(this.window.subarray(this.start, this.start + length));
+    const length = this.cdc.cut(this.window, this.start, this.filled);
+    const chunk = this.window.subarray(this.start, this.start + length);
     this.start += length;
     return chunk;
   }

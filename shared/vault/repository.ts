@@ -203,12 +203,19 @@ export class Repository {
 
   private async finishPack(): Promise<void> {
     if (this.writer.entries.length === 0) return;
-    const { name, parts } = this.writer.finish();
-    const entries = this.writer.entries;
+    const finished = this.writer;
+    const entries = finished.entries;
     const suite = this.dataSuite.name;
     this.writer = new PackWriter(this.dataSuite);
-    const upload = this.backend
-      .put(objectNames.pack(name), parts, { retainUntil: this.options.retainUntil })
+    let name = "";
+    const upload = finished
+      .finish()
+      .then((pack) => {
+        name = pack.name;
+        return this.backend.put(objectNames.pack(pack.name), pack.bytes, {
+          retainUntil: this.options.retainUntil,
+        });
+      })
       .then(() => {
         for (const entry of entries) {
           this.index.set(entry.id, { ...entry, pack: name, suite });

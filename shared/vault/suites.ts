@@ -13,6 +13,8 @@ export interface CryptoSuite {
   /** Bytes added to the plaintext (nonce or IV, and tag or MAC). */
   readonly overhead: number;
   seal(plaintext: Uint8Array, associated: Uint8Array): Buffer;
+  /** The sealed blob as its parts, in order, for callers that copy them into a larger buffer anyway. */
+  sealParts(plaintext: Uint8Array, associated: Uint8Array): Buffer[];
   /** Throws BlobIntegrityError when the ciphertext, its context or the key is not the one sealed. */
   open(sealed: Uint8Array, associated: Uint8Array): Buffer;
 }
@@ -45,12 +47,15 @@ function aes256Gcm(key: Buffer): CryptoSuite {
     name: "aes-256-gcm",
     overhead: 12 + 16,
     seal(plaintext, associated) {
+      return Buffer.concat(this.sealParts(plaintext, associated));
+    },
+    sealParts(plaintext, associated) {
       const nonce = freshRandom(12);
       const cipher = createCipheriv("aes-256-gcm", key, nonce);
       cipher.setAAD(associated);
       const body = cipher.update(plaintext);
       cipher.final();
-      return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+      return [nonce, body, cipher.getAuthTag()];
     },
     open(sealed, associated) {
       if (sealed.byteLength < 28) throw new BlobIntegrityError("sealed blob is truncated");
@@ -83,10 +88,14 @@ function sm4CtrHmacSm3(encryptionKey: Buffer, macKey: Buffer): CryptoSuite {
     name: "sm4-ctr+hmac-sm3",
     overhead: 16 + 32,
     seal(plaintext, associated) {
+      return Buffer.concat(this.sealParts(plaintext, associated));
+    },
+    sealParts(plaintext, associated) {
       const iv = freshRandom(16);
       const cipher = createCipheriv("sm4-ctr", encryptionKey, iv);
-      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      return Buffer.concat([iv, body, mac(iv, body, associated)]);
+      const body = cipher.update(plaintext);
+      cipher.final();
+      return [iv, body, mac(iv, body, associated)];
     },
     open(sealed, associated) {
       if (sealed.byteLength < 48) throw new BlobIntegrityError("sealed blob is truncated");

@@ -13,6 +13,7 @@ export interface WorkerSetup {
   knownIds: string[];
 }
 
+/** A file for a worker to read, chunk and seal; `entry` is its metadata from the walk. */
 export interface FileToRead {
   seq: number;
   absolute: string;

@@ -16,8 +16,8 @@ import type {
   WorkerSetup,
 } from "./protocol.ts";
 
-const batchBytes = 8 << 20;
-const maxUnacknowledged = 32 << 20;
+const batchBytes = 4 << 20;
+const maxUnacknowledged = 16 << 20;
 const readBuffer = Buffer.allocUnsafe(4 << 20);
 let smallFileBuffer = Buffer.allocUnsafe(0);
 
@@ -51,38 +51,49 @@ export function runVaultWorker(): void {
 
   async function backupFiles(job: number, files: FileToRead[]) {
     let blobs: SealedBlob[] = [];
-    let parts: Buffer[] = [];
+    // Sealed blobs are written straight into the batch buffer, which is transferred, not copied.
+    const newBatch = (atLeast: number) => Buffer.allocUnsafeSlow(Math.max(batchBytes, atLeast));
+    let data = newBatch(0);
     let pending = 0;
     let readBytes = 0;
-    const flush = async () => {
+    const sendBatch = () => {
       if (blobs.length === 0) return;
-      const data = new Uint8Array(pending);
-      let offset = 0;
-      for (const part of parts) {
-        data.set(part, offset);
-        offset += part.length;
-      }
-      send({ kind: "blobs", job, blobs, data, bytes: pending }, [data.buffer]);
+      const batch = new Uint8Array(data.buffer, 0, pending);
+      send({ kind: "blobs", job, blobs, data: batch, bytes: pending }, [data.buffer as ArrayBuffer]);
       unacknowledged += pending;
       blobs = [];
-      parts = [];
+      data = newBatch(0);
       pending = 0;
+    };
+    const flush = async () => {
+      sendBatch();
       while (unacknowledged > maxUnacknowledged) {
         await new Promise<void>((resolve) => (acknowledged = resolve));
       }
     };
-    const store = async (chunk: Buffer) => {
+    /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites). */
+    const store = (chunk: Buffer) => {
       const id = blobId(chunk);
       readBytes += chunk.length;
       if (!known.has(id)) {
         known.add(id);
-        const sealed = suite(setup.suite).seal(chunk, blobContext(id));
-        blobs.push({ id, offset: pending, length: sealed.length, rawLength: chunk.length });
-        parts.push(sealed);
-        pending += sealed.length;
-        if (pending >= batchBytes) await flush();
+        const parts = suite(setup.suite).sealParts(chunk, blobContext(id));
+        const needed = parts.reduce((sum, part) => sum + part.length, 0);
+        if (pending + needed > data.length) {
+          sendBatch();
+          if (needed > data.length) data = newBatch(needed);
+        }
+        const start = pending;
+        for (const part of parts) {
+          part.copy(data, pending);
+          pending += part.length;
+        }
+        blobs.push({ id, offset: start, length: pending - start, rawLength: chunk.length });
       }
       return id;
+    };
+    const flushIfFull = async () => {
+      if (pending >= batchBytes || unacknowledged > maxUnacknowledged) await flush();
     };
     const entries: { seq: number; entry: (typeof files)[number]["entry"] }[] = [];
     for (const file of files) {
@@ -91,18 +102,22 @@ export function runVaultWorker(): void {
       const small = file.entry.size < setup.chunkSizes.min ? readSmall(file.absolute) : undefined;
       if (small) {
         size = small.length;
-        if (small.length > 0) chunks.push(await store(small));
+        if (small.length > 0) chunks.push(store(small));
+        await flushIfFull();
       } else {
         const fd = openSync(file.absolute, "r");
         try {
           const splitter = new ChunkSplitter(cdc);
+          const onChunk = (chunk: Buffer) => chunks.push(store(chunk));
           for (;;) {
             const read = readSync(fd, readBuffer, 0, readBuffer.length, null);
             if (read === 0) break;
             size += read;
-            for (const chunk of splitter.push(readBuffer.subarray(0, read))) chunks.push(await store(chunk));
+            splitter.push(readBuffer.subarray(0, read), onChunk);
+            await flushIfFull();
           }
-          for (const chunk of splitter.end()) chunks.push(await store(chunk));
+          splitter.end(onChunk);
+          await flushIfFull();
         } finally {
           closeSync(fd);
         }

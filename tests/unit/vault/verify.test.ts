@@ -34,14 +34,14 @@ async function objects(prefix: string) {
   return files.filter((f) => f.isFile()).map((f) => path.join(f.parentPath, f.name));
 }
 
-/** A pack holding file contents (not only directory listings). */
+/** A pack holding only file contents (no directory listings). */
 async function firstPack() {
   const repository = await open();
-  const dataPacks = new Set(
-    [...repository.indexedBlobs()].filter(([, l]) => l.type === "data").map(([, l]) => l.pack),
+  const treePacks = new Set(
+    [...repository.indexedBlobs()].filter(([, l]) => l.type === "tree").map(([, l]) => l.pack),
   );
-  const file = (await objects("packs")).find((f) => dataPacks.has(path.basename(f)));
-  if (!file) throw new Error("no pack");
+  const file = (await objects("packs")).find((f) => !treePacks.has(path.basename(f)));
+  if (!file) throw new Error("no pack without directory listings");
   return file;
 }
 
