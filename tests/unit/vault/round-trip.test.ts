@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalBackend } from "../../../shared/vault/backends/local.ts";
 import { backup } from "../../../shared/vault/backup.ts";
@@ -149,5 +150,69 @@ describe("vault round trip (local directory repository)", () => {
       ),
     ).rejects.toThrow(WrongKeyError);
     expect(await listSnapshots(await open())).toHaveLength(1);
+  });
+
+  it("round-trips random trees (names, sizes, duplicates, empty directories) byte for byte", async () => {
+    const name = fc.stringMatching(/^[a-z0-9é证照_-]{1,8}$/).filter((n) => n !== "." && n !== "..");
+    const tree = fc.uniqueArray(
+      fc.record({
+        path: fc.array(name, { minLength: 1, maxLength: 3 }),
+        size: fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 1, max: 2_000 }),
+          fc.integer({ min: 20_000, max: 300_000 }),
+        ),
+        seed: fc.integer({ min: 0, max: 3 }),
+      }),
+      { maxLength: 12, selector: (f) => f.path.join("/") },
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(tree, fc.array(name, { maxLength: 2 }), async (files, emptyDirs) => {
+        run += 1;
+        const source = path.join(work, `random-${run}`, "root");
+        await mkdir(source, { recursive: true });
+        const taken = new Set<string>();
+        for (const file of files) {
+          const relative = file.path.join("/");
+          // A path cannot be both a file and a directory.
+          if ([...taken].some((t) => t.startsWith(`${relative}/`) || relative.startsWith(`${t}/`))) continue;
+          taken.add(relative);
+          await mkdir(path.join(source, ...file.path.slice(0, -1)), { recursive: true });
+          const pattern = Buffer.from(`block-${file.seed}-`.repeat(64));
+          const bytes = Buffer.alloc(file.size);
+          for (let at = 0; at < file.size; at += pattern.length) pattern.copy(bytes, at);
+          await writeFile(path.join(source, ...file.path), bytes);
+        }
+        for (const dir of emptyDirs)
+          if (!taken.has(dir)) await mkdir(path.join(source, `empty-${dir}`), { recursive: true });
+        const backend = new LocalBackend(path.join(work, `random-${run}`, "repo"));
+        await Repository.init(backend, localKeyWrapper(secret), { suite: "aes-256-gcm", chunkSizes });
+        const repository = await Repository.open(backend, localKeyWrapper(secret), { packSize: 64 << 10 });
+        const snapshot = await backup(repository, [{ kind: "path", path: source }], { type: "full" });
+        const out = path.join(work, `random-${run}`, "out");
+        await restoreToDirectory(await Repository.open(backend, localKeyWrapper(secret)), snapshot, out);
+        expect(await describeTree(path.join(out, "root"))).toEqual(await describeTree(source));
+      }),
+      { numRuns: 8 },
+    );
+  }, 120_000);
+
+  it("reads snapshots written under either suite from one repository", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const open = await freshRepository("aes-256-gcm");
+    const first = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const before = await describeTree(source);
+    await writeFile(path.join(source, "data", "national.txt"), "国密".repeat(50_000));
+    const sm4 = await open();
+    sm4.useSuite("sm4-ctr+hmac-sm3");
+    const second = await backup(sm4, [{ kind: "path", path: source }], { type: "incremental" });
+
+    expect(second.suite).toBe("sm4-ctr+hmac-sm3");
+    await restoreToDirectory(await open(), first, path.join(work, "first"));
+    await restoreToDirectory(await open(), second, path.join(work, "second"));
+    expect(await describeTree(path.join(work, "first", "source"))).toEqual(before);
+    expect(await describeTree(path.join(work, "second", "source"))).toEqual(await describeTree(source));
   });
 });

@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pollUntil } from "../../../cli/poll.ts";
+import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
+
+const govdr = path.resolve("cli/bin/govdr.js");
+const env = { ...process.env, GOVDR_REPO_KEY: "agent-cli-test-secret-2026" };
+let work: string;
+
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "govdr-agent-"));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+function start(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): ChildProcess & { output: Promise<{ code: number; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [govdr, ...args], {
+    env: { ...env, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  const output = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })),
+  );
+  return Object.assign(child, { output });
+}
+const run = (args: string[], extraEnv?: NodeJS.ProcessEnv) => start(args, extraEnv).output;
+
+async function packCount(repo: string) {
+  try {
+    const names = await readdir(path.join(repo, "packs"), { recursive: true });
+    return names.filter((name) => /[0-9a-f]{64}$/.test(name)).length;
+  } catch {
+    return 0;
+  }
+}
+
+describe("govdr agent CLI", () => {
+  it("backs up a tree and restores latest and --at byte for byte (the issue's check)", async () => {
+    const source = path.join(work, "tree");
+    const repo = path.join(work, "vault");
+    await writeSampleTree(source);
+    const first = await run(["backup", source, "--repo", repo]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^created repository/);
+    const before = await describeTree(source);
+    const between = new Date().toISOString();
+    await writeFile(path.join(source, "data", "file-1.bin"), "changed later");
+    expect((await run(["backup", source, "--repo", repo])).code).toBe(0);
+
+    const latest = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "latest")]);
+    const earlier = await run([
+      "restore",
+      "latest",
+      "--repo",
+      repo,
+      "--at",
+      between,
+      "--target",
+      path.join(work, "earlier"),
+    ]);
+
+    expect(latest.code, latest.stderr).toBe(0);
+    expect(await describeTree(path.join(work, "latest", "tree"))).toEqual(await describeTree(source));
+    expect(earlier.code, earlier.stderr).toBe(0);
+    expect(await describeTree(path.join(work, "earlier", "tree"))).toEqual(before);
+  }, 60_000);
+
+  it("answers wrong keys, missing snapshots and occupied targets with clear errors and exit codes", async () => {
+    const repo = path.join(work, "vault");
+    await writeSampleTree(path.join(work, "tree"));
+    await run(["backup", path.join(work, "tree"), "--repo", repo]);
+
+    const wrongKey = await run(["snapshots", "--repo", repo], {
+      GOVDR_REPO_KEY: "not the key of this repository",
+    });
+    const noKey = await run(["snapshots", "--repo", repo], { GOVDR_REPO_KEY: "" });
+    const noSnapshot = await run([
+      "restore",
+      "latest",
+      "--repo",
+      repo,
+      "--at",
+      "2000-01-01T00:00:00Z",
+      "--target",
+      work,
+    ]);
+    const occupied = await run(["restore", "latest", "--repo", repo, "--target", work]);
+    const noRepo = await run(["snapshots", "--repo", path.join(work, "nothing")]);
+
+    expect([wrongKey.code, noKey.code, noSnapshot.code, occupied.code, noRepo.code]).toEqual([3, 3, 5, 5, 3]);
+    expect(wrongKey.stderr).toContain("The key does not open this repository");
+    expect(occupied.stderr).toMatch(/exists; restore elsewhere or pass --overwrite/);
+  }, 60_000);
+
+  it("survives being killed mid-backup: no partial snapshot, the re-run reuses the packs, verify passes", async () => {
+    const source = path.join(work, "big");
+    const repo = path.join(work, "vault");
+    await mkdir(source, { recursive: true });
+    for (let i = 0; i < 12; i++) await writeFile(path.join(source, `part-${i}.bin`), randomBytes(8 << 20));
+    expect((await run(["init", "--repo", repo])).code).toBe(0);
+
+    const doomed = start(["backup", source, "--repo", repo]);
+    await pollUntil(async () => ((await packCount(repo)) >= 2 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+      what: "the first packs of the backup",
+    });
+    doomed.kill("SIGKILL");
+    await doomed.output;
+
+    const listed = await run(["snapshots", "--repo", repo, "--json"]);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+    const rerun = await run(["backup", source, "--repo", repo]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const [, added] = /added ([\d.]+) MiB/.exec(rerun.stdout) ?? [];
+    expect(Number(added)).toBeLessThan(96 - 16);
+    const verified = await run(["verify", "--repo", repo, "--read-data"]);
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.stdout).toMatch(/1 snapshots, .* no problems/);
+  }, 120_000);
+});
