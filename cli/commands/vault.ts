@@ -20,9 +20,12 @@ import { formatBytes, ProgressLine } from "../vault/progress.ts";
 import {
   backendFor,
   keyWrapperFor,
+  kmsKeyVariable,
   openRepository,
   type RepositoryFlags,
   repoKeyVariable,
+  retentionFor,
+  tenantVariable,
 } from "../vault/repository-access.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -32,8 +35,10 @@ async function vaultAction(run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (error) {
-    if (error instanceof WrongKeyError)
-      throw new CliError(error.message, `check --key-file or ${repoKeyVariable}`, exitCodes.repository);
+    if (error instanceof WrongKeyError) {
+      const hint = `check --key-file or ${repoKeyVariable} (local), or --kms-key and --tenant (S3)`;
+      throw new CliError(error.message, hint, exitCodes.repository);
+    }
     if (error instanceof NoRepositoryError || error instanceof RepositoryExistsError) {
       throw new CliError(error.message, undefined, exitCodes.repository);
     }
@@ -57,8 +62,11 @@ async function vaultAction(run: () => Promise<void>): Promise<void> {
 
 const repoOptions = (command: Command) =>
   command
-    .requiredOption("--repo <dir>", "repository: a local directory")
-    .option("--key-file <file>", `file holding the repository secret (else ${repoKeyVariable})`);
+    .requiredOption("--repo <location>", "repository: a local directory, or s3://bucket/prefix")
+    .option("--key-file <file>", `local repositories: file holding the secret (else ${repoKeyVariable})`)
+    .option("--kms-key <id>", `S3 repositories: the tenant's KMS key id or alias (else ${kmsKeyVariable})`)
+    .option("--tenant <id>", `S3 repositories: the tenant the key belongs to (else ${tenantVariable})`)
+    .option("--retain-days <days>", "Object Lock retention of what this run writes (S3 default: 180)");
 
 const suiteOption = () =>
   new Option("--suite <suite>", "crypto suite").choices([...suiteNames]).default("aes-256-gcm");
@@ -74,9 +82,12 @@ export function registerVaultCommands(program: Command): void {
   repoOptions(program.command("init").description("create a repository").addOption(suiteOption())).action(
     (options: RepositoryFlags & { suite: SuiteName }) =>
       vaultAction(async () => {
-        const repository = await Repository.init(backendFor(options.repo), await keyWrapperFor(options), {
-          suite: options.suite,
-        });
+        const repository = await Repository.init(
+          backendFor(options.repo),
+          await keyWrapperFor(options),
+          { suite: options.suite },
+          { retainUntil: retentionFor(options) },
+        );
         out(
           `created repository ${repository.config.id} at ${repository.backend.location} (${options.suite})`,
         );

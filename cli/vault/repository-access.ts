@@ -1,7 +1,10 @@
 import { readFile } from "node:fs/promises";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
 import type { Backend } from "../../shared/vault/backend.ts";
 import { LocalBackend } from "../../shared/vault/backends/local.ts";
-import { type KeyWrapper, localKeyWrapper } from "../../shared/vault/key-wrapper.ts";
+import { S3Backend } from "../../shared/vault/backends/s3.ts";
+import { type KeyWrapper, kmsKeyWrapper, localKeyWrapper } from "../../shared/vault/key-wrapper.ts";
 import { NoRepositoryError, Repository, type RepositoryOptions } from "../../shared/vault/repository.ts";
 import type { SuiteName } from "../../shared/vault/suites.ts";
 import { CliError } from "../errors.ts";
@@ -9,24 +12,53 @@ import { exitCodes } from "./exit-codes.ts";
 
 export const repoKeyVariable = "GOVDR_REPO_KEY";
 
+export const kmsKeyVariable = "GOVDR_KMS_KEY";
+export const tenantVariable = "GOVDR_TENANT_ID";
+
 export interface RepositoryFlags {
   repo: string;
   keyFile?: string;
+  kmsKey?: string;
+  tenant?: string;
+  retainDays?: string;
 }
 
+const s3Location = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?(.*)$/;
+
+/**
+ * `s3://bucket/prefix` (credentials, region and endpoint from the environment, as every AWS tool
+ * reads them; throttling and 5xx retried with adaptive backoff) or a local directory.
+ */
 export function backendFor(repo: string): Backend {
-  if (repo.startsWith("s3://")) {
-    throw new CliError(
-      "S3 repositories are not available in this build of the agent yet",
-      "use a local directory with --repo <dir>",
-      exitCodes.usage,
-    );
-  }
-  return new LocalBackend(repo);
+  if (!repo.startsWith("s3://")) return new LocalBackend(repo);
+  const match = s3Location.exec(repo);
+  if (!match) throw new CliError(`${repo} is not an S3 location`, "use s3://bucket/prefix", exitCodes.usage);
+  const s3 = new S3Client({
+    maxAttempts: 8,
+    retryMode: "adaptive",
+    forcePathStyle: !!process.env.AWS_ENDPOINT_URL,
+  });
+  return new S3Backend(s3, match[1] as string, match[2] ?? "");
 }
 
-/** The repository secret: the key file's contents, or GOVDR_REPO_KEY; never a command-line argument. */
+/**
+ * S3 repositories: the tenant's KMS key (--kms-key or GOVDR_KMS_KEY) wraps the master key under the
+ * tenant's encryption context. Local ones: the key file's contents, or GOVDR_REPO_KEY; a secret is
+ * never a command-line argument.
+ */
 export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper> {
+  const kmsKey = flags.kmsKey ?? process.env[kmsKeyVariable];
+  if (flags.repo.startsWith("s3://") || kmsKey) {
+    const tenant = flags.tenant ?? process.env[tenantVariable];
+    if (!kmsKey || !tenant) {
+      throw new CliError(
+        "An S3 repository is opened with the tenant's KMS key",
+        `pass --kms-key <key id or alias> and --tenant <tenant id> (or set ${kmsKeyVariable} and ${tenantVariable})`,
+        exitCodes.repository,
+      );
+    }
+    return kmsKeyWrapper(new KMSClient({ maxAttempts: 8, retryMode: "adaptive" }), kmsKey, tenant);
+  }
   const secret = flags.keyFile
     ? (await readFile(flags.keyFile, "utf8")).trim()
     : process.env[repoKeyVariable];
@@ -40,18 +72,33 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
   return localKeyWrapper(secret);
 }
 
+/** Object Lock retention for what this run writes: --retain-days, by default 180 days on S3. */
+export function retentionFor(flags: RepositoryFlags, now = new Date()): Date | undefined {
+  const days = flags.retainDays ?? (flags.repo.startsWith("s3://") ? "180" : undefined);
+  if (days === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(days) || Number(days) < 1) {
+    throw new CliError(
+      `--retain-days ${days} is not a number of days`,
+      "e.g. --retain-days 180",
+      exitCodes.usage,
+    );
+  }
+  return new Date(now.getTime() + Number(days) * 86_400_000);
+}
+
 /** Opens the repository, or creates it when `create` names a suite and the location holds none. */
 export async function openRepository(
   flags: RepositoryFlags,
-  options: RepositoryOptions & { create?: SuiteName } = {},
+  settings: RepositoryOptions & { create?: SuiteName } = {},
 ): Promise<{ repository: Repository; created: boolean }> {
   const backend = backendFor(flags.repo);
   const wrapper = await keyWrapperFor(flags);
+  const options = { ...settings, retainUntil: settings.retainUntil ?? retentionFor(flags) };
   try {
     return { repository: await Repository.open(backend, wrapper, options), created: false };
   } catch (error) {
     if (!(error instanceof NoRepositoryError) || !options.create) throw error;
-    await Repository.init(backend, wrapper, { suite: options.create });
+    await Repository.init(backend, wrapper, { suite: options.create }, options);
     return { repository: await Repository.open(backend, wrapper, options), created: true };
   }
 }

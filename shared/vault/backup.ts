@@ -95,6 +95,7 @@ export async function backup(
   }
   const treeBlobs = await run.tree.finish();
   await repository.flush();
+  await repository.extendRetention([...run.reused, ...treeBlobs]);
 
   const snapshot: Snapshot = {
     version: 1,
@@ -118,6 +119,8 @@ class BackupRun {
   readonly tree: TreeWriter;
   private readonly pool: WorkerPool;
   private readonly ready = new Map<number, TreeEntry>();
+  /** Every chunk the snapshot needs: the packs of those written earlier get their retention extended. */
+  readonly reused = new Set<string>();
   private readonly jobs: Promise<void>[] = [];
   private nextSeq = 0;
   private written = 0;
@@ -244,6 +247,7 @@ class BackupRun {
       this.ready.delete(this.written);
       this.written += 1;
       if (entry.type === "file") {
+        for (const id of entry.chunks ?? []) this.reused.add(id);
         this.stats.files += 1;
         this.stats.bytes += entry.size;
         Object.assign(this.progress, {

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createHmac, hkdfSync } from "node:crypto";
 
 /**
  * A repository's key hierarchy (DESIGN.md §Vault engine): one random 256-bit master key, stored only
@@ -20,10 +20,6 @@ export const keyPurposes = {
 export type KeyPurpose = keyof typeof keyPurposes;
 
 export type VaultKeys = Record<KeyPurpose, Buffer>;
-
-export function newMasterKey(): Buffer {
-  return randomBytes(masterKeyBytes);
-}
 
 /** Derives every purpose key; `salt` is the repository id, so two repositories never share keys. */
 export function deriveKeys(masterKey: Uint8Array, repositoryId: string): VaultKeys {

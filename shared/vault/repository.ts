@@ -4,7 +4,7 @@ import type { Backend } from "./backend.ts";
 import { openDocument, sealDocument } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
 import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
-import { blobIdFunction, deriveKeys, newMasterKey, type VaultKeys } from "./keys.ts";
+import { blobIdFunction, deriveKeys, type VaultKeys } from "./keys.ts";
 import { type BlobType, blobContext, type PackEntry, PackWriter, packSuite, readPackHeader } from "./pack.ts";
 import { BlobIntegrityError, type CryptoSuite, cryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
 
@@ -77,6 +77,10 @@ export class Repository {
   private readonly keys: VaultKeys;
   private readonly index = new Map<string, BlobLocation>();
   private readonly pendingIds = new Set<string>();
+  /** Which index object lists each pack: both must outlive every snapshot that needs the pack. */
+  private readonly indexOfPack = new Map<string, string>();
+  /** Packs this session wrote, already locked with its retention. */
+  private readonly sessionPacks = new Set<string>();
   private readonly suites = new Map<SuiteName, CryptoSuite>();
   private writer: PackWriter;
   private written: { pack: string; suite: SuiteName; blobs: PackEntry[] }[] = [];
@@ -115,8 +119,7 @@ export class Repository {
       fingerprint: settings.suite === "sm4-ctr+hmac-sm3" ? "hmac-sm3" : "hmac-sha256",
       suite: settings.suite,
     };
-    const masterKey = newMasterKey();
-    const wrapped = await wrapper.wrap(masterKey, config.id);
+    const { masterKey, wrapped } = await wrapper.generate(config.id);
     await backend.put(objectNames.key, Buffer.from(JSON.stringify(wrapped)), options);
     await backend.put(objectNames.config, Buffer.from(JSON.stringify(config)), options);
     return new Repository(backend, config, masterKey, withDefaults(options));
@@ -222,6 +225,7 @@ export class Repository {
           this.pendingIds.delete(entry.id);
         }
         this.written.push({ pack: name, suite, blobs: entries });
+        this.sessionPacks.add(name);
       })
       .catch((error: unknown) => {
         this.uploadFailure ??= error;
@@ -251,6 +255,7 @@ export class Repository {
       const raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", await this.backend.get(name));
       for (const { pack, suite, blobs } of indexSchema.parse(raw).packs) {
         for (const blob of blobs) this.index.set(blob.id, { ...blob, pack, suite });
+        this.indexOfPack.set(pack, name);
       }
     }
     const indexed = new Set([...this.index.values()].map((location) => location.pack));
@@ -288,6 +293,27 @@ export class Repository {
       throw new BlobIntegrityError(`blob ${id} does not match its id`);
     }
     return plaintext;
+  }
+
+  /**
+   * Extends the Object Lock retention of what a new snapshot needs from earlier sessions — the packs
+   * holding its reused chunks, the index objects listing them, the config and the key — to this
+   * session's retention, never shortening any (DESIGN.md §Vault engine, Immutability).
+   */
+  async extendRetention(blobIds: Iterable<string>): Promise<number> {
+    const retainUntil = this.options.retainUntil;
+    const extend = this.backend.extendRetention?.bind(this.backend);
+    if (!retainUntil || !extend) return 0;
+    const names = new Set<string>([objectNames.config, objectNames.key]);
+    for (const id of blobIds) {
+      const pack = this.index.get(id)?.pack;
+      if (!pack || this.sessionPacks.has(pack)) continue;
+      names.add(objectNames.pack(pack));
+      const index = this.indexOfPack.get(pack);
+      if (index) names.add(index);
+    }
+    for (const name of names) await extend(name, retainUntil);
+    return names.size;
   }
 
   sealSnapshot(value: unknown): Buffer {

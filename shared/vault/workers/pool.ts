@@ -39,6 +39,7 @@ export class WorkerPool {
   private nextJob = 0;
   private readonly waiting: (() => void)[] = [];
   private failure: Error | undefined;
+  private closing = false;
   /** Replies are handled one at a time, in arrival order: a job's blobs are stored before it finishes. */
   private replies: Promise<void> = Promise.resolve();
 
@@ -53,6 +54,9 @@ export class WorkerPool {
         this.replies = this.replies.then(() => this.receive(reply, slot));
       });
       slot.worker.on("error", (error) => this.abort(error));
+      slot.worker.on("exit", (code) => {
+        if (!this.closing) this.abort(new Error(`a vault worker stopped unexpectedly (exit code ${code})`));
+      });
       return slot;
     });
   }
@@ -109,6 +113,7 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
   }
 }

@@ -189,9 +189,14 @@ describe("vault round trip (local directory repository)", () => {
         const backend = new LocalBackend(path.join(work, `random-${run}`, "repo"));
         await Repository.init(backend, localKeyWrapper(secret), { suite: "aes-256-gcm", chunkSizes });
         const repository = await Repository.open(backend, localKeyWrapper(secret), { packSize: 64 << 10 });
-        const snapshot = await backup(repository, [{ kind: "path", path: source }], { type: "full" });
+        const snapshot = await backup(repository, [{ kind: "path", path: source }], {
+          type: "full",
+          workers: 1,
+        });
         const out = path.join(work, `random-${run}`, "out");
-        await restoreToDirectory(await Repository.open(backend, localKeyWrapper(secret)), snapshot, out);
+        await restoreToDirectory(await Repository.open(backend, localKeyWrapper(secret)), snapshot, out, {
+          workers: 1,
+        });
         expect(await describeTree(path.join(out, "root"))).toEqual(await describeTree(source));
       }),
       { numRuns: 8 },
