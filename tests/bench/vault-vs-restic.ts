@@ -1,6 +1,7 @@
 /**
  * govdr vs restic on the same generated data in one run (issue 4, not part of `npm test`).
- * Run: npm run bench:vault   (installs Debian's restic when missing; needs ~1.5 GiB in /tmp)
+ * Run: npm run bench:vault [small|large] [no-s3]   (installs Debian's restic when missing, starts the
+ * emulator for the S3 rows; needs ~1.5 GiB in /tmp)
  * For each data set and tool: backup, change 1% of the data, backup again, restore the latest into
  * an empty directory (checked byte for byte against the source). Prints a Markdown table with MB/s,
  * files/s, peak RSS, stored bytes and the govdr/restic ratio per row, for docs/performance.md.
@@ -11,12 +12,26 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
+import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { build } from "esbuild";
 import { ensureDebianPackages } from "../../cli/apt.ts";
+import { startEmulator } from "../../cli/emulator/emulator.ts";
+import { emulatorClientConfig } from "../../cli/local-stack/aws-clients.ts";
 import { projectRoot } from "../../infra/paths.ts";
 import { type Dataset, largeFiles, smallFiles } from "./vault/datasets.ts";
-import { freshDirectory, govdrTool, type Measurement, resticTool, type Tool } from "./vault/tools.ts";
+import {
+  freshDirectory,
+  govdrS3Tool,
+  govdrTool,
+  type Measurement,
+  resticS3Tool,
+  resticTool,
+  type S3Target,
+  type Tool,
+} from "./vault/tools.ts";
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const work = path.join(process.env.GOVDR_BENCH_DIR ?? tmpdir(), "govdr-bench");
 const only = process.argv.slice(2);
 
@@ -45,8 +60,6 @@ async function treeDigest(root: string): Promise<string> {
   return hash.digest("hex");
 }
 
-const storedBytes = (dir: string) => Number(execFileSync("du", ["-sb", dir]).toString().split("\t")[0]);
-
 interface Row {
   dataset: Dataset;
   step: string;
@@ -58,48 +71,75 @@ interface Row {
 }
 
 const rows: Row[] = [];
-const tools: Tool[] = [resticTool(), govdrTool(agent, "aes-256-gcm"), govdrTool(agent, "sm4-ctr+hmac-sm3")];
-const datasets = [
+const repeats = Number(process.env.GOVDR_BENCH_REPEATS ?? 3);
+const datasetMakers = [
   () => smallFiles(path.join(work, "data", "small")),
   () => largeFiles(path.join(work, "data", "large")),
-].filter((_, i) => only.length === 0 || only.includes(["small", "large"][i] ?? ""));
+].filter(
+  (_, i) => !only.some((o) => ["small", "large"].includes(o)) || only.includes(["small", "large"][i] ?? ""),
+);
 
-for (const makeDataset of datasets) {
-  const dataset = await makeDataset();
+/** Local repositories first, with no emulator running beside them; then the emulator's S3. */
+const phases: (() => Promise<Tool[]>)[] = [
+  async () => [resticTool(), govdrTool(agent, "aes-256-gcm"), govdrTool(agent, "sm4-ctr+hmac-sm3")],
+  async () => {
+    if (only.includes("no-s3")) return [];
+    const target = await emulatorS3();
+    return [resticS3Tool(target), govdrS3Tool(agent, target)];
+  },
+];
+
+/** Starts (or reuses) the emulator, with a fresh Object Lock bucket and a KMS key for this run. */
+async function emulatorS3(): Promise<S3Target> {
+  const { url } = await startEmulator({ persistent: false, log: () => undefined });
+  const config = emulatorClientConfig(url, "cn-north-1");
+  const bucket = `govdr-bench-${Date.now()}`;
+  await new S3Client({ ...config, forcePathStyle: true }).send(
+    new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }),
+  );
+  const { KeyMetadata } = await new KMSClient(config).send(
+    new CreateKeyCommand({ Description: "govdr bench" }),
+  );
+  return { endpoint: url, bucket, kmsKey: KeyMetadata?.KeyId ?? "" };
+}
+
+/** Backup, change 1%, backup, restore (checked byte for byte), from a fresh copy of the data set. */
+async function cycle(tool: Tool, dataset: Dataset, run: number): Promise<void> {
   const source = path.join(work, "data", "source");
-  for (const tool of tools) {
-    // Every tool starts from an identical copy (mtimes kept) of the same generated data.
-    await freshDirectory(source);
-    execFileSync("cp", ["-a", dataset.root, source]);
-    const repo = await freshDirectory(path.join(work, "repos", tool.name.replace(/\W+/g, "-")));
-    await tool.init(repo);
-    const measured = (step: string, result: Measurement, stored?: number) =>
-      rows.push({
-        dataset,
-        step,
-        tool: tool.name,
-        result,
-        bytes: dataset.bytes,
-        files: dataset.files,
-        stored,
-      });
-    measured("backup", await tool.backup(repo, source), storedBytes(repo));
-    await dataset.change(source);
-    const expected = await treeDigest(source);
-    measured("backup after 1% change", await tool.backup(repo, source), storedBytes(repo));
-    const target = await freshDirectory(path.join(work, "restore", tool.name.replace(/\W+/g, "-")));
-    measured("restore", await tool.restore(repo, target));
-    const restoredRoot =
-      tool.name === "restic" ? path.join(target, source) : path.join(target, path.basename(source));
-    if ((await treeDigest(restoredRoot)) !== expected)
-      throw new Error(`${tool.name} restored different data`);
+  await freshDirectory(source);
+  execFileSync("cp", ["-a", dataset.root, source]);
+  const slug = `${dataset.name}-${tool.name}-${run}-${Date.now()}`.replace(/\W+/g, "-");
+  const repo = await freshDirectory(path.join(work, "repos", slug));
+  await tool.init(repo);
+  const measured = (step: string, result: Measurement, stored?: number) =>
+    rows.push({ dataset, step, tool: tool.name, result, bytes: dataset.bytes, files: dataset.files, stored });
+  measured("backup", await tool.backup(repo, source), await tool.stored(repo));
+  await dataset.change(source);
+  const expected = await treeDigest(source);
+  measured("backup after 1% change", await tool.backup(repo, source), await tool.stored(repo));
+  const target = await freshDirectory(path.join(work, "restore", slug));
+  measured("restore", await tool.restore(repo, target));
+  const restoredRoot = tool.name.startsWith("restic")
+    ? path.join(target, source)
+    : path.join(target, path.basename(source));
+  if ((await treeDigest(restoredRoot)) !== expected) throw new Error(`${tool.name} restored different data`);
+  await freshDirectory(repo);
+  await freshDirectory(target);
+}
+
+for (const phase of phases) {
+  const tools = await phase();
+  if (tools.length === 0) continue;
+  for (const makeDataset of datasetMakers) {
+    const dataset = await makeDataset();
+    for (let run = 0; run < repeats; run++) for (const tool of tools) await cycle(tool, dataset, run);
   }
 }
 
 const mb = (bytes: number) => bytes / 1e6;
 const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 console.log(
-  `\n${cpus().length} cores, ${new Date().toISOString()}, restic ${execFileSync("restic", ["version"]).toString().trim()}\n`,
+  `\n${cpus().length} cores, ${new Date().toISOString()}, restic ${execFileSync("restic", ["version"]).toString().trim()}, median of ${repeats} runs per row\n`,
 );
 console.log(
   line([
@@ -115,20 +155,37 @@ console.log(
   ]),
 );
 console.log(line(Array(9).fill("---")));
+/** One line per data set, step and tool: the median time of the repeats, the highest peak RSS. */
+const summary = new Map<string, Row & { runs: Row[] }>();
 for (const row of rows) {
-  const restic = rows.find((r) => r.dataset === row.dataset && r.step === row.step && r.tool === "restic");
-  const speed = row.bytes / row.result.seconds;
-  const ratio =
-    restic && row.tool !== "restic" ? (restic.result.seconds / row.result.seconds).toFixed(2) : "";
+  const key = `${row.dataset.name}|${row.step}|${row.tool}`;
+  const entry = summary.get(key) ?? { ...row, runs: [] };
+  entry.runs.push(row);
+  summary.set(key, entry);
+}
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const medians = [...summary.values()].map((entry) => ({
+  ...entry,
+  seconds: median(entry.runs.map((r) => r.result.seconds)),
+  peak: Math.max(...entry.runs.map((r) => r.result.peakRssMiB)),
+}));
+for (const row of medians) {
+  // Each govdr row against restic on the same kind of repository (local directory or S3).
+  const peer = row.tool.endsWith("(S3)") ? "restic (S3)" : "restic";
+  const restic = medians.find(
+    (r) => r.dataset.name === row.dataset.name && r.step === row.step && r.tool === peer,
+  );
+  const ratio = restic && !row.tool.startsWith("restic") ? (restic.seconds / row.seconds).toFixed(2) : "";
   console.log(
     line([
       row.dataset.name,
       row.step,
       row.tool,
-      row.result.seconds.toFixed(2),
-      mb(speed).toFixed(0),
-      (row.files / row.result.seconds).toFixed(0),
-      row.result.peakRssMiB.toFixed(0),
+      row.seconds.toFixed(2),
+      mb(row.bytes / row.seconds).toFixed(0),
+      (row.files / row.seconds).toFixed(0),
+      row.peak.toFixed(0),
       row.stored === undefined ? "" : mb(row.stored).toFixed(1),
       ratio,
     ]),

@@ -1,6 +1,8 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
+import { emulatorClientConfig } from "../../../cli/local-stack/aws-clients.ts";
 
 export interface Measurement {
   seconds: number;
@@ -31,6 +33,8 @@ export async function measure(
 /** The same backup, change, backup, restore cycle for each tool. */
 export interface Tool {
   name: string;
+  /** Bytes the repository holds. */
+  stored(repo: string): Promise<number>;
   init(repo: string): Promise<void>;
   backup(repo: string, source: string): Promise<Measurement>;
   restore(repo: string, target: string): Promise<Measurement>;
@@ -44,6 +48,7 @@ export function resticTool(): Tool {
     measure("restic", ["-r", repo, "--no-cache", ...args], env);
   return {
     name: "restic",
+    stored: localBytes,
     async init(repo) {
       await restic(repo, ["init"]);
     },
@@ -52,11 +57,58 @@ export function resticTool(): Tool {
   };
 }
 
+/** The emulator's S3: an Object Lock bucket both tools write to, and a KMS key for govdr. */
+export interface S3Target {
+  endpoint: string;
+  bucket: string;
+  kmsKey: string;
+}
+
+const s3Credentials = { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_REGION: "cn-north-1" };
+
+export function resticS3Tool(target: S3Target): Tool {
+  const env = { ...s3Credentials, AWS_DEFAULT_REGION: "cn-north-1", RESTIC_PASSWORD: password };
+  const location = (repo: string) => `s3:${target.endpoint}/${target.bucket}/${path.basename(repo)}`;
+  const restic = (repo: string, args: string[]) =>
+    measure("restic", ["-r", location(repo), "--no-cache", ...args], env);
+  return {
+    name: "restic (S3)",
+    stored: (repo) => s3Bytes(target, path.basename(repo)),
+    async init(repo) {
+      await restic(repo, ["init"]);
+    },
+    backup: (repo, source) => restic(repo, ["backup", "--quiet", source]),
+    restore: (repo, target) => restic(repo, ["restore", "latest", "--target", target]),
+  };
+}
+
+export function govdrS3Tool(agent: string, target: S3Target): Tool {
+  const env = {
+    ...s3Credentials,
+    AWS_ENDPOINT_URL: target.endpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  const location = (repo: string) => `s3://${target.bucket}/${path.basename(repo)}/`;
+  const keys = ["--kms-key", target.kmsKey, "--tenant", "t-bench", "--retain-days", "1"];
+  const govdr = (args: string[]) => measure(process.execPath, [agent, ...args], env);
+  return {
+    name: "govdr (S3)",
+    stored: (repo) => s3Bytes(target, path.basename(repo)),
+    async init(repo) {
+      await govdr(["init", "--repo", location(repo), ...keys]);
+    },
+    backup: (repo, source) => govdr(["backup", source, "--repo", location(repo), ...keys]),
+    restore: (repo, target) =>
+      govdr(["restore", "latest", "--repo", location(repo), ...keys, "--target", target]),
+  };
+}
+
 export function govdrTool(agent: string, suite: "aes-256-gcm" | "sm4-ctr+hmac-sm3"): Tool {
   const env = { GOVDR_REPO_KEY: password };
   const govdr = (args: string[]) => measure(process.execPath, [agent, ...args], env);
   return {
     name: suite === "aes-256-gcm" ? "govdr" : "govdr (sm4)",
+    stored: localBytes,
     async init(repo) {
       await govdr(["init", "--repo", repo, "--suite", suite]);
     },
@@ -69,4 +121,20 @@ export async function freshDirectory(dir: string): Promise<string> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.dirname(dir), { recursive: true });
   return dir;
+}
+
+async function localBytes(dir: string): Promise<number> {
+  return Number(execFileSync("du", ["-sb", dir]).toString().split("\t")[0]);
+}
+
+async function s3Bytes(target: S3Target, prefix: string): Promise<number> {
+  const s3 = new S3Client({ ...emulatorClientConfig(target.endpoint, "cn-north-1"), forcePathStyle: true });
+  let bytes = 0;
+  for await (const page of paginateListObjectsV2(
+    { client: s3 },
+    { Bucket: target.bucket, Prefix: `${prefix}/` },
+  )) {
+    for (const object of page.Contents ?? []) bytes += object.Size ?? 0;
+  }
+  return bytes;
 }
