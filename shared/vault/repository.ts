@@ -6,7 +6,7 @@ import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./
 import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
 import { blobIdFunction, deriveKeys, type VaultKeys } from "./keys.ts";
 import { type BlobType, blobContext, type PackEntry, PackWriter, packSuite, readPackHeader } from "./pack.ts";
-import { BlobIntegrityError, type CryptoSuite, cryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
+import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames, suitesFor } from "./suites.ts";
 
 export const repositoryConfigSchema = z.object({
   version: z.literal(1),
@@ -81,7 +81,6 @@ export class Repository {
   private readonly indexOfPack = new Map<string, string>();
   /** Packs this session wrote, already locked with its retention. */
   private readonly sessionPacks = new Set<string>();
-  private readonly suites = new Map<SuiteName, CryptoSuite>();
   private writer: PackWriter;
   private written: { pack: string; suite: SuiteName; blobs: PackEntry[] }[] = [];
   private readonly uploads = new Set<Promise<void>>();
@@ -96,6 +95,8 @@ export class Repository {
     private readonly options: Required<Omit<RepositoryOptions, "retainUntil">> & { retainUntil?: Date },
   ) {
     this.keys = deriveKeys(masterKey, config.id);
+    this.suite = suitesFor(this.keys.data);
+    this.metadataSuites = suitesFor(this.keys.metadata);
     this.blobId = blobIdFunction(config.fingerprint, this.keys.fingerprint);
     this.chunker = new FastCdc(this.keys.chunker, config.chunkSizes);
     this.dataSuite = this.suite(config.suite);
@@ -143,14 +144,7 @@ export class Repository {
     return repository;
   }
 
-  suite(name: SuiteName): CryptoSuite {
-    let suite = this.suites.get(name);
-    if (!suite) {
-      suite = cryptoSuite(name, this.keys.data);
-      this.suites.set(name, suite);
-    }
-    return suite;
-  }
+  readonly suite: (name: SuiteName) => CryptoSuite;
 
   /** Seals this session's new packs with `name` (older packs keep their own suite). */
   useSuite(name: SuiteName): void {
@@ -159,8 +153,9 @@ export class Repository {
     this.writer = new PackWriter(this.dataSuite);
   }
 
+  private readonly metadataSuites: (name: SuiteName) => CryptoSuite;
   private metadataSuite(name: SuiteName = this.config.suite): CryptoSuite {
-    return cryptoSuite(name, this.keys.metadata);
+    return this.metadataSuites(name);
   }
 
   readonly blobId: (plaintext: Uint8Array) => string;

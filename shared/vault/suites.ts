@@ -121,3 +121,15 @@ export function cryptoSuite(name: SuiteName, dataKey: Buffer): CryptoSuite {
       return sm4CtrHmacSm3(sub("govdr/v1/sm4-ctr", 16), sub("govdr/v1/hmac-sm3", 32));
   }
 }
+
+/** Every suite keyed from `dataKey`, each derived once on first use. */
+export function suitesFor(dataKey: Buffer): (name: SuiteName) => CryptoSuite {
+  const suites = new Map<SuiteName, CryptoSuite>();
+  return (name) => {
+    const known = suites.get(name);
+    if (known) return known;
+    const suite = cryptoSuite(name, dataKey);
+    suites.set(name, suite);
+    return suite;
+  };
+}

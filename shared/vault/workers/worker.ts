@@ -5,7 +5,7 @@ import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
 import { blobIdFunction, deriveKeys } from "../keys.ts";
 import { blobContext } from "../pack.ts";
 import { objectNames } from "../repository.ts";
-import { BlobIntegrityError, type CryptoSuite, cryptoSuite, type SuiteName } from "../suites.ts";
+import { BlobIntegrityError, suitesFor } from "../suites.ts";
 import type {
   ChunkToFetch,
   FileToRead,
@@ -34,12 +34,7 @@ export function runVaultWorker(): void {
   const keys = deriveKeys(Buffer.from(setup.masterKey), setup.repositoryId);
   const blobId = blobIdFunction(setup.fingerprint, keys.fingerprint);
   const cdc = new FastCdc(keys.chunker, setup.chunkSizes);
-  const suites = new Map<SuiteName, CryptoSuite>();
-  const suite = (name: SuiteName) => {
-    let found = suites.get(name);
-    if (!found) suites.set(name, (found = cryptoSuite(name, keys.data)));
-    return found;
-  };
+  const suite = suitesFor(keys.data);
   const known = new Set(setup.knownIds);
   smallFileBuffer = Buffer.allocUnsafe(setup.chunkSizes.min);
   let unacknowledged = 0;
