@@ -26,6 +26,7 @@ const localStackSchema = z.object({
   auditTable: z.string(),
   auditArchiveBucket: z.string(),
   auditArchiverFunction: z.string(),
+  keyShredderFunction: z.string(),
   selfCheckStateMachineArn: z.string(),
   deployedAt: z.string(),
 });
@@ -144,6 +145,7 @@ function readLocalStack(endpoint: string): LocalStack {
     auditTable: output(names.data, "AuditTableName"),
     auditArchiveBucket: output(names.data, "AuditArchiveBucketName"),
     auditArchiverFunction: output(names.orchestration, "AuditArchiverFunctionName"),
+    keyShredderFunction: output(names.orchestration, "KeyShredderFunctionName"),
     selfCheckStateMachineArn: output(names.orchestration, "SelfCheckStateMachineArn"),
     deployedAt: new Date().toISOString(),
   });

@@ -1,3 +1,4 @@
+import { KMSClient } from "@aws-sdk/client-kms";
 import { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { writerFunctionEnv } from "../../shared/config/function-env.ts";
@@ -9,6 +10,7 @@ import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import { KmsTenantKeys } from "../../shared/tenants/kms-tenant-keys.ts";
 import { changeTenantSettings, type TenantAction } from "../../shared/tenants/tenant.ts";
 import { TenantService } from "../../shared/tenants/tenant-service.ts";
 
@@ -20,7 +22,7 @@ const deps = async (env: z.infer<typeof writerFunctionEnv>) => {
   const directory = awsDirectory(env);
   return {
     ...directory,
-    service: new TenantService(directory),
+    service: new TenantService({ ...directory, keys: new KmsTenantKeys(new KMSClient({})) }),
     idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE),
   };
 };

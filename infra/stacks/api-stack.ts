@@ -22,6 +22,7 @@ import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
+import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
 import { apiStageName } from "../names.ts";
 import { stageSettings } from "./stage-settings.ts";
 
@@ -172,6 +173,7 @@ export class ApiStack extends Stack {
     grantTableAccess(tenantsFn.function, props.tenants, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(tenantsFn.function, props.audit, "append-only");
     grantTableAccess(tenantsFn.function, props.idempotency, "idempotency");
+    grantTenantKeyAccess(tenantsFn, "create");
     const systemsFn = new GovdrFunction(this, "Systems", {
       ...common,
       entry: "api/systems.ts",

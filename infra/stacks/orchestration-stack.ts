@@ -5,12 +5,17 @@ import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
-import { auditArchiverFunctionEnv, selfCheckFunctionEnv } from "../../shared/config/function-env.ts";
+import {
+  auditArchiverFunctionEnv,
+  selfCheckFunctionEnv,
+  shredderFunctionEnv,
+} from "../../shared/config/function-env.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
+import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
 import { stageSettings } from "./stage-settings.ts";
 
 export interface OrchestrationStackProps extends StackProps {
@@ -64,6 +69,34 @@ export class OrchestrationStack extends Stack {
     });
     new CfnOutput(this, "SelfCheckStateMachineArn", { value: this.selfCheck.stateMachine.stateMachineArn });
     this.auditArchiver(props, settings);
+    this.keyShredder(props, settings);
+  }
+
+  /** Daily: schedules the deletion of exited tenants' vault keys once their export window is over (R-EX-06). */
+  private keyShredder(props: OrchestrationStackProps, settings: ReturnType<typeof stageSettings>) {
+    const shredder = new GovdrFunction(this, "KeyShredder", {
+      entry: "tasks/key-shredder.ts",
+      description: "Crypto-shredding: deletes exited tenants' vault keys after the export window",
+      envSchema: shredderFunctionEnv,
+      environment: {
+        GOVDR_STAGE: props.config.stage,
+        POWERTOOLS_SERVICE_NAME: "govdr-key-shredder",
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+      },
+      logRetention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+      timeout: Duration.minutes(5),
+    });
+    grantTableAccess(shredder.function, props.tenants, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(shredder.function, props.audit, "append-only");
+    grantTenantKeyAccess(shredder, "shred");
+    new Rule(this, "KeyShredderSchedule", {
+      description: "Crypto-shred exited tenants' keys once a day",
+      schedule: Schedule.rate(Duration.days(1)),
+      targets: [new LambdaFunction(shredder.function, { retryAttempts: 2 })],
+    });
+    new CfnOutput(this, "KeyShredderFunctionName", { value: shredder.function.functionName });
   }
 
   /** Copies every audit trail's new records to the locked archive every 15 minutes (R-AU). */

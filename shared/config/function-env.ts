@@ -53,6 +53,9 @@ export const auditArchiverFunctionEnv = auditFunctionEnv.extend({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180),
 });
 
+/** The crypto-shredder: exiting tenants, their keys, and their audit trails. */
+export const shredderFunctionEnv = directoryFunctionEnv;
+
 export const selfCheckFunctionEnv = baseFunctionEnv.extend({
   TENANTS_TABLE: z.string().min(1),
   POLICIES_TABLE: z.string().min(1),

@@ -13,12 +13,14 @@ import {
   type TenantRegistration,
   transitionTenant,
 } from "./tenant.ts";
+import type { TenantKeys } from "./tenant-keys.ts";
 
 export interface TenantServiceDeps {
   tenants: TenantStore;
   users: UserStore;
   /** Read per call: the security administrator may change them at any time (PUT /identity/settings). */
   settings: () => Promise<IdentitySettings>;
+  keys: TenantKeys;
   now: () => Date;
 }
 
@@ -66,10 +68,13 @@ export class TenantService {
     return tenant;
   }
 
-  /** Applies a lifecycle action; approving also activates the tenant's pending users. */
+  /** Applies a lifecycle action; approving also creates the tenant's vault key and activates its pending users. */
   async transition(tenant: Tenant, action: TenantAction, actor: string): Promise<Tenant> {
     const now = this.deps.now();
-    const next = transitionTenant(tenant, action, actor, now);
+    let next = transitionTenant(tenant, action, actor, now);
+    if (action === "approve" && !next.vaultKeyId) {
+      next = { ...next, vaultKeyId: await this.deps.keys.create(tenant.tenantId) };
+    }
     await this.deps.tenants.update(next);
     if (action === "approve") await this.activatePendingUsers(tenant.tenantId, now);
     return next;

@@ -54,8 +54,13 @@ export const tenantSchema = z.object({
       requestedAt: z.iso.datetime(),
       requestedBy: z.string(),
       keyDeletionScheduledFor: z.iso.datetime().optional(),
+      /** When the shredder asked KMS to delete the tenant's key, and when KMS will have deleted it. */
+      keyDeletionRequestedAt: z.iso.datetime().optional(),
+      keyDeletedAfter: z.iso.datetime().optional(),
     })
     .optional(),
+  /** The tenant's KMS key for its vault repositories (created on approval). */
+  vaultKeyId: z.string().optional(),
   version: z.number().int().min(1),
 });
 export type Tenant = z.infer<typeof tenantSchema>;

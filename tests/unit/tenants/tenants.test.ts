@@ -6,6 +6,7 @@ import { tenantRegistrationSchema, transitionTenant } from "../../../shared/tena
 import { TenantService } from "../../../shared/tenants/tenant-service.ts";
 import { claimsFor, makeTenant } from "../../support/identity-fixtures.ts";
 import { MemoryStores } from "../../support/memory-stores.ts";
+import { MemoryTenantKeys } from "../../support/memory-tenant-keys.ts";
 
 const now = new Date("2026-11-21T08:00:00Z");
 const caller = (roles: SessionClaims["roles"], tid: string): SessionClaims => claimsFor(roles, tid, "u-1");
@@ -53,7 +54,12 @@ describe("tenant lifecycle", () => {
 describe("TenantService", () => {
   it("registers a pending tenant whose administrator becomes active on approval", async () => {
     const stores = new MemoryStores();
-    const service = new TenantService({ ...stores, settings: async () => settings, now: () => now });
+    const service = new TenantService({
+      ...stores,
+      settings: async () => settings,
+      keys: new MemoryTenantKeys(),
+      now: () => now,
+    });
 
     const tenant = await service.register(registration, "Big-Data-Admin-2026");
     const [pendingAdmin] = (await stores.users.listByTenant(tenant.tenantId, { limit: 10 })).items;
@@ -74,7 +80,12 @@ describe("TenantService", () => {
 
   it("refuses an administrator password that breaks the policy, before creating anything", async () => {
     const stores = new MemoryStores();
-    const service = new TenantService({ ...stores, settings: async () => settings, now: () => now });
+    const service = new TenantService({
+      ...stores,
+      settings: async () => settings,
+      keys: new MemoryTenantKeys(),
+      now: () => now,
+    });
 
     await expect(service.register(registration, "short")).rejects.toMatchObject({
       code: "VALIDATION_FAILED",
