@@ -1,4 +1,5 @@
 import { KMSClient } from "@aws-sdk/client-kms";
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { writerFunctionEnv } from "../../shared/config/function-env.ts";
@@ -9,7 +10,7 @@ import { requireRecentAuthentication } from "../../shared/identity/session-token
 import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
-import { type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import { type AuditNotes, type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
 import { KmsTenantKeys } from "../../shared/tenants/kms-tenant-keys.ts";
 import { changeTenantSettings, type TenantAction } from "../../shared/tenants/tenant.ts";
 import { TenantService } from "../../shared/tenants/tenant-service.ts";
@@ -29,6 +30,24 @@ const deps = async (env: z.infer<typeof writerFunctionEnv>) => {
 type Deps = Awaited<ReturnType<typeof deps>>;
 type Env = z.infer<typeof writerFunctionEnv>;
 
+/** The tenant a route acts on, after checking the caller may (and, if asked, signed in recently). */
+async function targetTenant(
+  event: APIGatewayProxyEvent,
+  deps: Deps,
+  audit: AuditNotes,
+  check: { permission: Action; recentSignIn: boolean },
+) {
+  const caller = requireCaller(event);
+  const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
+  authorize(caller, check.permission, tenantId);
+  if (check.recentSignIn) requireRecentAuthentication(caller, deps.now(), await deps.settings());
+  const tenant = await deps.tenants.get(tenantId);
+  if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
+  audit.tenantId = tenantId;
+  audit.resources = [{ type: "govdr::tenant", id: tenantId }];
+  return { caller, tenant };
+}
+
 /** A lifecycle route: who may do it, and whether it needs a fresh sign-in (exit is irreversible). */
 function lifecycle(
   action: TenantAction,
@@ -40,14 +59,10 @@ function lifecycle(
     eventName,
     readOnly: false,
     handle: async (event, { deps, audit }) => {
-      const caller = requireCaller(event);
-      const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
-      authorize(caller, permission, tenantId);
-      if (sensitive) requireRecentAuthentication(caller, deps.now(), await deps.settings());
-      const tenant = await deps.tenants.get(tenantId);
-      if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
-      audit.tenantId = tenantId;
-      audit.resources = [{ type: "govdr::tenant", id: tenantId }];
+      const { caller, tenant } = await targetTenant(event, deps, audit, {
+        permission,
+        recentSignIn: sensitive,
+      });
       const next = await deps.service.transition(tenant, action, caller.sub);
       audit.responseElements = { status: next.status };
       return { statusCode: 200, body: next };
@@ -65,15 +80,8 @@ function settings(
     eventName,
     readOnly: false,
     handle: async (event, { deps, audit }) => {
-      const caller = requireCaller(event);
-      const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
-      authorize(caller, permission, tenantId);
-      requireRecentAuthentication(caller, deps.now(), await deps.settings());
+      const { tenant } = await targetTenant(event, deps, audit, { permission, recentSignIn: true });
       const change = parseBody(schema, event);
-      const tenant = await deps.tenants.get(tenantId);
-      if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
-      audit.tenantId = tenantId;
-      audit.resources = [{ type: "govdr::tenant", id: tenantId }];
       const next = changeTenantSettings(tenant, change, deps.now());
       await deps.tenants.update(next);
       const changed = Object.keys(change).filter((key) => key !== "version") as (keyof typeof next)[];

@@ -229,9 +229,8 @@ async function readDigest(
   } as const;
   const bytes = await objects.get(link.key);
   if (!bytes || sha256(bytes) !== link.sha256) return broken;
-  const parsed = digestSchema.safeParse(JSON.parse(Buffer.from(bytes).toString("utf8")));
-  if (!parsed.success) return broken;
-  const digest = parsed.data;
+  const digest = parseDigest(bytes);
+  if (!digest) return broken;
   if (digest.toSequence !== expectedEnd.sequence || digest.lastRecordHash !== expectedEnd.hash) return broken;
   return digest;
 }
@@ -240,11 +239,21 @@ async function readDigest(
 async function previousBatchEnd(digest: Digest, objects: ArchiveObjects): Promise<ChainHead> {
   if (!digest.previousDigest) return { sequence: 0, hash: genesisHash };
   const bytes = await objects.get(digest.previousDigest.key);
-  const parsed = bytes ? digestSchema.safeParse(JSON.parse(Buffer.from(bytes).toString("utf8"))) : undefined;
+  const previous = bytes ? parseDigest(bytes) : undefined;
   // An unreadable previous digest is reported when the walk reaches it; chain from its claimed end.
-  return parsed?.success
-    ? { sequence: parsed.data.toSequence, hash: parsed.data.lastRecordHash }
+  return previous
+    ? { sequence: previous.toSequence, hash: previous.lastRecordHash }
     : { sequence: digest.fromSequence - 1, hash: "" };
+}
+
+/** A digest file's content, or undefined when it is not one (tampered bytes must not crash verify). */
+function parseDigest(bytes: Uint8Array): Digest | undefined {
+  try {
+    const parsed = digestSchema.safeParse(JSON.parse(Buffer.from(bytes).toString("utf8")));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function verifyBatch(

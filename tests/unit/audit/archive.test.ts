@@ -181,4 +181,17 @@ describe("audit archive (R-AU, 000 §7.5.11)", () => {
       archivedThrough: 0,
     });
   });
+
+  it("reports a digest rewritten as garbage instead of failing", async () => {
+    const deps = await trailWith(9);
+    await archiveTrail(tenantId, deps, settings);
+    const [firstDigest] = deps.objects.keysUnder(`audit/${tenantId}/digests/`);
+    await deps.objects.put(firstDigest ?? "", Buffer.from("not json at all"), now);
+
+    expect((await verifyArchive(tenantId, deps)).firstProblem).toEqual({
+      kind: "digest-chain-broken",
+      sequence: 4,
+      archiveKey: firstDigest,
+    });
+  });
 });
