@@ -1,9 +1,10 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { chmod, lutimes, open, rm, utimes } from "node:fs/promises";
+import { chmod, lutimes, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { LocalBackend } from "./backends/local.ts";
 import { PackCache } from "./pack-cache.ts";
+import { PackStager } from "./pack-stager.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { readTree, type TreeEntry } from "./tree.ts";
@@ -42,7 +43,8 @@ const batchFiles = 512;
  * Restores a snapshot (or a sub-path of it) into `target`: files byte for byte, empty directories,
  * symlinks, modes and modification times. Every chunk is authenticated and checked against its id
  * on the way; a damaged chunk stops the restore with an error naming the chunk. Files are written by
- * worker threads reading the packs directly when the repository is a local directory.
+ * worker threads reading the packs directly: from a local repository's directory, or for remote ones
+ * from packs staged in a temporary directory (PackStager).
  */
 export async function restoreToDirectory(
   repository: Repository,
@@ -59,10 +61,10 @@ export async function restoreToDirectory(
   };
   await refuseOverwrites(repository, snapshot, root, destination, options);
   mkdirSync(root, { recursive: true });
-  const writer =
-    repository.backend instanceof LocalBackend
-      ? new WorkerFileWriter(repository, repository.backend.root, options)
-      : new MainThreadFileWriter(repository, options);
+  const stager = repository.backend instanceof LocalBackend ? undefined : await PackStager.create(repository);
+  const packRoot =
+    repository.backend instanceof LocalBackend ? repository.backend.root : (stager as PackStager).root;
+  const writer = new WorkerFileWriter(repository, packRoot, options, stager);
   const progress: RestoreProgress = { files: 0, bytes: 0 };
   const directories: TreeEntry[] = [];
   try {
@@ -90,6 +92,7 @@ export async function restoreToDirectory(
     await writer.finish();
   } finally {
     await writer.close();
+    await stager?.close();
   }
   for (const entry of directories.reverse()) {
     const directory = destination(entry);
@@ -144,6 +147,8 @@ class WorkerFileWriter implements FileWriter {
     private readonly repository: Repository,
     private readonly packRoot: string,
     private readonly options: RestoreOptions,
+    /** Remote repositories: stages the packs each batch needs under `packRoot`. */
+    private readonly stager?: PackStager,
   ) {
     this.pool = new WorkerPool(
       {
@@ -178,6 +183,8 @@ class WorkerFileWriter implements FileWriter {
     this.batch = [];
     this.callbacks = [];
     this.batchSize = 0;
+    const packs = new Set(files.flatMap((file) => file.chunks.map((chunk) => chunk.pack)));
+    await this.stager?.pin(packs);
     const { finished } = await this.pool.submit(
       (job) => ({
         kind: "restore",
@@ -192,7 +199,7 @@ class WorkerFileWriter implements FileWriter {
         return true;
       },
     );
-    this.jobs.push(finished);
+    this.jobs.push(finished.finally(() => this.stager?.unpin(packs)));
   }
 
   async finish(): Promise<void> {
@@ -203,40 +210,6 @@ class WorkerFileWriter implements FileWriter {
   close(): Promise<void> {
     return this.pool.close();
   }
-}
-
-/** For repositories that are not local directories: packs fetched and opened on the main thread. */
-class MainThreadFileWriter implements FileWriter {
-  private readonly packs: PackCache;
-
-  constructor(
-    repository: Repository,
-    private readonly options: RestoreOptions,
-  ) {
-    this.packs = new PackCache(repository);
-  }
-
-  async add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void> {
-    // Replacing removes the old entry first: opening it could follow a symlink out of the target.
-    if (this.options.overwrite) await rm(file, { force: true });
-    const handle = await open(file, "wx", 0o600);
-    let bytes = 0;
-    try {
-      for (const id of entry.chunks ?? []) {
-        const chunk = await this.packs.blob(id);
-        await handle.write(chunk);
-        bytes += chunk.length;
-      }
-      await handle.chmod(entry.mode);
-      await handle.utimes(seconds(entry.mtimeNs), seconds(entry.mtimeNs));
-    } finally {
-      await handle.close();
-    }
-    written(bytes);
-  }
-
-  async finish(): Promise<void> {}
-  async close(): Promise<void> {}
 }
 
 /** Writes one file of a snapshot to a stream (e.g. stdout, for a database dump piped into psql). */

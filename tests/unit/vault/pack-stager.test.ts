@@ -1,0 +1,82 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Backend } from "../../../shared/vault/backend.ts";
+import { LocalBackend } from "../../../shared/vault/backends/local.ts";
+import { backup } from "../../../shared/vault/backup.ts";
+import { localKeyWrapper } from "../../../shared/vault/key-wrapper.ts";
+import { PackStager } from "../../../shared/vault/pack-stager.ts";
+import { objectNames, Repository } from "../../../shared/vault/repository.ts";
+import { restoreToDirectory } from "../../../shared/vault/restore.ts";
+import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
+
+const secret = "stager-test-secret-of-length";
+let work: string;
+
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "govdr-stager-"));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** A repository that is not a local directory as far as restore can tell, counting pack fetches. */
+class RemoteLike implements Backend {
+  readonly location = "remote-like";
+  fetches = 0;
+  constructor(private readonly local: LocalBackend) {}
+  put: Backend["put"] = (name, data) => this.local.put(name, data);
+  get: Backend["get"] = (name, range) => {
+    if (name.startsWith("packs/") && !range) this.fetches += 1;
+    return this.local.get(name, range);
+  };
+  exists: Backend["exists"] = (name) => this.local.exists(name);
+  list: Backend["list"] = (prefix) => this.local.list(prefix);
+}
+
+async function remoteRepository() {
+  const backend = new RemoteLike(new LocalBackend(path.join(work, "repo")));
+  const sizes = { min: 16 << 10, avg: 64 << 10, max: 256 << 10 };
+  await Repository.init(backend, localKeyWrapper(secret), { suite: "aes-256-gcm", chunkSizes: sizes });
+  const open = () => Repository.open(backend, localKeyWrapper(secret), { packSize: 64 << 10 });
+  return { backend, open };
+}
+
+describe("restores from remote repositories through staged packs", () => {
+  it("restores byte for byte and removes its staging directory", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const { backend, open } = await remoteRepository();
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+
+    await restoreToDirectory(await open(), snapshot, path.join(work, "out"));
+
+    expect(await describeTree(path.join(work, "out", "source"))).toEqual(await describeTree(source));
+    expect(backend.fetches).toBeGreaterThan(0);
+  });
+
+  it("keeps pinned packs, evicts the least recently used beyond capacity, and cleans up", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const { open } = await remoteRepository();
+    await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const repository = await open();
+    const packs = [...new Set([...repository.indexedBlobs()].map(([, l]) => l.pack))];
+    expect(packs.length).toBeGreaterThan(2);
+    const stager = await PackStager.create(repository, 1);
+    const staged = (pack: string) => existsSync(path.join(stager.root, objectNames.pack(pack)));
+    const [first = "", second = "", third = ""] = packs;
+
+    await stager.pin([first, second]);
+    await stager.unpin([second]);
+    expect([staged(first), staged(second)]).toEqual([true, false]);
+    await stager.pin([third]);
+    await stager.unpin([first, third]);
+    expect([staged(first), staged(third)]).toEqual([false, true]);
+
+    await stager.close();
+    expect(existsSync(stager.root)).toBe(false);
+  });
+});
