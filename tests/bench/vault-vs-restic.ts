@@ -16,7 +16,7 @@ import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { build } from "esbuild";
 import { ensureDebianPackages } from "../../cli/apt.ts";
-import { startEmulator } from "../../cli/emulator/emulator.ts";
+import { startEmulator, stopEmulator } from "../../cli/emulator/emulator.ts";
 import { emulatorClientConfig } from "../../cli/local-stack/aws-clients.ts";
 import { projectRoot } from "../../infra/paths.ts";
 import { type Dataset, largeFiles, smallFiles } from "./vault/datasets.ts";
@@ -89,9 +89,12 @@ const phases: (() => Promise<Tool[]>)[] = [
   },
 ];
 
+let emulatorStartedHere = false;
+
 /** Starts (or reuses) the emulator, with a fresh Object Lock bucket and a KMS key for this run. */
 async function emulatorS3(): Promise<S3Target> {
-  const { url } = await startEmulator({ persistent: false, log: () => undefined });
+  const { url, startedHere } = await startEmulator({ persistent: false, log: () => undefined });
+  emulatorStartedHere = startedHere;
   const config = emulatorClientConfig(url, "cn-north-1");
   const bucket = `govdr-bench-${Date.now()}`;
   await new S3Client({ ...config, forcePathStyle: true }).send(
@@ -127,13 +130,18 @@ async function cycle(tool: Tool, dataset: Dataset, run: number): Promise<void> {
   await freshDirectory(target);
 }
 
-for (const phase of phases) {
-  const tools = await phase();
-  if (tools.length === 0) continue;
-  for (const makeDataset of datasetMakers) {
-    const dataset = await makeDataset();
-    for (let run = 0; run < repeats; run++) for (const tool of tools) await cycle(tool, dataset, run);
+try {
+  for (const phase of phases) {
+    const tools = await phase();
+    if (tools.length === 0) continue;
+    for (const makeDataset of datasetMakers) {
+      const dataset = await makeDataset();
+      for (let run = 0; run < repeats; run++) for (const tool of tools) await cycle(tool, dataset, run);
+    }
   }
+} finally {
+  // Leave the machine as found: an emulator this run started is stopped again.
+  if (emulatorStartedHere) await stopEmulator(() => undefined);
 }
 
 const mb = (bytes: number) => bytes / 1e6;
