@@ -1,6 +1,7 @@
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { BlobIntegrityError } from "../suites.ts";
 import type { WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
 
 /** Where the worker code is: the bundle itself (set by a bundled entry), or the TypeScript entry via tsx. */
@@ -21,6 +22,13 @@ export class VaultWorkerError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A worker's failure as the error its caller expects: damage stays a BlobIntegrityError (exit code 4). */
+function workerError(name: string, message: string): Error {
+  return name === "BlobIntegrityError"
+    ? new BlobIntegrityError(message)
+    : new VaultWorkerError(name, message);
 }
 
 type Job = Exclude<WorkerJob, { kind: "ack" }>;
@@ -48,7 +56,7 @@ export class WorkerPool {
     size = Math.max(1, cpus().length),
     private readonly depth = 2,
   ) {
-    this.workers = Array.from({ length: size }, () => {
+    this.workers = Array.from({ length: Math.max(1, size) }, () => {
       const slot = { worker: spawn(setup), inFlight: 0 };
       slot.worker.on("message", (reply: WorkerReply) => {
         this.replies = this.replies.then(() => this.receive(reply, slot));
@@ -72,7 +80,7 @@ export class WorkerPool {
     const handler = this.handlers.get(reply.job);
     if (!handler) return;
     try {
-      if (reply.kind === "failed") throw new VaultWorkerError(reply.name, reply.message);
+      if (reply.kind === "failed") throw workerError(reply.name, reply.message);
       const finished = await handler.handle(reply, slot.worker);
       if (!finished) return;
       this.handlers.delete(reply.job);

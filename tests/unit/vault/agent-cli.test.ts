@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -103,7 +103,21 @@ describe("govdr agent CLI", () => {
     const occupied = await run(["restore", "latest", "--repo", repo, "--target", work]);
     const noRepo = await run(["snapshots", "--repo", path.join(work, "nothing")]);
 
+    const packs = (await readdir(path.join(repo, "packs"), { recursive: true, withFileTypes: true })).filter(
+      (f) => f.isFile(),
+    );
+    for (const pack of packs) {
+      const file = path.join(pack.parentPath, pack.name);
+      await chmod(file, 0o644);
+      const bytes = await readFile(file);
+      bytes[20] = (bytes[20] ?? 0) ^ 0xff;
+      await writeFile(file, bytes);
+    }
+    const damaged = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "damaged")]);
+
     expect([wrongKey.code, noKey.code, noSnapshot.code, occupied.code, noRepo.code]).toEqual([3, 3, 5, 5, 3]);
+    expect(damaged.code, damaged.stderr).toBe(4);
+    expect(damaged.stderr).toMatch(/integrity check failed/);
     expect(wrongKey.stderr).toContain("The key does not open this repository");
     expect(occupied.stderr).toMatch(/exists; restore elsewhere or pass --overwrite/);
   }, 60_000);
