@@ -1,36 +1,32 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { NotFoundInRepositoryError } from "../vault/backend.ts";
+import { S3Backend } from "../vault/backends/s3.ts";
 import type { ArchiveObjects } from "./archive.ts";
 
-/** Archive objects in an Object Lock bucket: every version is put under COMPLIANCE retention. */
+/** Archive objects in an Object Lock bucket, written like vault objects: every version under COMPLIANCE retention. */
 export class S3ArchiveObjects implements ArchiveObjects {
+  private readonly objects: S3Backend;
+
   constructor(
-    private readonly s3: S3Client,
+    s3: S3Client,
     private readonly bucket: string,
-  ) {}
+  ) {
+    this.objects = new S3Backend(s3, bucket, "");
+  }
 
   async put(key: string, body: Uint8Array, retainUntil: Date): Promise<{ versionId: string }> {
-    const { VersionId } = await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: body,
-        ContentType: key.endsWith(".json") ? "application/json" : "application/x-ndjson",
-        ChecksumAlgorithm: "SHA256",
-        ObjectLockMode: "COMPLIANCE",
-        ObjectLockRetainUntilDate: retainUntil,
-      }),
-    );
-    if (!VersionId)
+    const contentType = key.endsWith(".json") ? "application/json" : "application/x-ndjson";
+    const { versionId } = await this.objects.put(key, body, { retainUntil, contentType });
+    if (!versionId)
       throw new Error(`The archive bucket ${this.bucket} is not versioned (no VersionId for ${key})`);
-    return { versionId: VersionId };
+    return { versionId };
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return Body ? await Body.transformToByteArray() : undefined;
+      return await this.objects.get(key);
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as Error).name === "NoSuchKey") return undefined;
+      if (error instanceof NotFoundInRepositoryError) return undefined;
       throw error;
     }
   }

@@ -7,9 +7,13 @@ export interface Backend {
   readonly location: string;
   /**
    * Writes an object atomically: readers see all of it or nothing, so a crash leaves no partial
-   * object. `data` may come in parts, written in order. `retainUntil` locks it (Object Lock COMPLIANCE) where the backend supports locking.
+   * object (versioned backends say which version). `data` may come in parts, written in order. `retainUntil` locks it (Object Lock COMPLIANCE) where the backend supports locking.
    */
-  put(name: string, data: Uint8Array | Uint8Array[], options?: { retainUntil?: Date }): Promise<void>;
+  put(
+    name: string,
+    data: Uint8Array | Uint8Array[],
+    options?: { retainUntil?: Date; contentType?: string },
+  ): Promise<{ versionId?: string }>;
   /** The object's bytes, or `length` bytes from `offset`; NotFoundInRepositoryError when absent. */
   get(name: string, range?: { offset: number; length: number }): Promise<Buffer>;
   exists(name: string): Promise<boolean>;

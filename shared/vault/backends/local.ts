@@ -19,7 +19,7 @@ export class LocalBackend implements Backend {
     return path.join(this.root, name);
   }
 
-  async put(name: string, data: Uint8Array | Uint8Array[]): Promise<void> {
+  async put(name: string, data: Uint8Array | Uint8Array[]): Promise<{ versionId?: string }> {
     const target = this.file(name);
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomUUID()}.tmp`;
@@ -32,6 +32,7 @@ export class LocalBackend implements Backend {
       await handle.close();
     }
     await rename(temporary, target);
+    return {};
   }
 
   async get(name: string, range?: { offset: number; length: number }): Promise<Buffer> {

@@ -32,26 +32,30 @@ export class S3Backend implements Backend {
     this.location = `s3://${bucket}/${prefix}`;
   }
 
+  /** The object key of `name`: under the prefix, or at the bucket's root when there is none. */
   private key(name: string): string {
-    return `${this.prefix.replace(/\/*$/, "/")}${name}`;
+    return this.prefix === "" ? name : `${this.prefix.replace(/\/*$/, "/")}${name}`;
   }
 
+  /** Returns the new object version's id (Object Lock buckets are versioned). */
   async put(
     name: string,
     data: Uint8Array | Uint8Array[],
-    options: { retainUntil?: Date } = {},
-  ): Promise<void> {
-    await this.s3.send(
+    options: { retainUntil?: Date; contentType?: string } = {},
+  ): Promise<{ versionId?: string }> {
+    const { VersionId } = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.key(name),
         Body: Array.isArray(data) ? Buffer.concat(data) : data,
+        ContentType: options.contentType,
         ChecksumAlgorithm: "SHA256",
         ...(options.retainUntil
           ? { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: options.retainUntil }
           : {}),
       }),
     );
+    return { versionId: VersionId };
   }
 
   async get(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
