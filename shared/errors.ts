@@ -1,3 +1,5 @@
+import type { ZodError } from "zod";
+
 /**
  * Named errors. Step Functions Retry/Catch and the API error mapping both match on `name`, so every
  * subclass sets it explicitly (minifiers rename classes). `code` is the stable API error code.
@@ -9,6 +11,11 @@ export abstract class GovdrError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
   }
+}
+
+/** zod's issues as the field errors a ValidationError carries (`path` dotted, e.g. `backup.schedule`). */
+export function fieldErrorsOf(error: ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
 }
 
 export class ValidationError extends GovdrError {

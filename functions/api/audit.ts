@@ -1,12 +1,10 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { platformTenant } from "../../shared/audit/api-event.ts";
 import { verifyArchive } from "../../shared/audit/archive.ts";
+import { awsAuditArchive } from "../../shared/audit/aws-audit-archive.ts";
 import { verifyChain } from "../../shared/audit/chain.ts";
-import { DynamoDbArchiveCursors } from "../../shared/audit/dynamodb-archive-cursors.ts";
 import { toCsv, toJsonLines } from "../../shared/audit/export.ts";
-import { S3ArchiveObjects } from "../../shared/audit/s3-archive-objects.ts";
 import { auditFunctionEnv } from "../../shared/config/function-env.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { authorize } from "../../shared/identity/permissions.ts";
@@ -37,11 +35,7 @@ export const handler = resourceHandler(
     eventSource: "audit.govdr",
     deps: async (env) => {
       const directory = awsDirectory(env);
-      const archive = {
-        cursors: new DynamoDbArchiveCursors(directory.db, env.AUDIT_TABLE),
-        objects: new S3ArchiveObjects(new S3Client({}), env.AUDIT_ARCHIVE_BUCKET),
-      };
-      return { ...directory, archive };
+      return { ...directory, archive: awsAuditArchive(directory.db, env) };
     },
   },
   {

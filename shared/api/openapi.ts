@@ -56,7 +56,7 @@ export function openApiDocument(version: string) {
       parameters: [
         ...pathParameters,
         ...queryParameters,
-        ...(acceptsIdempotencyKey(key) ? [idempotencyKeyParameter] : []),
+        ...(acceptsIdempotencyKey(method, path) ? [idempotencyKeyParameter] : []),
       ],
       ...(doc.body
         ? {

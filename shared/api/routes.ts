@@ -130,6 +130,11 @@ export const routes: Record<RouteKey, RouteDoc> = {
   },
 };
 
+/** The catalogue entry of a request's method and resource template, if the route exists. */
+export function routeDoc(method: string, resource: string): RouteDoc | undefined {
+  return (routes as Record<string, RouteDoc | undefined>)[`${method} ${resource}`];
+}
+
 export function splitRouteKey(key: RouteKey): { method: string; path: string } {
   const [method, path] = key.split(" ") as [string, string];
   return { method, path };

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { ZodError } from "zod";
-import { GovdrError, PolicyRejectedError } from "../errors.ts";
+import { fieldErrorsOf, GovdrError, PolicyRejectedError } from "../errors.ts";
 
 export interface ErrorBody {
   code: string;
@@ -27,7 +27,7 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
  */
 export function errorResponse(error: unknown, requestId?: string): APIGatewayProxyResult {
   if (error instanceof ZodError) {
-    const fieldErrors = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    const fieldErrors = fieldErrorsOf(error);
     return jsonResponse(400, {
       code: "VALIDATION_FAILED",
       message: "Request is invalid",

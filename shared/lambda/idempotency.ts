@@ -6,15 +6,15 @@ import {
 } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import type { APIGatewayProxyEvent, Context } from "aws-lambda";
-import { type RouteDoc, routes } from "../api/routes.ts";
+import { routeDoc } from "../api/routes.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 
 export const idempotencyHeader = "Idempotency-Key";
 
 /** Mutating routes of the catalogue, except those whose answers hold credentials (RouteDoc). */
-export function acceptsIdempotencyKey(routeKey: string): boolean {
-  const doc = (routes as Record<string, RouteDoc | undefined>)[routeKey];
-  return !!doc && !routeKey.startsWith("GET ") && doc.idempotencyKey !== false;
+export function acceptsIdempotencyKey(method: string, resource: string): boolean {
+  const doc = routeDoc(method, resource);
+  return !!doc && method !== "GET" && doc.idempotencyKey !== false;
 }
 const keyPattern = /^[A-Za-z0-9._:-]{8,128}$/;
 

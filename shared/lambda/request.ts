@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { z } from "zod";
-import { ValidationError } from "../errors.ts";
+import { fieldErrorsOf, ValidationError } from "../errors.ts";
 
 /** At most 64 KiB of JSON per request; larger bodies are refused before parsing. */
 const maxBodyBytes = 64 * 1024;
@@ -30,10 +30,7 @@ export function parseBody<S extends z.ZodType>(
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new ValidationError(
-      "The request is invalid",
-      parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
+    throw new ValidationError("The request is invalid", fieldErrorsOf(parsed.error));
   }
   return parsed.data;
 }

@@ -158,9 +158,7 @@ async function runAtMostOnce(
   execute: () => Promise<Outcome>,
 ): Promise<{ result: RouteResult; replayed?: Outcome }> {
   const { event, claims, runner } = request;
-  const key = acceptsIdempotencyKey(`${event.httpMethod} ${event.resource}`)
-    ? idempotencyKeyOf(event)
-    : undefined;
+  const key = acceptsIdempotencyKey(event.httpMethod, event.resource) ? idempotencyKeyOf(event) : undefined;
   if (!key || !runner) return { result: (await execute()).result };
   const caller = claims
     ? `${claims.tid}#${claims.sub}`

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * Distance rules for DR sites (R-CL-10). The documents disagree (requirements §3 item 1), so the
  * tenant chooses the rule set; the default is the DR construction specification itself.
@@ -18,3 +20,4 @@ export const siteRuleSets = {
 } as const;
 export type SiteRuleSet = keyof typeof siteRuleSets;
 export const defaultSiteRuleSet: SiteRuleSet = "T/ZBLM 0001-2023";
+export const siteRuleSetSchema = z.enum(Object.keys(siteRuleSets) as [SiteRuleSet, ...SiteRuleSet[]]);

@@ -1,12 +1,12 @@
 import { BlockList, isIP } from "node:net";
-import { routes } from "../api/routes.ts";
+import { routeDoc } from "../api/routes.ts";
 
 /**
  * Management actions (R-IA-04): every route that changes something, except signing in and out and
  * the other session steps, which must stay reachable to be told why an action was refused.
  */
 export function isManagementAction(method: string, resource: string): boolean {
-  const doc = (routes as Record<string, { family: string } | undefined>)[`${method} ${resource}`];
+  const doc = routeDoc(method, resource);
   return !!doc && method !== "GET" && doc.family !== "auth";
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ConflictError } from "../errors.ts";
-import { defaultSiteRuleSet, type SiteRuleSet, siteRuleSets } from "../policies/site-rules.ts";
+import { defaultSiteRuleSet, siteRuleSetSchema } from "../policies/site-rules.ts";
 import { safeText as text } from "../validation/text.ts";
 
 export const tenantStatuses = ["pending", "active", "suspended", "rejected", "exiting"] as const;
@@ -43,9 +43,7 @@ export const tenantSchema = z.object({
   /** Source networks allowed to run management actions; empty: any (R-IA-04, set by the security-admin). */
   ipAllowList: z.array(z.cidrv4().or(z.cidrv6())).max(50),
   /** Which DR-site distance rules the unit's policies are checked against (R-CL-10). */
-  siteRuleSet: z
-    .enum(Object.keys(siteRuleSets) as [SiteRuleSet, ...SiteRuleSet[]])
-    .default(defaultSiteRuleSet),
+  siteRuleSet: siteRuleSetSchema.default(defaultSiteRuleSet),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   approvedBy: z.string().optional(),
@@ -124,7 +122,7 @@ export const tenantSettingsChangeSchema = z
     /** The tenant version the caller read: a change made meanwhile is a 409, not overwritten. */
     version: z.number().int().min(1),
     ipAllowList: tenantSchema.shape.ipAllowList.optional(),
-    siteRuleSet: z.enum(Object.keys(siteRuleSets) as [SiteRuleSet, ...SiteRuleSet[]]).optional(),
+    siteRuleSet: siteRuleSetSchema.optional(),
   })
   .strict();
 export type TenantSettingsChange = z.infer<typeof tenantSettingsChangeSchema>;

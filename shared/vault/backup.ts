@@ -95,7 +95,7 @@ export async function backup(
   }
   const treeBlobs = await run.tree.finish();
   await repository.flush();
-  await repository.extendRetention([...run.reused, ...treeBlobs]);
+  await repository.extendRetention([...run.neededChunks, ...treeBlobs]);
 
   const snapshot: Snapshot = {
     version: 1,
@@ -120,7 +120,7 @@ class BackupRun {
   private readonly pool: WorkerPool;
   private readonly ready = new Map<number, TreeEntry>();
   /** Every chunk the snapshot needs: the packs of those written earlier get their retention extended. */
-  readonly reused = new Set<string>();
+  readonly neededChunks = new Set<string>();
   private readonly jobs: Promise<void>[] = [];
   private nextSeq = 0;
   private written = 0;
@@ -247,7 +247,7 @@ class BackupRun {
       this.ready.delete(this.written);
       this.written += 1;
       if (entry.type === "file") {
-        for (const id of entry.chunks ?? []) this.reused.add(id);
+        for (const id of entry.chunks ?? []) this.neededChunks.add(id);
         this.stats.files += 1;
         this.stats.bytes += entry.size;
         Object.assign(this.progress, {

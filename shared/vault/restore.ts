@@ -7,7 +7,7 @@ import { PackCache } from "./pack-cache.ts";
 import { PackStager } from "./pack-stager.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
-import { readTree, type TreeEntry } from "./tree.ts";
+import { mtimeSeconds, readTree, type TreeEntry } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { ChunkToFetch, FileToWrite } from "./workers/protocol.ts";
 
@@ -33,8 +33,6 @@ export interface RestoreOptions {
 
 const within = (entry: TreeEntry, subPath?: string) =>
   !subPath || entry.path === subPath || entry.path.startsWith(`${subPath.replace(/\/+$/, "")}/`);
-
-const seconds = (mtimeNs: string) => Number(BigInt(mtimeNs) / 1000n) / 1e6;
 
 const batchBytes = 8 << 20;
 const batchFiles = 512;
@@ -78,7 +76,7 @@ export async function restoreToDirectory(
         mkdirSync(path.dirname(file), { recursive: true });
         if (options.overwrite) rmSync(file, { force: true });
         symlinkSync(entry.target ?? "", file);
-        await lutimes(file, seconds(entry.mtimeNs), seconds(entry.mtimeNs)).catch(() => undefined);
+        await lutimes(file, mtimeSeconds(entry.mtimeNs), mtimeSeconds(entry.mtimeNs)).catch(() => undefined);
       } else {
         mkdirSync(path.dirname(file), { recursive: true });
         await writer.add(file, entry, (bytes) => {
@@ -97,7 +95,7 @@ export async function restoreToDirectory(
   for (const entry of directories.reverse()) {
     const directory = destination(entry);
     await chmod(directory, entry.mode);
-    await utimes(directory, seconds(entry.mtimeNs), seconds(entry.mtimeNs));
+    await utimes(directory, mtimeSeconds(entry.mtimeNs), mtimeSeconds(entry.mtimeNs));
   }
   return progress;
 }

@@ -10,8 +10,6 @@ import {
 /** Authenticated encryption of one blob; `associated` binds the ciphertext to its context. */
 export interface CryptoSuite {
   readonly name: SuiteName;
-  /** Bytes added to the plaintext (nonce or IV, and tag or MAC). */
-  readonly overhead: number;
   seal(plaintext: Uint8Array, associated: Uint8Array): Buffer;
   /** The sealed blob as its parts, in order, for callers that copy them into a larger buffer anyway. */
   sealParts(plaintext: Uint8Array, associated: Uint8Array): Buffer[];
@@ -45,7 +43,6 @@ export class BlobIntegrityError extends Error {
 function aes256Gcm(key: Buffer): CryptoSuite {
   return {
     name: "aes-256-gcm",
-    overhead: 12 + 16,
     seal(plaintext, associated) {
       return Buffer.concat(this.sealParts(plaintext, associated));
     },
@@ -86,7 +83,6 @@ function sm4CtrHmacSm3(encryptionKey: Buffer, macKey: Buffer): CryptoSuite {
   };
   return {
     name: "sm4-ctr+hmac-sm3",
-    overhead: 16 + 32,
     seal(plaintext, associated) {
       return Buffer.concat(this.sealParts(plaintext, associated));
     },

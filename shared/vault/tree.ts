@@ -112,3 +112,6 @@ export function unchangedSince(previous: TreeEntry | undefined, current: TreeEnt
     previous.inode === current.inode
   );
 }
+
+/** An entry's mtime as the seconds `utimes` takes (microsecond precision, which is what it keeps). */
+export const mtimeSeconds = (mtimeNs: string) => Number(BigInt(mtimeNs) / 1000n) / 1e6;

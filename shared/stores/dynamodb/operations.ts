@@ -11,15 +11,20 @@ export function previousVersion(version: number) {
   };
 }
 
-/** Replaces an item only if nobody changed it since it was read; otherwise a 409 STALE_VERSION. */
+/**
+ * Replaces an item only if nobody changed it since it was read; otherwise a 409 STALE_VERSION.
+ * Version 1 is the first write: it succeeds only while no item exists yet.
+ */
 export async function putIfVersion(
   db: DynamoDBDocumentClient,
   tableName: string,
   item: Record<string, unknown> & { version: number },
   what: string,
 ): Promise<void> {
+  const condition =
+    item.version === 1 ? { ConditionExpression: "attribute_not_exists(pk)" } : previousVersion(item.version);
   try {
-    await db.send(new PutCommand({ TableName: tableName, Item: item, ...previousVersion(item.version) }));
+    await db.send(new PutCommand({ TableName: tableName, Item: item, ...condition }));
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     throw new ConflictError(`${what} was changed meanwhile; reload and try again`, "STALE_VERSION");

@@ -1,9 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "../../errors.ts";
+import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { defaultIdentitySettings, identitySettingsSchema } from "../../identity/settings.ts";
 import type { IdentitySettingsStore, StoredIdentitySettings } from "../../identity/settings-store.ts";
-import { isConditionFailure, keys } from "./keys.ts";
-import { previousVersion } from "./operations.ts";
+import { keys } from "./keys.ts";
+import { putIfVersion } from "./operations.ts";
 
 /** The identity settings item of the Tenants table; absent until the first change. */
 export class DynamoDbIdentitySettingsStore implements IdentitySettingsStore {
@@ -26,24 +25,11 @@ export class DynamoDbIdentitySettingsStore implements IdentitySettingsStore {
   }
 
   async put(next: StoredIdentitySettings): Promise<void> {
-    const condition =
-      next.version === 1
-        ? { ConditionExpression: "attribute_not_exists(pk)" }
-        : previousVersion(next.version);
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...keys.identitySettings(), ...next },
-          ...condition,
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      throw new ConflictError(
-        "The identity settings were changed meanwhile; reload and try again",
-        "STALE_VERSION",
-      );
-    }
+    await putIfVersion(
+      this.db,
+      this.tableName,
+      { ...keys.identitySettings(), ...next },
+      "The identity settings record",
+    );
   }
 }

@@ -6,6 +6,7 @@ import { blobIdFunction, deriveKeys } from "../keys.ts";
 import { blobContext } from "../pack.ts";
 import { objectNames } from "../repository.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
+import { mtimeSeconds } from "../tree.ts";
 import type {
   ChunkToFetch,
   FileToRead,
@@ -138,7 +139,7 @@ export function runVaultWorker(): void {
             bytes += data.length;
           }
           fchmodSync(fd, file.mode);
-          const seconds = Number(BigInt(file.mtimeNs) / 1000n) / 1e6;
+          const seconds = mtimeSeconds(file.mtimeNs);
           futimesSync(fd, seconds, seconds);
         } finally {
           closeSync(fd);

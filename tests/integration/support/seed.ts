@@ -39,23 +39,23 @@ export async function seedTenantUser(options: {
   return { tenant, user, stores };
 }
 
-const auditPassword = "Audit-Review-2026!";
+const seedPassword = "Audit-Review-2026!";
 
 /** An active tenant with a signed-in administrator and a signed-in tenant auditor. */
 export async function tenantWithAuditor() {
-  const seeded = await seedTenantUser({ password: auditPassword, roles: ["tenant-admin"] });
+  const seeded = await seedTenantUser({ password: seedPassword, roles: ["tenant-admin"] });
   const auditor = await makeUser({
     tenantId: seeded.tenant.tenantId,
     userName: uniqueName("auditor").replace("-", "."),
-    password: auditPassword,
+    password: seedPassword,
     roles: ["tenant-auditor"],
     at: new Date(),
   });
   await seeded.stores.users.create(auditor);
   return {
     ...seeded,
-    admin: await signIn(seeded.user.userName, auditPassword),
-    auditor: await signIn(auditor.userName, auditPassword),
+    admin: await signIn(seeded.user.userName, seedPassword),
+    auditor: await signIn(auditor.userName, seedPassword),
   };
 }
 
@@ -64,10 +64,10 @@ export async function platformUser(role: "platform-admin" | "security-admin" | "
   const user = await makeUser({
     tenantId: "platform",
     userName: uniqueName(role).replace("-", "."),
-    password: auditPassword,
+    password: seedPassword,
     roles: [role],
     at: new Date(),
   });
   await deployedStores().users.create(user);
-  return { user, ...(await signIn(user.userName, auditPassword)) };
+  return { user, ...(await signIn(user.userName, seedPassword)) };
 }
