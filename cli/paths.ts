@@ -15,6 +15,8 @@ export const statePaths = {
   outputs: path.join(stateDir, "outputs.json"),
   localStack: path.join(stateDir, "local-stack.json"),
   reports: path.join(stateDir, "reports"),
+  /** The local demo unit's backup-agent credential (cli/local-stack/demo-agent.ts). */
+  demoAgentKey: path.join(stateDir, "demo-agent.key"),
 };
 
 /** Per-port files, so a second emulator (e.g. in a lifecycle test) never touches the first one's. */

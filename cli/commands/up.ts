@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { startConsoleServer } from "../console/server.ts";
 import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
+import { ensureDemoAgent } from "../local-stack/demo-agent.ts";
 import { deployLocalStack } from "../local-stack/deploy.ts";
 import { seedDemo } from "../local-stack/seed-demo.ts";
 import { log } from "../log.ts";
@@ -39,6 +40,12 @@ export function registerUpCommand(program: Command): void {
             oneTimePassword
               ? `Sign in: ${userName} / ${oneTimePassword} (${role}; one-time password, you will be asked to change it)\n`
               : `Sign in: ${userName} (${role}) with the password you chose\n`,
+          );
+        }
+        const agent = await ensureDemoAgent(stack, "demo.admin");
+        if (agent) {
+          process.stdout.write(
+            `Agent: key for ${agent.systemName} (${agent.systemId}) in ${agent.file}; e.g. GOVDR_REPO_KEY=<secret> npx govdr backup <dir> --repo <vault dir> --api ${stack.apiUrl} --agent-key-file ${agent.file}\n`,
           );
         }
         log(`running; press Ctrl-C to stop${emulator.startedHere ? " (stops the emulator it started)" : ""}`);

@@ -10,11 +10,20 @@ import {
   listSnapshots,
   ManifestIntegrityError,
   NoSuchSnapshotError,
+  type Snapshot,
 } from "../../shared/vault/snapshot.ts";
+import { sourceSize } from "../../shared/vault/source-size.ts";
 import { BlobIntegrityError, type SuiteName, suiteNames } from "../../shared/vault/suites.ts";
 import { readTree } from "../../shared/vault/tree.ts";
 import { verifyRepository } from "../../shared/vault/verify.ts";
 import { CliError } from "../errors.ts";
+import {
+  agentKeyVariable,
+  apiVariable,
+  ControlPlane,
+  type ControlPlaneFlags,
+  systemVariable,
+} from "../vault/control-plane.ts";
 import { exitCodes } from "../vault/exit-codes.ts";
 import { formatBytes, ProgressLine } from "../vault/progress.ts";
 import {
@@ -68,6 +77,29 @@ const repoOptions = (command: Command) =>
     .option("--tenant <id>", `S3 repositories: the tenant the key belongs to (else ${tenantVariable})`)
     .option("--retain-days <days>", "Object Lock retention of what this run writes (S3 default: 180)");
 
+const controlPlaneOptions = (command: Command) =>
+  command
+    .option("--api <url>", `control-plane API that records the snapshot (else ${apiVariable}; none: offline)`)
+    .option("--system <id>", `the protected system, checked against the agent key (else ${systemVariable})`)
+    .option("--agent-key-file <file>", `file holding the system's agent key (else ${agentKeyVariable})`);
+
+/** Records a snapshot already safe in the vault; a failure says how to record it later. */
+async function recordSnapshot(plane: ControlPlane, snapshot: Snapshot, repository: Repository) {
+  try {
+    const outcome = await plane.register(snapshot, repository);
+    out(`${outcome} in the control plane for system ${plane.systemId}`);
+  } catch (error) {
+    if (error instanceof CliError) {
+      throw new CliError(
+        `snapshot ${snapshot.id} is saved in the vault but not recorded: ${error.message}`,
+        `record it later with \`govdr register ${snapshot.id} --repo ${repository.backend.location}\``,
+        error.exitCode,
+      );
+    }
+    throw error;
+  }
+}
+
 const suiteOption = () =>
   new Option("--suite <suite>", "crypto suite").choices([...suiteNames]).default("aes-256-gcm");
 
@@ -94,28 +126,36 @@ export function registerVaultCommands(program: Command): void {
       }),
   );
 
-  repoOptions(
-    program
-      .command("backup")
-      .description(
-        "back up files, directories or stdin into a new snapshot (creates the repository if needed)",
-      )
-      .argument("[paths...]", "files and directories")
-      .addOption(new Option("--type <type>", "backup type").choices([...backupTypes]).default("incremental"))
-      .option("--exclude <glob...>", "skip paths matching these globs (snapshot paths, e.g. 'src/**/*.tmp')")
-      .option("--stdin", "back up standard input (e.g. a database dump)")
-      .option("--stdin-filename <name>", "name of the stdin file in the snapshot", "stdin")
-      .addOption(suiteOption()),
+  controlPlaneOptions(
+    repoOptions(
+      program
+        .command("backup")
+        .description(
+          "back up files, directories or stdin into a new snapshot (creates the repository if needed)",
+        )
+        .argument("[paths...]", "files and directories")
+        .addOption(
+          new Option("--type <type>", "backup type").choices([...backupTypes]).default("incremental"),
+        )
+        .option(
+          "--exclude <glob...>",
+          "skip paths matching these globs (snapshot paths, e.g. 'src/**/*.tmp')",
+        )
+        .option("--stdin", "back up standard input (e.g. a database dump)")
+        .option("--stdin-filename <name>", "name of the stdin file in the snapshot", "stdin")
+        .addOption(suiteOption()),
+    ),
   ).action(
     (
       paths: string[],
-      options: RepositoryFlags & {
-        type: (typeof backupTypes)[number];
-        exclude?: string[];
-        stdin?: boolean;
-        stdinFilename: string;
-        suite: SuiteName;
-      },
+      options: RepositoryFlags &
+        ControlPlaneFlags & {
+          type: (typeof backupTypes)[number];
+          exclude?: string[];
+          stdin?: boolean;
+          stdinFilename: string;
+          suite: SuiteName;
+        },
     ) =>
       vaultAction(async () => {
         const sources: BackupSource[] = paths.map((p) => ({ kind: "path", path: p }));
@@ -123,10 +163,19 @@ export function registerVaultCommands(program: Command): void {
           sources.push({ kind: "stream", name: options.stdinFilename, stream: process.stdin });
         if (sources.length === 0)
           throw new CliError("Nothing to back up", "name paths, or pass --stdin", exitCodes.usage);
+        const plane = await ControlPlane.connect(options);
         const { repository, created } = await openRepository(options, { create: options.suite });
         if (created) out(`created repository ${repository.config.id} at ${repository.backend.location}`);
         repository.useSuite(options.suite);
         const progress = new ProgressLine("backup");
+        // The ETA needs the total: scanned alongside the backup, and only when a person watches.
+        // A scan that fails costs only the ETA; the backup reports unreadable sources itself.
+        if (progress.shown) {
+          void sourceSize(sources, options.exclude).then(
+            (total) => progress.setTotal(total),
+            () => undefined,
+          );
+        }
         const snapshot = await backup(repository, sources, {
           type: options.type,
           excludes: options.exclude,
@@ -140,7 +189,29 @@ export function registerVaultCommands(program: Command): void {
         out(
           `${stats.files} files, ${stats.dirs} directories, ${formatBytes(stats.bytes)}; read ${formatBytes(stats.readBytes)}, added ${formatBytes(stats.newBytes)} in ${stats.newBlobs} new chunks`,
         );
+        if (plane) await recordSnapshot(plane, snapshot, repository);
       }),
+  );
+
+  controlPlaneOptions(
+    repoOptions(
+      program
+        .command("register")
+        .description("record a snapshot of the repository in the control plane (e.g. after exit code 6)")
+        .argument("<snapshot>", "snapshot id (or prefix), or `latest`"),
+    ),
+  ).action((which: string, options: RepositoryFlags & ControlPlaneFlags) =>
+    vaultAction(async () => {
+      const plane = await ControlPlane.connect(options);
+      if (!plane)
+        throw new CliError(
+          "Where is the control plane?",
+          `pass --api <url> or set ${apiVariable}`,
+          exitCodes.usage,
+        );
+      const { repository } = await openRepository(options);
+      await recordSnapshot(plane, await findSnapshot(repository, which), repository);
+    }),
   );
 
   repoOptions(

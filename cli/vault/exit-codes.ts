@@ -9,4 +9,9 @@ export const exitCodes = {
   integrity: 4,
   /** A source cannot be read, a target would be overwritten, or no such snapshot. */
   input: 5,
+  /**
+   * The control-plane API refused or could not be reached. After a backup this means the snapshot
+   * is safe in the vault but not yet recorded: `govdr register <id>` records it.
+   */
+  controlPlane: 6,
 } as const;

@@ -6,8 +6,18 @@ export class ProgressLine {
 
   constructor(
     private readonly verb: string,
-    private readonly totalBytes?: number,
+    private totalBytes?: number,
   ) {}
+
+  /** Whether anyone sees the line: work done only to feed it can be skipped otherwise. */
+  get shown(): boolean {
+    return this.enabled;
+  }
+
+  /** The total, once known (a backup learns it from a scan running alongside). */
+  setTotal(bytes: number | undefined): void {
+    this.totalBytes = bytes;
+  }
 
   update(bytes: number, files: number): void {
     if (!this.enabled) return;

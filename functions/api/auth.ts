@@ -23,6 +23,22 @@ export const handler = resourceHandler(
         return { statusCode: 200, body: await deps.identity.login(userName, password) };
       },
     },
+    "POST /auth/agent-token": {
+      eventName: "AgentLogin",
+      readOnly: false,
+      handle: async (event, { deps, audit }) => {
+        const { keyId, secret } = parseBody(requests.agentToken, event);
+        const key = await deps.agentKeys.get(keyId);
+        if (key) {
+          audit.tenantId = key.tenantId;
+          audit.resources = [
+            { type: "govdr::agent-key", id: key.keyId },
+            { type: "govdr::system", id: key.systemId },
+          ];
+        }
+        return { statusCode: 200, body: await deps.identity.agentLogin(keyId, secret) };
+      },
+    },
     "POST /auth/password": {
       eventName: "ChangePassword",
       readOnly: false,
@@ -70,10 +86,18 @@ export const handler = resourceHandler(
       eventName: "GetSession",
       readOnly: true,
       handle: async (event) => {
-        const { sub, tid, roles, scope, auth_time, amr } = requireCaller(event);
+        const { sub, tid, roles, scope, auth_time, amr, sys } = requireCaller(event);
         return {
           statusCode: 200,
-          body: { userId: sub, tenantId: tid, roles, scope, authTime: auth_time, amr },
+          body: {
+            userId: sub,
+            tenantId: tid,
+            roles,
+            scope,
+            authTime: auth_time,
+            amr,
+            ...(sys ? { systemId: sys } : {}),
+          },
         };
       },
     },

@@ -11,11 +11,10 @@ import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
+import { systemIdSchema } from "../../shared/systems/system.ts";
 import { describeSystem, requireSystem, SystemService } from "../../shared/systems/system-service.ts";
 
-const systemPath = z.object({
-  systemId: z.string().regex(/^s-[0-9a-z]{12}$/, "a system id such as s-4k2m9x0q7w1z"),
-});
+const systemPath = z.object({ systemId: systemIdSchema });
 
 const deps = async (env: z.infer<typeof systemsFunctionEnv>) => {
   const directory = awsDirectory(env);

@@ -56,6 +56,8 @@ const publicRouteReasons: Partial<Record<RouteKey, string>> = {
   "POST /auth/login": "POST /auth/login is how a user obtains a session; it cannot require one.",
   "POST /tenants":
     "POST /tenants is self-service registration of a government unit; it creates a pending tenant only.",
+  "POST /auth/agent-token":
+    "POST /auth/agent-token is how a backup agent obtains a session with its system's key; it cannot require one.",
 };
 
 export class ApiStack extends Stack {
@@ -193,6 +195,25 @@ export class ApiStack extends Stack {
     grantTableAccess(systemsFn.function, props.policies, "read-write");
     grantTableAccess(systemsFn.function, props.audit, "append-only");
     grantTableAccess(systemsFn.function, props.idempotency, "idempotency");
+    const snapshotsFn = new GovdrFunction(this, "Snapshots", {
+      ...common,
+      entry: "api/snapshots.ts",
+      description: "Backup-agent keys and the catalogue of the snapshots agents write",
+      envSchema: systemsFunctionEnv,
+      environment: {
+        ...common.environment,
+        POWERTOOLS_SERVICE_NAME: "govdr-snapshots",
+        IDEMPOTENCY_TABLE: props.idempotency.tableName,
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+        POLICIES_TABLE: props.policies.tableName,
+        PRIMARY_REGION: props.config.primaryRegion,
+      },
+    });
+    grantTableAccess(snapshotsFn.function, props.tenants, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(snapshotsFn.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(snapshotsFn.function, props.audit, "append-only");
+    grantTableAccess(snapshotsFn.function, props.idempotency, "idempotency");
     const auditFn = new GovdrFunction(this, "AuditApi", {
       ...common,
       entry: "api/audit.ts",
@@ -232,6 +253,7 @@ export class ApiStack extends Stack {
       auth,
       tenants: tenantsFn,
       systems: systemsFn,
+      snapshots: snapshotsFn,
       users: usersFn,
       audit: auditFn,
     };

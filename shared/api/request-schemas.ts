@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { agentKeyIdSchema } from "../agents/agent-key.ts";
 import { auditQuerySchema } from "../audit/audit-query.ts";
 import { roleSchema } from "../identity/roles.ts";
 import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
 import { userNameSchema } from "../identity/user.ts";
 import { drPolicySchema } from "../policies/policy-schema.ts";
+import { snapshotReportSchema } from "../snapshots/snapshot-record.ts";
 import { pageRequestSchema } from "../stores/page.ts";
 import { systemInputSchema } from "../systems/system.ts";
 import { tenantRegistrationSchema, tenantSettingsChangeSchema, tenantStatuses } from "../tenants/tenant.ts";
@@ -16,6 +18,9 @@ export const requests = {
     currentPassword: z.string().min(1).max(256),
     newPassword: z.string().min(1).max(256),
   }),
+  agentToken: z.object({ keyId: agentKeyIdSchema, secret: z.string().min(1).max(256) }),
+  newAgentKey: z.object({ name: safeText(1, 60) }),
+  snapshotReport: snapshotReportSchema,
   mfaCode: z.object({ code: z.string().regex(/^\d{6}$/, "a 6-digit code") }),
   registerTenant: tenantRegistrationSchema.extend({ adminPassword: z.string().min(1).max(256) }),
   tenantIpAllowList: tenantSettingsChangeSchema.pick({ version: true, ipAllowList: true }).required(),

@@ -3,7 +3,7 @@ import type { RouteKey } from "../lambda/router.ts";
 import { requests } from "./request-schemas.ts";
 
 /** The Lambda that serves a family of routes (functions/api/<family>.ts). */
-export type Family = "health" | "auth" | "tenants" | "systems" | "users" | "audit";
+export type Family = "health" | "auth" | "tenants" | "systems" | "snapshots" | "users" | "audit";
 
 export interface RouteDoc {
   family: Family;
@@ -33,6 +33,13 @@ export const routes: Record<RouteKey, RouteDoc> = {
     public: true,
     idempotencyKey: false,
     body: requests.login,
+  },
+  "POST /auth/agent-token": {
+    family: "auth",
+    summary: "A backup agent signs in with its system's agent key",
+    public: true,
+    idempotencyKey: false,
+    body: requests.agentToken,
   },
   "POST /auth/password": {
     family: "auth",
@@ -96,6 +103,32 @@ export const routes: Record<RouteKey, RouteDoc> = {
     summary: "Every DR policy version",
     query: requests.page,
   },
+  "POST /systems/{systemId}/agent-keys": {
+    family: "snapshots",
+    summary: "A new key for the system's backup agent (the credential is shown once)",
+    body: requests.newAgentKey,
+    idempotencyKey: false,
+  },
+  "GET /systems/{systemId}/agent-keys": {
+    family: "snapshots",
+    summary: "The system's backup-agent keys",
+    query: requests.page,
+  },
+  "POST /systems/{systemId}/agent-keys/{keyId}/revoke": {
+    family: "snapshots",
+    summary: "Revoke an agent key; its sessions end at their next call",
+  },
+  "PUT /systems/{systemId}/snapshots/{snapshotId}": {
+    family: "snapshots",
+    summary: "Record a snapshot the system's agent wrote (agent session; same report again is a no-op)",
+    body: requests.snapshotReport,
+  },
+  "GET /systems/{systemId}/snapshots": {
+    family: "snapshots",
+    summary: "The system's recorded snapshots, newest first",
+    query: requests.page,
+  },
+  "GET /systems/{systemId}/snapshots/{snapshotId}": { family: "snapshots", summary: "One recorded snapshot" },
   "POST /users": {
     family: "users",
     summary: "Add a user with a one-time password",

@@ -37,7 +37,8 @@ export async function authorizeRequest(
       reason: `session scope "${claims.scope}" does not allow ${request.method} ${request.resource}`,
     };
   }
-  const tenantUser = !claims.roles.some(isPlatformRole);
+  // An agent only records its system's snapshots, which is not a management action (docs/decisions.md D-23).
+  const tenantUser = !claims.roles.some(isPlatformRole) && claims.scope !== "agent";
   if (
     tenantUser &&
     isManagementAction(request.method, request.resource) &&

@@ -3,6 +3,7 @@ import { KMSClient } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbAuditLog } from "../audit/dynamodb-audit-log.ts";
+import { DynamoDbAgentKeyStore } from "../stores/dynamodb/agent-key-store.ts";
 import { DynamoDbSessionStore } from "../stores/dynamodb/session-store.ts";
 import { DynamoDbIdentitySettingsStore } from "../stores/dynamodb/settings-store.ts";
 import { DynamoDbTenantStore } from "../stores/dynamodb/tenant-store.ts";
@@ -42,6 +43,7 @@ export function awsDirectory(env: {
     users: new DynamoDbUserStore(db, env.TENANTS_TABLE),
     tenants: new DynamoDbTenantStore(db, env.TENANTS_TABLE),
     sessions: new DynamoDbSessionStore(db, env.TENANTS_TABLE),
+    agentKeys: new DynamoDbAgentKeyStore(db, env.TENANTS_TABLE),
     audit: new DynamoDbAuditLog(db, env.AUDIT_TABLE),
     now: () => new Date(),
   };
@@ -56,11 +58,12 @@ export async function awsIdentity(env: {
   IDENTITY_KEY_ID?: string;
 }) {
   const directory = awsDirectory(env);
-  const { users, tenants, sessions, now, settings } = directory;
+  const { users, tenants, sessions, agentKeys, now, settings } = directory;
   const identity = new IdentityService({
     users,
     tenants,
     sessions,
+    agentKeys,
     key: await loadSigningKey(env.SIGNING_SECRET_ARN),
     mfaCipher: env.IDENTITY_KEY_ID ? new KmsSecretCipher(new KMSClient({}), env.IDENTITY_KEY_ID) : refuseMfa,
     settings,

@@ -1,9 +1,10 @@
+import { secretMatches } from "../agents/agent-key.ts";
 import { ForbiddenError, UnauthenticatedError, ValidationError } from "../errors.ts";
-import type { SessionStore, TenantStore, UserStore } from "../stores/stores.ts";
+import type { AgentKeyStore, SessionStore, TenantStore, UserStore } from "../stores/stores.ts";
 import { afterFailedLogin, afterSuccessfulLogin, isLocked } from "./lockout.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
 import { passwordExpired, passwordProblems } from "./password-policy.ts";
-import type { Role } from "./roles.ts";
+import { agentRole, type Role } from "./roles.ts";
 import type { SecretCipher } from "./secret-cipher.ts";
 import {
   issueSessionToken,
@@ -30,6 +31,7 @@ export interface IdentityDeps {
   users: UserStore;
   tenants: TenantStore;
   sessions: SessionStore;
+  agentKeys: Pick<AgentKeyStore, "get">;
   key: SigningKey;
   mfaCipher: SecretCipher;
   /** Read per call: the security administrator may change them at any time (PUT /identity/settings). */
@@ -43,6 +45,7 @@ const mfaRequiredRoles: readonly Role[] = ["platform-admin", "security-admin", "
 
 /** Compared against when the user does not exist, so a wrong user name costs as long as a wrong password. */
 const decoyHash = hashPassword("decoy-password-that-never-matches");
+const decoyAgentKey = { secretHash: "0".repeat(64) };
 
 /**
  * Sign-in as a sequence of steps, each with a session scoped to exactly that step: password →
@@ -168,6 +171,47 @@ export class IdentityService {
     await this.deps.sessions.revoke(claims.sid);
   }
 
+  /**
+   * A backup agent signs in with its system's key (docs/decisions.md D-23): a session scoped to that
+   * system's snapshot routes. Wrong, unknown and revoked keys all answer INVALID_CREDENTIALS; there is
+   * no lockout, because a 256-bit secret cannot be guessed.
+   */
+  async agentLogin(keyId: string, secret: string): Promise<SessionGrant & { systemId: string }> {
+    const now = this.deps.now();
+    const key = await this.deps.agentKeys.get(keyId);
+    const matches = secretMatches(key ?? decoyAgentKey, secret);
+    if (!key || !matches || key.revokedAt) {
+      throw new UnauthenticatedError("The agent key is unknown, wrong or revoked", "INVALID_CREDENTIALS");
+    }
+    const tenant = await this.deps.tenants.get(key.tenantId);
+    if (tenant?.status !== "active") {
+      throw new ForbiddenError(
+        `The organisation is ${tenant?.status ?? "unknown"}, not active`,
+        "TENANT_NOT_ACTIVE",
+      );
+    }
+    const settings = await this.deps.settings();
+    const authTime = Math.floor(now.getTime() / 1000);
+    const sessionEnd = new Date(authTime * 1000 + settings.sessionAbsoluteHours * 3_600_000);
+    const { token, sid, expiresAt } = await issueSessionToken(
+      {
+        sub: key.keyId,
+        tid: key.tenantId,
+        roles: [agentRole],
+        scope: "agent",
+        auth_time: authTime,
+        amr: ["key"],
+        sys: key.systemId,
+      },
+      this.deps.key,
+      settings,
+      now,
+      sessionEnd,
+    );
+    await this.startSession(sid, key.tenantId, key.keyId, now, sessionEnd);
+    return { token, expiresAt: expiresAt.toISOString(), scope: "agent", systemId: key.systemId };
+  }
+
   /** What the authorizer calls for every request: a valid token of a live, not idle, session. */
   async authenticate(token: string): Promise<SessionClaims> {
     const now = this.deps.now();
@@ -182,6 +226,10 @@ export class IdentityService {
         `This session was idle for more than ${(await this.deps.settings()).idleMinutes} minutes; sign in again`,
         "SESSION_ENDED",
       );
+    }
+    if (claims.scope === "agent" && (await this.deps.agentKeys.get(claims.sub))?.revokedAt) {
+      await this.deps.sessions.revoke(claims.sid);
+      throw new UnauthenticatedError("This agent key was revoked", "SESSION_ENDED");
     }
     await this.deps.sessions.touch(claims.sid, now.toISOString());
     return claims;
@@ -224,17 +272,21 @@ export class IdentityService {
       now,
       sessionEnd,
     );
+    await this.startSession(sid, user.tenantId, user.userId, now, sessionEnd);
+    return { token, expiresAt: expiresAt.toISOString(), scope };
+  }
+
+  private async startSession(sid: string, tenantId: string, userId: string, now: Date, end: Date) {
     const at = now.toISOString();
     await this.deps.sessions.create({
       sid,
-      tenantId: user.tenantId,
-      userId: user.userId,
+      tenantId,
+      userId,
       createdAt: at,
       lastSeenAt: at,
-      expiresAt: sessionEnd.toISOString(),
+      expiresAt: end.toISOString(),
       revoked: false,
     });
-    return { token, expiresAt: expiresAt.toISOString(), scope };
   }
 
   private refuseLocked(user: User, now: Date): void {

@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from "../errors.ts";
-import { isPlatformRole, type Role, roles } from "./roles.ts";
+import { agentRole, isPlatformRole, type PrincipalRole, roles } from "./roles.ts";
 import type { SessionClaims } from "./session-token.ts";
 
 /** Every action the API performs, and which roles may perform it (R-IA-11, R-IA-15). */
@@ -23,7 +23,13 @@ export const permissions = {
   /** Lockout, idle timeout, re-authentication and password ageing (R-IA-05, R-IA-06). */
   "identity-settings:read": ["security-admin", "platform-admin", "platform-auditor"],
   "identity-settings:write": ["security-admin"],
-} as const satisfies Record<string, readonly Role[]>;
+  /** Keys with which a system's backup agents sign in (docs/decisions.md D-23). */
+  "agent-key:manage": ["tenant-admin"],
+  "agent-key:read": ["tenant-admin", "tenant-auditor"],
+  /** Only an agent signed in with the system's key records that system's snapshots. */
+  "snapshot:register": [agentRole],
+  "snapshot:read": ["tenant-admin", "tenant-operator", "tenant-auditor", agentRole],
+} as const satisfies Record<string, readonly PrincipalRole[]>;
 export type Action = keyof typeof permissions;
 
 /**
@@ -35,8 +41,17 @@ export function authorize(claims: SessionClaims, action: Action, tenantId?: stri
   if (tenantId !== undefined && !isPlatform && claims.tid !== tenantId) {
     throw new NotFoundError(`No tenant ${tenantId}`);
   }
-  const allowed: readonly Role[] = permissions[action];
+  const allowed: readonly PrincipalRole[] = permissions[action];
   if (!claims.roles.some((r) => allowed.includes(r))) {
     throw new ForbiddenError(`Your role may not ${action.replace(":", " ")}`, "FORBIDDEN");
   }
+}
+
+/**
+ * `authorize` for a route under /systems/{systemId}: an agent session reaches only the system its key
+ * belongs to; any other system answers 404, as if it did not exist.
+ */
+export function authorizeSystem(claims: SessionClaims, action: Action, systemId: string): void {
+  authorize(claims, action, claims.tid);
+  if (claims.sys !== undefined && claims.sys !== systemId) throw new NotFoundError(`No system ${systemId}`);
 }

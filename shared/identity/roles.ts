@@ -11,8 +11,20 @@ export const roles = [
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-export const platformRoles: readonly Role[] = ["platform-admin", "security-admin", "platform-auditor"];
-export const isPlatformRole = (role: Role) => platformRoles.includes(role);
+/**
+ * A backup agent is not a person: it signs in with a system's agent key (POST /auth/agent-token) and
+ * may only register and read that one system's snapshots. No user can be given this role.
+ */
+export const agentRole = "backup-agent";
+export const principalRoleSchema = z.enum([...roles, agentRole]);
+export type PrincipalRole = z.infer<typeof principalRoleSchema>;
+
+export const platformRoles: readonly PrincipalRole[] = [
+  "platform-admin",
+  "security-admin",
+  "platform-auditor",
+];
+export const isPlatformRole = (role: PrincipalRole) => platformRoles.includes(role);
 
 /**
  * Role pairs one person may never hold together (R-IA-10, 三权分立): system administration, security

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { ReauthenticationRequiredError, UnauthenticatedError } from "../errors.ts";
-import { roleSchema } from "./roles.ts";
+import { principalRoleSchema } from "./roles.ts";
 import type { IdentitySettings } from "./settings.ts";
 
 const issuer = "govdr";
@@ -10,18 +10,22 @@ const audience = "govdr-api";
 
 /**
  * What a session may do. A user who must change an initial or expired password, or still has to
- * pass MFA, gets a session scoped to that one step and nothing else (R-IA-08, R-IA-09).
+ * pass MFA, gets a session scoped to that one step and nothing else (R-IA-08, R-IA-09). A backup
+ * agent's session ("agent") reaches only its system's snapshot routes.
  */
-export const sessionScopes = ["full", "change-password", "enrol-mfa", "verify-mfa"] as const;
+export const sessionScopes = ["full", "change-password", "enrol-mfa", "verify-mfa", "agent"] as const;
 
 export const sessionClaimsSchema = z.object({
   sub: z.string().min(1),
   tid: z.string().min(1),
-  roles: z.array(roleSchema).min(1),
+  roles: z.array(principalRoleSchema).min(1),
   sid: z.uuid(),
   scope: z.enum(sessionScopes),
   auth_time: z.number().int(),
-  amr: z.array(z.enum(["pwd", "otp"])).min(1),
+  /** `key`: a backup agent's key (POST /auth/agent-token). */
+  amr: z.array(z.enum(["pwd", "otp", "key"])).min(1),
+  /** An agent session's one system: it may touch nothing else. */
+  sys: z.string().optional(),
 });
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
 

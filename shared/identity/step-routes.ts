@@ -5,6 +5,11 @@ const stepRoutes: Record<Exclude<SessionScope, "full">, readonly string[]> = {
   "change-password": ["POST /auth/password"],
   "enrol-mfa": ["POST /auth/mfa/enrolment", "POST /auth/mfa/verification"],
   "verify-mfa": ["POST /auth/mfa/verification"],
+  agent: [
+    "PUT /systems/{systemId}/snapshots/{snapshotId}",
+    "GET /systems/{systemId}/snapshots",
+    "GET /systems/{systemId}/snapshots/{snapshotId}",
+  ],
 };
 const alwaysAllowed = ["GET /auth/session", "POST /auth/logout"];
 

@@ -1,4 +1,6 @@
+import type { AgentKey } from "../agents/agent-key.ts";
 import type { User } from "../identity/user.ts";
+import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
 import type { PolicyRecord } from "../systems/policy-record.ts";
 import type { ProtectedSystem } from "../systems/system.ts";
 import type { Tenant, TenantStatus } from "../tenants/tenant.ts";
@@ -56,4 +58,29 @@ export interface SystemStore {
     systemId: string,
     page: { limit: number; cursor?: string },
   ): Promise<Page<PolicyRecord>>;
+}
+
+/** Backup agents' keys. Looked up by key id alone when an agent signs in; listed per system. */
+export interface AgentKeyStore {
+  create(key: AgentKey): Promise<void>;
+  get(keyId: string): Promise<AgentKey | undefined>;
+  listBySystem(
+    tenantId: string,
+    systemId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<AgentKey>>;
+  /** Marks the key revoked; a key stays revoked for good. */
+  revoke(keyId: string, at: string, by: string): Promise<void>;
+}
+
+/** The control plane's catalogue of the snapshots agents wrote, per system, newest first. */
+export interface SnapshotCatalog {
+  /** Adds the record unless one with its id exists; then returns the stored one to compare. */
+  add(record: SnapshotRecord): Promise<{ created: true } | { created: false; existing: SnapshotRecord }>;
+  get(tenantId: string, systemId: string, snapshotId: string): Promise<SnapshotRecord | undefined>;
+  list(
+    tenantId: string,
+    systemId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<SnapshotRecord>>;
 }

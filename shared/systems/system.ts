@@ -2,13 +2,13 @@ import { z } from "zod";
 import { safeText } from "../validation/text.ts";
 import { systemClassificationSchema } from "./targets-schema.ts";
 
-const systemId = z.string().regex(/^s-[0-9a-z]{12}$/, "a system id such as s-4k2m9x0q7w1z");
+export const systemIdSchema = z.string().regex(/^s-[0-9a-z]{12}$/, "a system id such as s-4k2m9x0q7w1z");
 
 /** What a tenant-admin sends to create or replace a protected system. */
 export const systemInputSchema = systemClassificationSchema.extend({
   description: safeText(0, 500).default(""),
   /** Systems this one depends on (recovered before it, R-CL-12); must not form a cycle. */
-  dependsOn: z.array(systemId).max(50).default([]),
+  dependsOn: z.array(systemIdSchema).max(50).default([]),
   healthEndpoint: z
     .url({ protocol: /^https?$/ })
     .max(2048)
@@ -19,7 +19,7 @@ export const systemInputSchema = systemClassificationSchema.extend({
 export type SystemInput = z.infer<typeof systemInputSchema>;
 
 export const systemSchema = systemInputSchema.extend({
-  systemId,
+  systemId: systemIdSchema,
   tenantId: z.string().min(1),
   /** Version of the DR policy in force, 0 while none is set. */
   policyVersion: z.number().int().min(0),

@@ -48,15 +48,21 @@ type Stats = Snapshot["stats"];
  * manifest is written after every pack and index, so an interrupted backup leaves no snapshot, only
  * packs that the next run reuses.
  */
+/** Whether a snapshot path (`<source name>/<relative path>`) is excluded by the globs. */
+export const excludeMatcher = (excludes: readonly string[] = []) => picomatch([...excludes], { dot: true });
+
+/** The source names of a backup: the snapshot's top-level entries. */
+export const sourceName = (source: BackupSource) =>
+  source.kind === "path" ? path.basename(path.resolve(source.path)) : source.name;
+
 export async function backup(
   repository: Repository,
   sources: BackupSource[],
   options: BackupOptions,
 ): Promise<Snapshot> {
   const now = options.now ?? (() => new Date());
-  const names = sources.map((source) =>
-    source.kind === "path" ? path.basename(path.resolve(source.path)) : source.name,
-  );
+  const startedAt = now().toISOString();
+  const names = sources.map(sourceName);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate)
     throw new BackupSourceError(
@@ -83,7 +89,7 @@ export async function backup(
   const stats: Stats = { files: 0, dirs: 0, bytes: 0, readBytes: 0, newBlobs: 0, newBytes: 0 };
   const run = new BackupRun(repository, stats, options);
   try {
-    const excluded = picomatch(options.excludes ?? [], { dot: true });
+    const excluded = excludeMatcher(options.excludes);
     for (const [i, source] of sources.entries()) {
       const name = names[i] as string;
       if (source.kind === "stream") await run.stream(name, source.stream, now());
@@ -101,7 +107,9 @@ export async function backup(
     version: 1,
     id: newSnapshotId(),
     time: now().toISOString(),
-    type: options.type,
+    startedAt,
+    // Without a parent every file was read: whatever was asked for, the result is a full backup.
+    type: parent ? options.type : "full",
     ...(parent ? { parent: parent.id } : {}),
     hostname: hostname(),
     sources: sourceLabels,

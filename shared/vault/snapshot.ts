@@ -10,7 +10,9 @@ export type BackupType = (typeof backupTypes)[number];
 export const snapshotSchema = z.object({
   version: z.literal(1),
   id: z.string().regex(/^[0-9a-f]{16}$/),
+  /** When the backup finished: the snapshot holds the data as read between `startedAt` and this. */
   time: z.iso.datetime(),
+  startedAt: z.iso.datetime().optional(),
   type: z.enum(backupTypes),
   /** The snapshot whose unchanged files were reused: the last one (incremental) or last full (differential). */
   parent: z.string().optional(),

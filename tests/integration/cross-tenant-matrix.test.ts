@@ -5,9 +5,9 @@ import type { Role } from "../../shared/identity/roles.ts";
 import type { RouteKey } from "../../shared/lambda/router.ts";
 import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
-import { policy, system } from "./support/bodies.ts";
+import { policy, snapshotReport, system } from "./support/bodies.ts";
 import { uniqueName } from "./support/emulator.ts";
-import { deployedStores, platformUser, seedTenantUser } from "./support/seed.ts";
+import { agentOf, deployedStores, platformUser, seedTenantUser } from "./support/seed.ts";
 
 const password = "Matrix-Check-2026!";
 const victimSystemName = "受害单位核心系统";
@@ -17,6 +17,9 @@ const bodies = (own: { userName: string }): Partial<Record<RouteKey, unknown>> =
   "POST /auth/login": { userName: own.userName, password },
   "POST /auth/password": { currentPassword: "not-the-password-1A!", newPassword: "Another-Password-2026!" },
   "POST /auth/mfa/verification": { code: "000000" },
+  "POST /auth/agent-token": { keyId: "ak-000000000000", secret: "not-a-key" },
+  "POST /systems/{systemId}/agent-keys": { name: "intruder agent" },
+  "PUT /systems/{systemId}/snapshots/{snapshotId}": snapshotReport({ merkleRoot: "f".repeat(64) }),
   "POST /tenants": {
     name: `某市${uniqueName("局")}`,
     unifiedSocialCreditCode: `11500000MB${String(randomInt(1e7)).padStart(7, "0")}X`,
@@ -49,22 +52,70 @@ async function victimUnit() {
   const created = await call("POST", "/systems", { token, body: system(victimSystemName) });
   const systemId = created.body.systemId as string;
   await call("PUT", `/systems/${systemId}/policy`, { token, body: policy({ kind: "every", minutes: 30 }) });
-  return { tenantId: tenant.tenantId, userId: user.userId, userName: user.userName, systemId, token };
+  const agent = await agentOf(token, systemId);
+  const snapshotId = "00000000000000aa";
+  const recorded = await call("PUT", `/systems/${systemId}/snapshots/${snapshotId}`, {
+    token: agent.token,
+    body: snapshotReport(),
+  });
+  if (recorded.status !== 201) throw new Error(`victim snapshot: ${JSON.stringify(recorded)}`);
+  return {
+    tenantId: tenant.tenantId,
+    userId: user.userId,
+    userName: user.userName,
+    systemId,
+    keyId: agent.keyId,
+    snapshotId,
+    token,
+  };
+}
+
+/** A route's path with the victim's ids filled in. */
+const victimPath = (template: string, victim: Awaited<ReturnType<typeof victimUnit>>) =>
+  template
+    .replace("{tenantId}", victim.tenantId)
+    .replace("{systemId}", victim.systemId)
+    .replace("{userId}", victim.userId)
+    .replace("{keyId}", victim.keyId)
+    .replace("{snapshotId}", victim.snapshotId);
+
+/** A signed-in session of another unit in `role`; a backup agent signs in with its own system's key. */
+async function intruderSession(role: Role | "backup-agent") {
+  const intruder = await seedTenantUser({ password, roles: ["tenant-admin"] });
+  if (role === "backup-agent") {
+    const admin = await signIn(intruder.user.userName, password);
+    const own = await call("POST", "/systems", { token: admin.token, body: system("本单位系统") });
+    return { own: intruder.user, token: (await agentOf(admin.token, own.body.systemId as string)).token };
+  }
+  const member = await makeUser({
+    tenantId: intruder.tenant.tenantId,
+    userName: uniqueName(role).replace("-", "."),
+    password,
+    roles: [role],
+    at: new Date(),
+  });
+  if (role !== "tenant-admin") await intruder.stores.users.create(member);
+  const own = role === "tenant-admin" ? intruder.user : member;
+  return { own, token: (await signIn(own.userName, password)).token };
 }
 
 async function snapshot(victim: Awaited<ReturnType<typeof victimUnit>>) {
   const stores = deployedStores();
-  const [tenant, user, systemAnswer, versions] = await Promise.all([
+  const [tenant, user, systemAnswer, versions, agentKeys] = await Promise.all([
     stores.tenants.get(victim.tenantId),
     stores.users.get(victim.tenantId, victim.userId),
     call("GET", `/systems/${victim.systemId}`, { token: victim.token }),
     call("GET", `/systems/${victim.systemId}/policy/versions`, { token: victim.token }),
+    call("GET", `/systems/${victim.systemId}/agent-keys`, { token: victim.token }),
   ]);
+  const snapshots = await call("GET", `/systems/${victim.systemId}/snapshots`, { token: victim.token });
   return {
     tenant,
     user: { ...user, lastLoginAt: undefined },
     system: systemAnswer.body,
     versions: versions.body,
+    agentKeys: agentKeys.body,
+    snapshots: snapshots.body,
   };
 }
 
@@ -76,51 +127,49 @@ describe("cross-tenant access matrix: every route × every role of another unit"
     before = await snapshot(victim);
   }, 60_000);
 
-  const tenantRoles: Role[] = ["tenant-admin", "tenant-operator", "tenant-auditor"];
+  const intruderRoles = ["tenant-admin", "tenant-operator", "tenant-auditor", "backup-agent"] as const;
 
-  it.each(tenantRoles)("%s of another unit reaches nothing of the victim unit on any route", async (role) => {
-    const intruder = await seedTenantUser({ password, roles: ["tenant-admin"] });
-    const member = await makeUser({
-      tenantId: intruder.tenant.tenantId,
-      userName: uniqueName(role).replace("-", "."),
-      password,
-      roles: [role],
-      at: new Date(),
-    });
-    if (role !== "tenant-admin") await intruder.stores.users.create(member);
-    const own = role === "tenant-admin" ? intruder.user : member;
-    const { token } = await signIn(own.userName, password);
-    // What only the victim's data holds; an id the intruder sent may be echoed in a 404 message.
-    const victimData = [victim.tenantId, victim.systemId, victim.userId, victim.userName, victimSystemName];
+  it.each(intruderRoles)(
+    "%s of another unit reaches nothing of the victim unit on any route",
+    async (role) => {
+      const { own, token } = await intruderSession(role);
+      // What only the victim's data holds; an id the intruder sent may be echoed in a 404 message.
+      const victimData = [
+        victim.tenantId,
+        victim.systemId,
+        victim.userId,
+        victim.userName,
+        victimSystemName,
+        victim.keyId,
+        victim.snapshotId,
+      ];
 
-    const leaks: string[] = [];
-    for (const key of routeKeys) {
-      const [method = "", template = ""] = key.split(" ");
-      const path = template
-        .replace("{tenantId}", victim.tenantId)
-        .replace("{systemId}", victim.systemId)
-        .replace("{userId}", victim.userId);
-      const targetsVictim = path !== template;
-      const query = method === "GET" ? `?tenantId=${victim.tenantId}` : "";
-      const answer = await call(method, `${path}${query}`, { token, body: bodies(own)[key] });
-      const text = JSON.stringify(answer.body);
-      if (answer.status >= 500) leaks.push(`${key}: ${answer.status} ${text}`);
-      if (targetsVictim && ![403, 404].includes(answer.status))
-        leaks.push(`${key}: ${answer.status} ${text}`);
-      for (const secret of victimData.filter((value) => !`${path}${query}`.includes(value))) {
-        if (text.includes(secret)) leaks.push(`${key}: answer holds ${secret}`);
+      const leaks: string[] = [];
+      for (const key of routeKeys) {
+        const [method = "", template = ""] = key.split(" ");
+        const path = victimPath(template, victim);
+        const targetsVictim = path !== template;
+        const query = method === "GET" ? `?tenantId=${victim.tenantId}` : "";
+        const answer = await call(method, `${path}${query}`, { token, body: bodies(own)[key] });
+        const text = JSON.stringify(answer.body);
+        if (answer.status >= 500) leaks.push(`${key}: ${answer.status} ${text}`);
+        if (targetsVictim && ![403, 404].includes(answer.status))
+          leaks.push(`${key}: ${answer.status} ${text}`);
+        for (const secret of victimData.filter((value) => !`${path}${query}`.includes(value))) {
+          if (text.includes(secret)) leaks.push(`${key}: answer holds ${secret}`);
+        }
       }
-    }
 
-    expect(leaks).toEqual([]);
-  });
+      expect(leaks).toEqual([]);
+    },
+  );
 
   it("lets platform staff neither read nor change a unit's systems and policies", async () => {
     for (const role of ["platform-admin", "security-admin", "platform-auditor"] as const) {
       const { token } = await platformUser(role);
       for (const key of routeKeys.filter((k) => k.includes("/systems"))) {
         const [method = "", template = ""] = key.split(" ");
-        const answer = await call(method, template.replace("{systemId}", victim.systemId), {
+        const answer = await call(method, victimPath(template, victim), {
           token,
           body: bodies({ userName: "x" })[key],
         });

@@ -1,5 +1,9 @@
 import { randomInt } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ensureDemoAgent } from "../../cli/local-stack/demo-agent.ts";
 import { seedDemo } from "../../cli/local-stack/seed-demo.ts";
 import { passwordProblems } from "../../shared/identity/password-policy.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
@@ -54,5 +58,29 @@ describe("demo seed (npm start)", () => {
         })
       ).status,
     ).toBe(401);
+  });
+
+  it("writes a working agent key for the demo unit's first system, and keeps it on the next start", async () => {
+    const names = {
+      tenantAdmin: uniqueName("demo").replace("-", "."),
+      platformAdmin: uniqueName("ops").replace("-", "."),
+      creditCode: `11500000MB${String(randomInt(1e7)).padStart(7, "0")}X`,
+    };
+    await seedDemo(localStack(), names);
+    const dir = await mkdtemp(path.join(tmpdir(), "govdr-demo-agent-"));
+    const file = path.join(dir, "demo-agent.key");
+    try {
+      const first = await ensureDemoAgent(localStack(), names.tenantAdmin, file);
+      const credential = (await readFile(file, "utf8")).trim();
+      const [keyId, secret] = credential.split(".");
+      const session = await call("POST", "/auth/agent-token", { body: { keyId, secret } });
+      const second = await ensureDemoAgent(localStack(), names.tenantAdmin, file);
+
+      expect(session).toMatchObject({ status: 200, body: { scope: "agent", systemId: first?.systemId } });
+      expect(second).toEqual(first);
+      expect((await readFile(file, "utf8")).trim()).toBe(credential);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

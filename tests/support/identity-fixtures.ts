@@ -1,6 +1,6 @@
 import { generate } from "otplib";
 import { hashPassword } from "../../shared/identity/password-hash.ts";
-import type { Role } from "../../shared/identity/roles.ts";
+import type { PrincipalRole, Role } from "../../shared/identity/roles.ts";
 import type { SecretCipher } from "../../shared/identity/secret-cipher.ts";
 import { signingKey } from "../../shared/identity/session-token.ts";
 import { newUserRecord, type User } from "../../shared/identity/user.ts";
@@ -64,7 +64,7 @@ export async function totpCode(secret: string, at: Date): Promise<string> {
 }
 
 /** Claims of a full session, for tests that exercise authorization rules directly. */
-export function claimsFor(roles: Role[], tid: string, sub = "u-admin0000001") {
+export function claimsFor(roles: PrincipalRole[], tid: string, sub = "u-admin0000001") {
   return {
     sub,
     tid,

@@ -1,9 +1,13 @@
+import type { AgentKey } from "../../shared/agents/agent-key.ts";
 import { ConflictError } from "../../shared/errors.ts";
 import type { User } from "../../shared/identity/user.ts";
+import type { SnapshotRecord } from "../../shared/snapshots/snapshot-record.ts";
 import type { Page } from "../../shared/stores/page.ts";
 import type {
+  AgentKeyStore,
   Session,
   SessionStore,
+  SnapshotCatalog,
   SystemStore,
   TenantStore,
   UserStore,
@@ -19,6 +23,8 @@ export class MemoryStores {
   readonly sessionMap = new Map<string, Session>();
   readonly systemMap = new Map<string, ProtectedSystem>();
   readonly policyMap = new Map<string, PolicyRecord>();
+  readonly agentKeyMap = new Map<string, AgentKey>();
+  readonly snapshotMap = new Map<string, SnapshotRecord>();
   private readonly userNames = new Map<string, string>();
   private readonly creditCodes = new Set<string>();
 
@@ -123,6 +129,44 @@ export class MemoryStores {
     listPolicyVersions: async (tenantId, systemId, page) =>
       MemoryStores.page(
         [...this.policyMap.values()].filter((p) => p.tenantId === tenantId && p.systemId === systemId),
+        page,
+      ),
+  };
+
+  readonly agentKeys: AgentKeyStore = {
+    create: async (key) => {
+      if (this.agentKeyMap.has(key.keyId)) throw new ConflictError("exists", "EXISTS");
+      this.agentKeyMap.set(key.keyId, structuredClone(key));
+    },
+    get: async (keyId) => structuredClone(this.agentKeyMap.get(keyId)),
+    listBySystem: async (tenantId, systemId, page) =>
+      MemoryStores.page(
+        [...this.agentKeyMap.values()].filter((k) => k.tenantId === tenantId && k.systemId === systemId),
+        page,
+      ),
+    revoke: async (keyId, at, by) => {
+      const key = this.agentKeyMap.get(keyId);
+      if (!key) throw new Error(`no key ${keyId}`);
+      key.revokedAt ??= at;
+      key.revokedBy ??= by;
+    },
+  };
+
+  readonly snapshots: SnapshotCatalog = {
+    add: async (record) => {
+      const key = `${record.tenantId}/${record.systemId}/${record.snapshotId}`;
+      const existing = this.snapshotMap.get(key);
+      if (existing) return { created: false, existing: structuredClone(existing) };
+      this.snapshotMap.set(key, structuredClone(record));
+      return { created: true };
+    },
+    get: async (tenantId, systemId, snapshotId) =>
+      structuredClone(this.snapshotMap.get(`${tenantId}/${systemId}/${snapshotId}`)),
+    list: async (tenantId, systemId, page) =>
+      MemoryStores.page(
+        [...this.snapshotMap.values()]
+          .filter((r) => r.tenantId === tenantId && r.systemId === systemId)
+          .sort((a, b) => b.time.localeCompare(a.time)),
         page,
       ),
   };

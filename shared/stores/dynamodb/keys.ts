@@ -12,6 +12,9 @@ export const keys = {
   userName: (userName: string) => ({ pk: `USER_NAME#${userName.toLowerCase()}`, sk: "UNIQUE" }),
   session: (sid: string) => ({ pk: `SESSION#${sid}`, sk: "SESSION" }),
   identitySettings: () => ({ pk: "PLATFORM", sk: "SETTINGS#IDENTITY" }),
+  /** Global, because an agent signing in presents only its key id; every use checks the tenant. */
+  agentKey: (keyId: string) => ({ pk: `AGENT_KEY#${keyId}`, sk: "AGENT_KEY" }),
+  agentKeysOfSystem: (tenantId: string, systemId: string) => `AGENT_KEYS#${tenantId}#${systemId}`,
 };
 
 /**

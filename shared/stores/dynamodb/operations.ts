@@ -37,7 +37,15 @@ export async function putIfVersion(
  */
 export async function queryPage<T>(
   db: DynamoDBDocumentClient,
-  query: { tableName: string; indexName?: string; key: "pk" | "gsi1pk"; value: string; skPrefix?: string },
+  query: {
+    tableName: string;
+    indexName?: string;
+    key: "pk" | "gsi1pk";
+    value: string;
+    skPrefix?: string;
+    /** Highest sort key first (e.g. newest first when the sort key starts with a time). */
+    descending?: boolean;
+  },
   page: { limit: number; cursor?: string },
   parse: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
@@ -62,6 +70,7 @@ export async function queryPage<T>(
       },
       Limit: page.limit,
       ExclusiveStartKey: start,
+      ScanIndexForward: !query.descending,
     }),
   );
   return { items: Items.map(parse), nextCursor: encodeCursor(LastEvaluatedKey) };

@@ -16,3 +16,15 @@ export const policy = (schedule: object, mode = "scheduled-backup") => ({
   drill: { type: "simulated", periodMinutes: 1440, startAt: "02:37", timezone: "Asia/Shanghai" },
   failover: { mode: "manual", approvalRequired: true, adapter: "record" },
 });
+export const snapshotReport = (extra: object = {}) => ({
+  time: new Date(Date.now() - 60_000).toISOString(),
+  type: "full",
+  hostname: "db01",
+  sources: ["/srv/app"],
+  suite: "aes-256-gcm",
+  merkleRoot: "a".repeat(64),
+  repository: "s3://govdr-vault/tenants/t/systems/s",
+  repositoryId: "b".repeat(32),
+  stats: { files: 1, dirs: 1, bytes: 10, readBytes: 10, newBlobs: 1, newBytes: 10 },
+  ...extra,
+});

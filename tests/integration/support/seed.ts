@@ -5,7 +5,7 @@ import type { Role } from "../../../shared/identity/roles.ts";
 import { DynamoDbTenantStore } from "../../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../../shared/stores/dynamodb/user-store.ts";
 import { makeTenant, makeUser } from "../../support/identity-fixtures.ts";
-import { signIn } from "./api.ts";
+import { call, signIn } from "./api.ts";
 import { clientConfig, localStack, uniqueName } from "./emulator.ts";
 
 export function deployedStores() {
@@ -70,4 +70,18 @@ export async function platformUser(role: "platform-admin" | "security-admin" | "
   });
   await deployedStores().users.create(user);
   return { user, ...(await signIn(user.userName, seedPassword)) };
+}
+
+/** A new agent key for the system (created by its tenant-admin) and the agent's signed-in session. */
+export async function agentOf(adminToken: string, systemId: string) {
+  const created = await call("POST", `/systems/${systemId}/agent-keys`, {
+    token: adminToken,
+    body: { name: "db01 agent" },
+  });
+  if (created.status !== 201) throw new Error(`agent key: ${JSON.stringify(created)}`);
+  const credential = created.body.credential as string;
+  const [keyId, secret] = credential.split(".") as [string, string];
+  const session = await call("POST", "/auth/agent-token", { body: { keyId, secret } });
+  if (session.status !== 200) throw new Error(`agent sign-in: ${JSON.stringify(session)}`);
+  return { keyId, credential, token: session.body.token as string };
 }

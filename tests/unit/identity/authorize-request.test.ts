@@ -38,6 +38,11 @@ describe("authorizeRequest", () => {
     ["verify-mfa", "POST", "/auth/mfa/enrolment", "Deny"],
     ["verify-mfa", "GET", "/auth/session", "Allow"],
     ["verify-mfa", "POST", "/auth/logout", "Allow"],
+    ["agent", "PUT", "/systems/{systemId}/snapshots/{snapshotId}", "Allow"],
+    ["agent", "GET", "/systems/{systemId}/snapshots", "Allow"],
+    ["agent", "GET", "/systems/{systemId}", "Deny"],
+    ["agent", "POST", "/systems/{systemId}/agent-keys", "Deny"],
+    ["agent", "GET", "/audit/events", "Deny"],
   ] as const)("R-IA-08/09: a %s session calling %s %s is %s", async (scope, method, resource, decision) => {
     expect((await authorizeRequest(live(scope), { ...at, method, resource })).decision).toBe(decision);
   });
@@ -89,6 +94,20 @@ describe("authorizeRequest", () => {
 
       expect(result.decision).toBe(decision);
       if (decision === "Deny") expect(result.reason).toMatch(/^IP_NOT_ALLOWED: .*198\.51\.100\.7/);
+    });
+
+    it("does not apply it to a backup agent recording its snapshots (not a management action)", async () => {
+      const agent = {
+        authenticate: async () => ({ ...claims("agent"), roles: ["backup-agent" as const] }),
+        ipAllowList: fromOffice().ipAllowList,
+      };
+      const result = await authorizeRequest(agent, {
+        ...at,
+        method: "PUT",
+        resource: "/systems/{systemId}/snapshots/{snapshotId}",
+      });
+
+      expect(result.decision).toBe("Allow");
     });
 
     it("does not apply a unit's list to platform staff", async () => {

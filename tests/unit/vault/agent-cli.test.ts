@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pollUntil } from "../../../cli/poll.ts";
+import { startAgent } from "../../support/agent-cli.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
-const govdr = path.resolve("cli/bin/govdr.js");
 const env = { ...process.env, GOVDR_REPO_KEY: "agent-cli-test-secret-2026" };
 let work: string;
 
@@ -18,27 +17,7 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function start(
-  args: string[],
-  extraEnv: NodeJS.ProcessEnv = {},
-): ChildProcess & { output: Promise<{ code: number; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [govdr, ...args], {
-    env: { ...env, ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr?.on("data", (d) => {
-    stderr += d;
-  });
-  const output = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })),
-  );
-  return Object.assign(child, { output });
-}
+const start = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => startAgent(args, { ...env, ...extraEnv });
 const run = (args: string[], extraEnv?: NodeJS.ProcessEnv) => start(args, extraEnv).output;
 
 async function packCount(repo: string) {

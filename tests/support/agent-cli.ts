@@ -1,0 +1,32 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+const govdr = path.resolve("cli/bin/govdr.js");
+
+export interface AgentRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts the `govdr` agent CLI as a separate process, as an operator or scheduler would. */
+export function startAgent(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess & { output: Promise<AgentRun> } {
+  const child = spawn(process.execPath, [govdr, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  const output = new Promise<AgentRun>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })),
+  );
+  return Object.assign(child, { output });
+}
+
+export const runAgent = (args: string[], env: NodeJS.ProcessEnv) => startAgent(args, env).output;
