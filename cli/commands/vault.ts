@@ -115,7 +115,7 @@ export function registerVaultCommands(program: Command): void {
     (options: RepositoryFlags & { suite: SuiteName }) =>
       vaultAction(async () => {
         const repository = await Repository.init(
-          backendFor(options.repo),
+          await backendFor(options.repo),
           await keyWrapperFor(options),
           { suite: options.suite },
           { retainUntil: retentionFor(options) },

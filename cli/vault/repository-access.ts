@@ -1,10 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { KMSClient } from "@aws-sdk/client-kms";
-import { S3Client } from "@aws-sdk/client-s3";
 import type { Backend } from "../../shared/vault/backend.ts";
 import { LocalBackend } from "../../shared/vault/backends/local.ts";
-import { S3Backend } from "../../shared/vault/backends/s3.ts";
-import { type KeyWrapper, kmsKeyWrapper, localKeyWrapper } from "../../shared/vault/key-wrapper.ts";
+import { type KeyWrapper, localKeyWrapper } from "../../shared/vault/key-wrapper.ts";
 import { NoRepositoryError, Repository, type RepositoryOptions } from "../../shared/vault/repository.ts";
 import type { SuiteName } from "../../shared/vault/suites.ts";
 import { CliError } from "../errors.ts";
@@ -29,10 +26,15 @@ const s3Location = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?(.*)$/;
  * `s3://bucket/prefix` (credentials, region and endpoint from the environment, as every AWS tool
  * reads them; throttling and 5xx retried with adaptive backoff) or a local directory.
  */
-export function backendFor(repo: string): Backend {
+export async function backendFor(repo: string): Promise<Backend> {
   if (!repo.startsWith("s3://")) return new LocalBackend(repo);
   const match = s3Location.exec(repo);
   if (!match) throw new CliError(`${repo} is not an S3 location`, "use s3://bucket/prefix", exitCodes.usage);
+  // Loaded only for S3 repositories: compiling the SDK would cost every local run ~100 ms at start.
+  const [{ S3Client }, { S3Backend }] = await Promise.all([
+    import("@aws-sdk/client-s3"),
+    import("../../shared/vault/backends/s3.ts"),
+  ]);
   const s3 = new S3Client({
     maxAttempts: 8,
     retryMode: "adaptive",
@@ -57,6 +59,10 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
         exitCodes.repository,
       );
     }
+    const [{ KMSClient }, { kmsKeyWrapper }] = await Promise.all([
+      import("@aws-sdk/client-kms"),
+      import("../../shared/vault/kms-key-wrapper.ts"),
+    ]);
     return kmsKeyWrapper(new KMSClient({ maxAttempts: 8, retryMode: "adaptive" }), kmsKey, tenant);
   }
   const secret = flags.keyFile
@@ -91,7 +97,7 @@ export async function openRepository(
   flags: RepositoryFlags,
   settings: RepositoryOptions & { create?: SuiteName } = {},
 ): Promise<{ repository: Repository; created: boolean }> {
-  const backend = backendFor(flags.repo);
+  const backend = await backendFor(flags.repo);
   const wrapper = await keyWrapperFor(flags);
   const options = { ...settings, retainUntil: settings.retainUntil ?? retentionFor(flags) };
   try {

@@ -1,4 +1,5 @@
-import { objectNames, type Repository } from "./repository.ts";
+import { objectNames } from "./object-names.ts";
+import type { Repository } from "./repository.ts";
 
 /**
  * Whole packs read once and kept while they are being used (a few at a time, least recently used

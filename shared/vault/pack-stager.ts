@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { objectNames, type Repository } from "./repository.ts";
+import { objectNames } from "./object-names.ts";
+import type { Repository } from "./repository.ts";
 
 /**
  * Restores from a remote repository (S3) stage the packs they need in a private temporary directory,

@@ -1,4 +1,4 @@
-import { createHash, webcrypto } from "node:crypto";
+import { createHash } from "node:crypto";
 import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
 
 /**
@@ -31,6 +31,8 @@ export const blobContext = (id: string) => Buffer.from(`govdr/v1/blob/${id}`);
 
 export class PackWriter {
   private readonly parts: Buffer[] = [];
+  /** Hashed as blobs arrive (about 1.5 GB/s with SHA extensions), so finishing copies nothing. */
+  private readonly hash = createHash("sha256");
   readonly entries: PackEntry[] = [];
   size = 0;
 
@@ -43,15 +45,17 @@ export class PackWriter {
   /** A blob sealed elsewhere (a worker thread) with this pack's suite and `blobContext(id)`. */
   addSealed(type: BlobType, id: string, sealed: Uint8Array, rawLength: number): void {
     this.entries.push({ type, id, offset: this.size, length: sealed.byteLength, rawLength });
-    this.parts.push(Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength));
+    const part = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+    this.parts.push(part);
+    this.hash.update(part);
     this.size += sealed.byteLength;
   }
 
   /**
-   * The finished pack and its name. The SHA-256 is computed by WebCrypto on the thread pool, off the
-   * thread that fills packs (hashing 16 MiB on it would stall backups of small files).
+   * The finished pack as its parts (blobs, sealed header, trailer), written with one gathered write
+   * rather than copied into one buffer, and its name.
    */
-  async finish(): Promise<{ name: string; bytes: Buffer }> {
+  finish(): { name: string; parts: Buffer[] } {
     const header = Buffer.alloc(this.entries.length * entryBytes);
     this.entries.forEach((entry, i) => {
       const at = i * entryBytes;
@@ -65,10 +69,8 @@ export class PackWriter {
     const trailer = Buffer.alloc(trailerBytes);
     trailer.writeUInt8(suiteNames.indexOf(this.suite.name), 0);
     trailer.writeUInt32LE(sealedHeader.length, 1);
-    const bytes = Buffer.concat([...this.parts, sealedHeader, trailer]);
-    this.parts.length = 0; // the blobs' buffers are not needed once copied into the pack
-    const digest = await webcrypto.subtle.digest("SHA-256", bytes);
-    return { name: Buffer.from(digest).toString("hex"), bytes };
+    const name = this.hash.update(sealedHeader).update(trailer).digest("hex");
+    return { name, parts: [...this.parts, sealedHeader, trailer] };
   }
 }
 

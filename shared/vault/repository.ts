@@ -5,6 +5,7 @@ import { openDocument, sealDocument } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
 import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
 import { blobIdFunction, deriveKeys, type VaultKeys } from "./keys.ts";
+import { objectNames } from "./object-names.ts";
 import { type BlobType, blobContext, type PackEntry, PackWriter, packSuite, readPackHeader } from "./pack.ts";
 import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames, suitesFor } from "./suites.ts";
 
@@ -42,14 +43,6 @@ const indexSchema = z.object({
     }),
   ),
 });
-
-export const objectNames = {
-  config: "config",
-  key: "keys/master",
-  pack: (name: string) => `packs/${name.slice(0, 2)}/${name}`,
-  index: (name: string) => `index/${name}`,
-  snapshot: (name: string) => `snapshots/${name}`,
-};
 
 export class RepositoryExistsError extends Error {
   override readonly name = "RepositoryExistsError";
@@ -205,15 +198,9 @@ export class Repository {
     const entries = finished.entries;
     const suite = this.dataSuite.name;
     this.writer = new PackWriter(this.dataSuite);
-    let name = "";
-    const upload = finished
-      .finish()
-      .then((pack) => {
-        name = pack.name;
-        return this.backend.put(objectNames.pack(pack.name), pack.bytes, {
-          retainUntil: this.options.retainUntil,
-        });
-      })
+    const { name, parts } = finished.finish();
+    const upload = this.backend
+      .put(objectNames.pack(name), parts, { retainUntil: this.options.retainUntil })
       .then(() => {
         for (const entry of entries) {
           this.index.set(entry.id, { ...entry, pack: name, suite });

@@ -168,7 +168,7 @@ class WorkerFileWriter implements FileWriter {
       const { pack, offset, length, rawLength, suite } = location;
       return { id, pack, offset, length, rawLength, suite };
     });
-    this.batch.push({ absolute: file, mode: entry.mode, mtimeNs: entry.mtimeNs, chunks });
+    this.batch.push({ absolute: file, mode: entry.mode, mtime: mtimeSeconds(entry.mtimeNs), chunks });
     this.callbacks.push({ written, size: entry.size });
     this.batchSize += entry.size;
     if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submit();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { objectNames, type Repository } from "./repository.ts";
+import { objectNames } from "./object-names.ts";
+import type { Repository } from "./repository.ts";
 import { suiteNames } from "./suites.ts";
 import { merkleRoot } from "./tree.ts";
 

@@ -1,5 +1,6 @@
+import { objectNames } from "./object-names.ts";
 import { packName, packSuite, readPackHeader } from "./pack.ts";
-import { type BlobLocation, objectNames, type Repository } from "./repository.ts";
+import type { BlobLocation, Repository } from "./repository.ts";
 import { loadSnapshot, type Snapshot, snapshotNames } from "./snapshot.ts";
 import { BlobIntegrityError } from "./suites.ts";
 import { readTree } from "./tree.ts";

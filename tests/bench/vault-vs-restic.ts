@@ -14,11 +14,10 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { build } from "esbuild";
+import { buildAgentBundle } from "../../cli/agent-bundle.ts";
 import { ensureDebianPackages } from "../../cli/apt.ts";
 import { startEmulator, stopEmulator } from "../../cli/emulator/emulator.ts";
 import { emulatorClientConfig } from "../../cli/local-stack/aws-clients.ts";
-import { projectRoot } from "../../infra/paths.ts";
 import { type Dataset, largeFiles, smallFiles } from "./vault/datasets.ts";
 import {
   freshDirectory,
@@ -36,19 +35,7 @@ const work = path.join(process.env.GOVDR_BENCH_DIR ?? tmpdir(), "govdr-bench");
 const only = process.argv.slice(2);
 
 await ensureDebianPackages([{ name: "restic", file: "/usr/bin/restic" }], "the vault benchmark");
-const agent = path.join(work, "govdr-agent.mjs");
-await build({
-  entryPoints: [path.join(projectRoot, "cli", "bin", "agent-entry.ts")],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  outfile: agent,
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
-  logLevel: "warning",
-});
+const { agent } = await buildAgentBundle(path.join(work, "agent"));
 
 async function treeDigest(root: string): Promise<string> {
   const hash = createHash("sha256");

@@ -13,8 +13,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3Backend } from "../../shared/vault/backends/s3.ts";
 import { backup } from "../../shared/vault/backup.ts";
-import { kmsKeyWrapper, WrongKeyError } from "../../shared/vault/key-wrapper.ts";
-import { objectNames, Repository } from "../../shared/vault/repository.ts";
+import { WrongKeyError } from "../../shared/vault/key-wrapper.ts";
+import { kmsKeyWrapper } from "../../shared/vault/kms-key-wrapper.ts";
+import { objectNames } from "../../shared/vault/object-names.ts";
+import { Repository } from "../../shared/vault/repository.ts";
 import { restoreToDirectory } from "../../shared/vault/restore.ts";
 import { verifyRepository } from "../../shared/vault/verify.ts";
 import { describeTree, writeSampleTree } from "../support/file-trees.ts";

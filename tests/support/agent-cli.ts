@@ -9,12 +9,16 @@ export interface AgentRun {
   stderr: string;
 }
 
-/** Starts the `govdr` agent CLI as a separate process, as an operator or scheduler would. */
+/**
+ * Starts the `govdr` agent CLI as a separate process, as an operator or scheduler would: from source,
+ * or a bundle `script` (cli/agent-bundle.ts).
+ */
 export function startAgent(
   args: string[],
   env: NodeJS.ProcessEnv,
+  script = govdr,
 ): ChildProcess & { output: Promise<AgentRun> } {
-  const child = spawn(process.execPath, [govdr, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d) => {
@@ -29,4 +33,5 @@ export function startAgent(
   return Object.assign(child, { output });
 }
 
-export const runAgent = (args: string[], env: NodeJS.ProcessEnv) => startAgent(args, env).output;
+export const runAgent = (args: string[], env: NodeJS.ProcessEnv, script?: string) =>
+  startAgent(args, env, script).output;

@@ -32,7 +32,8 @@ export interface ChunkToFetch {
 export interface FileToWrite {
   absolute: string;
   mode: number;
-  mtimeNs: string;
+  /** Seconds, as `futimes` takes them. */
+  mtime: number;
   chunks: ChunkToFetch[];
 }
 

@@ -1,4 +1,5 @@
-// The vault worker thread's entry when running from source (tsx); bundles use their own entry.
+// The vault worker thread's entry: run from source through worker-bootstrap.mjs (tsx), and bundled on
+// its own as vault-worker.mjs (cli/agent-bundle.ts), so that it loads only what a worker needs.
 import { runVaultWorker } from "./worker.ts";
 
 runVaultWorker();

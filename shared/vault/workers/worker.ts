@@ -3,10 +3,9 @@ import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
 import { blobIdFunction, deriveKeys } from "../keys.ts";
+import { objectNames } from "../object-names.ts";
 import { blobContext } from "../pack.ts";
-import { objectNames } from "../repository.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
-import { mtimeSeconds } from "../tree.ts";
 import type {
   ChunkToFetch,
   FileToRead,
@@ -17,8 +16,8 @@ import type {
   WorkerSetup,
 } from "./protocol.ts";
 
-const batchBytes = 4 << 20;
-const maxUnacknowledged = 16 << 20;
+const batchBytes = 2 << 20;
+const maxUnacknowledged = 8 << 20;
 const readBuffer = Buffer.allocUnsafe(4 << 20);
 let smallFileBuffer = Buffer.allocUnsafe(0);
 
@@ -139,8 +138,7 @@ export function runVaultWorker(): void {
             bytes += data.length;
           }
           fchmodSync(fd, file.mode);
-          const seconds = mtimeSeconds(file.mtimeNs);
-          futimesSync(fd, seconds, seconds);
+          futimesSync(fd, file.mtime, file.mtime);
         } finally {
           closeSync(fd);
         }

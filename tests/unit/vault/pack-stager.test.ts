@@ -7,8 +7,9 @@ import type { Backend } from "../../../shared/vault/backend.ts";
 import { LocalBackend } from "../../../shared/vault/backends/local.ts";
 import { backup } from "../../../shared/vault/backup.ts";
 import { localKeyWrapper } from "../../../shared/vault/key-wrapper.ts";
+import { objectNames } from "../../../shared/vault/object-names.ts";
 import { PackStager } from "../../../shared/vault/pack-stager.ts";
-import { objectNames, Repository } from "../../../shared/vault/repository.ts";
+import { Repository } from "../../../shared/vault/repository.ts";
 import { restoreToDirectory } from "../../../shared/vault/restore.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 

@@ -1,0 +1,38 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAgentBundle } from "../../../cli/agent-bundle.ts";
+import { runAgent } from "../../support/agent-cli.ts";
+import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "govdr-bundle-"));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("the bundled agent (as it ships)", () => {
+  it("backs up and restores with its workers running the small worker bundle", async () => {
+    const { agent, worker } = await buildAgentBundle(path.join(work, "dist"));
+    const source = path.join(work, "tree");
+    await writeSampleTree(source);
+    const env = { ...process.env, GOVDR_REPO_KEY: "bundle-test-secret-2026" };
+    const repo = path.join(work, "vault");
+
+    const backedUp = await runAgent(["backup", source, "--repo", repo], env, agent);
+    const restored = await runAgent(
+      ["restore", "latest", "--repo", repo, "--target", path.join(work, "out")],
+      env,
+      agent,
+    );
+
+    expect(backedUp.code, backedUp.stderr).toBe(0);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await describeTree(path.join(work, "out", "tree"))).toEqual(await describeTree(source));
+    // The worker bundle must not drag in the CLI's dependencies (AWS SDK, zod): that is its point.
+    expect((await stat(worker)).size).toBeLessThan(100_000);
+  });
+});
