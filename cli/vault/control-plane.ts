@@ -47,7 +47,6 @@ export function snapshotReport(snapshot: Snapshot, repository: Repository): Snap
  */
 export class ControlPlane {
   private token = "";
-  private expiresAt = 0;
   /** The system the agent key belongs to, as the control plane says at sign-in. */
   systemId = "";
 
@@ -99,9 +98,12 @@ export class ControlPlane {
     return plane;
   }
 
-  /** Records the snapshot; recording it again (a retry) is harmless. */
+  /**
+   * Records the snapshot; recording it again (a retry) is harmless. Signs in afresh first: a backup
+   * may have outlasted the session's idle timeout.
+   */
   async register(snapshot: Snapshot, repository: Repository): Promise<"recorded" | "already recorded"> {
-    if (Date.now() > this.expiresAt - 60_000) await this.signIn();
+    await this.signIn();
     const answer = await this.request(
       "PUT",
       `/systems/${this.systemId}/snapshots/${snapshot.id}`,
@@ -114,7 +116,6 @@ export class ControlPlane {
   private async signIn(): Promise<void> {
     const { body } = await this.request("POST", "/auth/agent-token", this.credential);
     this.token = String(body.token);
-    this.expiresAt = Date.parse(String(body.expiresAt));
     this.systemId = String(body.systemId);
   }
 

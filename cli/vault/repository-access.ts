@@ -31,16 +31,8 @@ export async function backendFor(repo: string): Promise<Backend> {
   const match = s3Location.exec(repo);
   if (!match) throw new CliError(`${repo} is not an S3 location`, "use s3://bucket/prefix", exitCodes.usage);
   // Loaded only for S3 repositories: compiling the SDK would cost every local run ~100 ms at start.
-  const [{ S3Client }, { S3Backend }] = await Promise.all([
-    import("@aws-sdk/client-s3"),
-    import("../../shared/vault/backends/s3.ts"),
-  ]);
-  const s3 = new S3Client({
-    maxAttempts: 8,
-    retryMode: "adaptive",
-    forcePathStyle: !!process.env.AWS_ENDPOINT_URL,
-  });
-  return new S3Backend(s3, match[1] as string, match[2] ?? "");
+  const { s3Backend } = await import("./cloud-access.ts");
+  return s3Backend(match[1] as string, match[2] ?? "");
 }
 
 /**
@@ -59,11 +51,8 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
         exitCodes.repository,
       );
     }
-    const [{ KMSClient }, { kmsKeyWrapper }] = await Promise.all([
-      import("@aws-sdk/client-kms"),
-      import("../../shared/vault/kms-key-wrapper.ts"),
-    ]);
-    return kmsKeyWrapper(new KMSClient({ maxAttempts: 8, retryMode: "adaptive" }), kmsKey, tenant);
+    const { kmsWrapper } = await import("./cloud-access.ts");
+    return kmsWrapper(kmsKey, tenant);
   }
   const secret = flags.keyFile
     ? (await readFile(flags.keyFile, "utf8")).trim()

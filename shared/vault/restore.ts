@@ -65,20 +65,29 @@ export async function restoreToDirectory(
   const writer = new WorkerFileWriter(repository, packRoot, options, stager);
   const progress: RestoreProgress = { files: 0, bytes: 0 };
   const directories: TreeEntry[] = [];
+  // One mkdir per directory, not per file (a recursive mkdir of an existing one costs two calls).
+  const made = new Set<string>();
+  const makeParent = (file: string) => {
+    const parent = path.dirname(file);
+    if (made.has(parent)) return;
+    mkdirSync(parent, { recursive: true });
+    made.add(parent);
+  };
   try {
     for await (const entry of readTree(repository, snapshot.tree)) {
       if (!within(entry, options.subPath)) continue;
       const file = destination(entry);
       if (entry.type === "dir") {
         mkdirSync(file, { recursive: true });
+        made.add(file);
         directories.push(entry);
       } else if (entry.type === "symlink") {
-        mkdirSync(path.dirname(file), { recursive: true });
+        makeParent(file);
         if (options.overwrite) rmSync(file, { force: true });
         symlinkSync(entry.target ?? "", file);
         await lutimes(file, mtimeSeconds(entry.mtimeNs), mtimeSeconds(entry.mtimeNs)).catch(() => undefined);
       } else {
-        mkdirSync(path.dirname(file), { recursive: true });
+        makeParent(file);
         await writer.add(file, entry, (bytes) => {
           progress.files += 1;
           progress.bytes += bytes;

@@ -117,6 +117,8 @@ async function cycle(tool: Tool, dataset: Dataset, run: number): Promise<void> {
   await freshDirectory(target);
 }
 
+// A phase that fails (e.g. the emulator) still leaves the rows measured before it in the table.
+let failure: unknown;
 try {
   for (const phase of phases) {
     const tools = await phase();
@@ -126,6 +128,8 @@ try {
       for (let run = 0; run < repeats; run++) for (const tool of tools) await cycle(tool, dataset, run);
     }
   }
+} catch (error) {
+  failure = error;
 } finally {
   // Leave the machine as found: an emulator this run started is stopped again.
   if (emulatorStartedHere) await stopEmulator(() => undefined);
@@ -146,10 +150,14 @@ console.log(
     "files/s",
     "peak RSS MiB",
     "stored MB",
+    "dedup ratio",
     "govdr ÷ restic (speed)",
   ]),
 );
-console.log(line(Array(9).fill("---")));
+console.log(line(Array(10).fill("---")));
+/** What the snapshots in the repository cover ÷ what it stores: after the second backup, two snapshots. */
+const dedupRatio = (row: Row) =>
+  row.stored ? (((row.step === "backup" ? 1 : 2) * row.bytes) / row.stored).toFixed(2) : "";
 /** One line per data set, step and tool: the median time of the repeats, the highest peak RSS. */
 const summary = new Map<string, Row & { runs: Row[] }>();
 for (const row of rows) {
@@ -182,7 +190,9 @@ for (const row of medians) {
       (row.files / row.seconds).toFixed(0),
       row.peak.toFixed(0),
       row.stored === undefined ? "" : mb(row.stored).toFixed(1),
+      dedupRatio(row),
       ratio,
     ]),
   );
 }
+if (failure) throw failure;

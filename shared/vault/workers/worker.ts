@@ -80,7 +80,7 @@ export function runVaultWorker(): void {
         }
         const start = pending;
         for (const part of parts) {
-          part.copy(data, pending);
+          data.set(part, pending); // TypedArray.set: Buffer.copy allocates a view per call
           pending += part.length;
         }
         blobs.push({ id, offset: start, length: pending - start, rawLength: chunk.length });

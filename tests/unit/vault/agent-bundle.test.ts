@@ -35,4 +35,17 @@ describe("the bundled agent (as it ships)", () => {
     // The worker bundle must not drag in the CLI's dependencies (AWS SDK, zod): that is its point.
     expect((await stat(worker)).size).toBeLessThan(100_000);
   });
+
+  it("loads the AWS SDK chunk for an S3 repository (then asks for the tenant's KMS key)", async () => {
+    const { agent } = await buildAgentBundle(path.join(work, "dist-s3"));
+
+    const answer = await runAgent(
+      ["snapshots", "--repo", "s3://govdr-vault-test/tenants/t-1/"],
+      { ...process.env, GOVDR_KMS_KEY: "", AWS_REGION: "cn-north-1" },
+      agent,
+    );
+
+    expect(answer.stderr).toContain("An S3 repository is opened with the tenant's KMS key");
+    expect(answer.code).toBe(3);
+  });
 });
