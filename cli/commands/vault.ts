@@ -100,6 +100,21 @@ async function recordSnapshot(plane: ControlPlane, snapshot: Snapshot, repositor
   }
 }
 
+const workersOption = () =>
+  new Option(
+    "--workers <n>",
+    "worker threads (default: one per core; fewer leave CPU to the server's own work)",
+  ).argParser((value: string) => {
+    if (!/^\d{1,3}$/.test(value) || Number(value) < 1) {
+      throw new CliError(
+        `--workers ${value} is not a number of threads`,
+        "e.g. --workers 1",
+        exitCodes.usage,
+      );
+    }
+    return Number(value);
+  });
+
 const suiteOption = () =>
   new Option("--suite <suite>", "crypto suite").choices([...suiteNames]).default("aes-256-gcm");
 
@@ -143,7 +158,8 @@ export function registerVaultCommands(program: Command): void {
         )
         .option("--stdin", "back up standard input (e.g. a database dump)")
         .option("--stdin-filename <name>", "name of the stdin file in the snapshot", "stdin")
-        .addOption(suiteOption()),
+        .addOption(suiteOption())
+        .addOption(workersOption()),
     ),
   ).action(
     (
@@ -155,6 +171,7 @@ export function registerVaultCommands(program: Command): void {
           stdin?: boolean;
           stdinFilename: string;
           suite: SuiteName;
+          workers?: number;
         },
     ) =>
       vaultAction(async () => {
@@ -179,6 +196,7 @@ export function registerVaultCommands(program: Command): void {
         const snapshot = await backup(repository, sources, {
           type: options.type,
           excludes: options.exclude,
+          workers: options.workers,
           onProgress: (p) => progress.update(p.bytes, p.files),
         });
         progress.done();
@@ -223,7 +241,8 @@ export function registerVaultCommands(program: Command): void {
       .option("--at <time>", "the latest snapshot at or before this ISO time")
       .option("--path <path>", "only this path of the snapshot (e.g. source/docs)")
       .option("--stdout", "write the file named by --path to standard output")
-      .option("--overwrite", "replace files that already exist in the target"),
+      .option("--overwrite", "replace files that already exist in the target")
+      .addOption(workersOption()),
   ).action(
     (
       which: string,
@@ -233,6 +252,7 @@ export function registerVaultCommands(program: Command): void {
         path?: string;
         stdout?: boolean;
         overwrite?: boolean;
+        workers?: number;
       },
     ) =>
       vaultAction(async () => {
@@ -253,6 +273,7 @@ export function registerVaultCommands(program: Command): void {
         const result = await restoreToDirectory(repository, snapshot, options.target as string, {
           subPath: options.path,
           overwrite: options.overwrite,
+          workers: options.workers,
           onProgress: (p) => progress.update(p.bytes, p.files),
         });
         progress.done();

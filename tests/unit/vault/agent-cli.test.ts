@@ -42,7 +42,16 @@ describe("govdr agent CLI", () => {
     await writeFile(path.join(source, "data", "file-1.bin"), "changed later");
     expect((await run(["backup", source, "--repo", repo])).code).toBe(0);
 
-    const latest = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "latest")]);
+    const latest = await run([
+      "restore",
+      "latest",
+      "--repo",
+      repo,
+      "--target",
+      path.join(work, "latest"),
+      "--workers",
+      "1",
+    ]);
     const earlier = await run([
       "restore",
       "latest",
@@ -81,6 +90,7 @@ describe("govdr agent CLI", () => {
     ]);
     const occupied = await run(["restore", "latest", "--repo", repo, "--target", work]);
     const noRepo = await run(["snapshots", "--repo", path.join(work, "nothing")]);
+    const noWorkers = await run(["backup", path.join(work, "tree"), "--repo", repo, "--workers", "0"]);
 
     const packs = (await readdir(path.join(repo, "packs"), { recursive: true, withFileTypes: true })).filter(
       (f) => f.isFile(),
@@ -94,7 +104,9 @@ describe("govdr agent CLI", () => {
     }
     const damaged = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "damaged")]);
 
-    expect([wrongKey.code, noKey.code, noSnapshot.code, occupied.code, noRepo.code]).toEqual([3, 3, 5, 5, 3]);
+    expect([wrongKey.code, noKey.code, noSnapshot.code, occupied.code, noRepo.code, noWorkers.code]).toEqual([
+      3, 3, 5, 5, 3, 2,
+    ]);
     expect(damaged.code, damaged.stderr).toBe(4);
     expect(damaged.stderr).toMatch(/integrity check failed/);
     expect(wrongKey.stderr).toContain("The key does not open this repository");
