@@ -37,7 +37,7 @@ export class SnapshotService {
         { path: "time", message: `later than the platform's clock (${now.toISOString()})` },
       ]);
     }
-    if (report.startedAt && report.startedAt > report.time) {
+    if (report.startedAt && Date.parse(report.startedAt) > Date.parse(report.time)) {
       throw new ValidationError("A backup cannot start after it finished", [
         { path: "startedAt", message: "later than time" },
       ]);

@@ -11,6 +11,7 @@ describe("redactSecrets", () => {
       headers: [{ Authorization: "Bearer abc", "x-request-id": "r-1" }],
       webhook: { url: "https://lb.gov.cn/switch", secretToken: "s" },
       policy: { retention: { days: 30 } },
+      agent: { keyId: "ak-4k2m9x0q7w1z", secret: "s", credential: "ak-4k2m9x0q7w1z.s" },
     };
 
     expect(redactSecrets(input)).toEqual({
@@ -21,6 +22,7 @@ describe("redactSecrets", () => {
       headers: [{ Authorization: redacted, "x-request-id": "r-1" }],
       webhook: { url: "https://lb.gov.cn/switch", secretToken: redacted },
       policy: { retention: { days: 30 } },
+      agent: { keyId: "ak-4k2m9x0q7w1z", secret: redacted, credential: redacted },
     });
     expect(input.password).toBe("Correct-Horse-Battery-1");
   });

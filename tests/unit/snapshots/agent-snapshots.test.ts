@@ -6,10 +6,10 @@ import { type SessionClaims, verifySessionToken } from "../../../shared/identity
 import { defaultIdentitySettings as settings } from "../../../shared/identity/settings.ts";
 import type { SnapshotReport } from "../../../shared/snapshots/snapshot-record.ts";
 import { SnapshotService } from "../../../shared/snapshots/snapshot-service.ts";
-import { systemInputSchema } from "../../../shared/systems/system.ts";
 import { SystemService } from "../../../shared/systems/system-service.ts";
 import { claimsFor, fakeCipher, makeTenant, testKey } from "../../support/identity-fixtures.ts";
 import { MemoryStores } from "../../support/memory-stores.ts";
+import { systemInput } from "../../support/systems.ts";
 
 let clock: Date;
 let stores: MemoryStores;
@@ -50,16 +50,8 @@ beforeEach(async () => {
   tenantId = tenant.tenantId;
   stores.tenantMap.set(tenantId, tenant);
   const systemService = new SystemService({ systems: stores.systems, now, primaryRegion: "cn-north-1" });
-  const input = systemInputSchema.parse({
-    name: "社保查询",
-    importanceClass: 3,
-    drLevel: 3,
-    recoveryPriority: 3,
-    architecture: "remote-active-standby",
-    assessedOn: "2026-10-01",
-  });
-  systemA = (await systemService.create(tenant, input)).systemId;
-  systemB = (await systemService.create(tenant, { ...input, name: "公积金" })).systemId;
+  systemA = (await systemService.create(tenant, systemInput())).systemId;
+  systemB = (await systemService.create(tenant, systemInput({ name: "公积金" }))).systemId;
   keys = new AgentKeyService({ agentKeys: stores.agentKeys, systems: stores.systems, now });
   snapshots = new SnapshotService({ catalog: stores.snapshots, systems: stores.systems, now });
   identity = new IdentityService({

@@ -1,22 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { type DrPolicy, drPolicySchema } from "../../../shared/policies/policy-schema.ts";
-import { dependencyCycle, type SystemInput, systemInputSchema } from "../../../shared/systems/system.ts";
+import { dependencyCycle } from "../../../shared/systems/system.ts";
 import { describeSystem, SystemService } from "../../../shared/systems/system-service.ts";
 import type { Tenant } from "../../../shared/tenants/tenant.ts";
 import { makeTenant } from "../../support/identity-fixtures.ts";
 import { MemoryStores } from "../../support/memory-stores.ts";
+import { systemInput } from "../../support/systems.ts";
 
 const now = new Date("2026-11-21T08:00:00Z");
-const input = (overrides: Partial<Record<keyof SystemInput, unknown>> = {}): SystemInput =>
-  systemInputSchema.parse({
-    name: "社保查询",
-    importanceClass: 3,
-    drLevel: 3,
-    recoveryPriority: 3,
-    architecture: "remote-active-standby",
-    assessedOn: "2026-10-01",
-    ...overrides,
-  });
+const input = systemInput;
 const policy = (mode: string, schedule: object): DrPolicy =>
   drPolicySchema.parse({
     backup: { sources: [{ type: "stdin", name: "pg_dump" }], type: "incremental", schedule },
