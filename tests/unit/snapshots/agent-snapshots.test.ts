@@ -93,8 +93,9 @@ describe("agent keys", () => {
     const { keyId, credential } = await keys.create(admin(), systemA, "db01 agent");
     const secret = parseAgentCredential(credential)?.secret ?? "";
     const refused = { code: "INVALID_CREDENTIALS" };
+    const wrong = `${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`;
 
-    await expect(identity.agentLogin(keyId, `${secret.slice(0, -1)}A`)).rejects.toMatchObject(refused);
+    await expect(identity.agentLogin(keyId, wrong)).rejects.toMatchObject(refused);
     await expect(identity.agentLogin("ak-000000000000", secret)).rejects.toMatchObject(refused);
     await keys.revoke(admin(), systemA, keyId);
     await expect(identity.agentLogin(keyId, secret)).rejects.toMatchObject(refused);
