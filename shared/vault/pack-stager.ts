@@ -8,10 +8,14 @@ import type { Repository } from "./repository.ts";
  * Restores from a remote repository (S3) stage the packs they need in a private temporary directory,
  * laid out like a local repository, so the restore workers read them as they read local packs. Packs
  * in use by a batch are pinned; beyond `capacity` the least recently used unpinned pack is deleted (a
- * later batch that needs it again fetches it again). Memory holds one pack per download at a time.
+ * later batch that needs it again fetches it again). At most `maxFetches` packs download at once, so
+ * memory holds that many packs however many a batch needs.
  */
 export class PackStager {
   private readonly packs = new Map<string, { pins: number; ready: Promise<void> }>();
+  private fetching = 0;
+  private readonly queued: (() => void)[] = [];
+  static readonly maxFetches = 4;
 
   private constructor(
     private readonly repository: Repository,
@@ -55,9 +59,16 @@ export class PackStager {
   }
 
   private async fetch(pack: string): Promise<void> {
-    const file = path.join(this.root, objectNames.pack(pack));
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, await this.repository.backend.get(objectNames.pack(pack)));
+    while (this.fetching >= PackStager.maxFetches) await new Promise<void>((go) => this.queued.push(go));
+    this.fetching += 1;
+    try {
+      const file = path.join(this.root, objectNames.pack(pack));
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, await this.repository.backend.get(objectNames.pack(pack)));
+    } finally {
+      this.fetching -= 1;
+      this.queued.shift()?.();
+    }
   }
 
   close(): Promise<void> {

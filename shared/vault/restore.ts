@@ -1,4 +1,15 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+} from "node:fs";
 import { chmod, lutimes, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
@@ -28,6 +39,8 @@ export interface RestoreOptions {
   overwrite?: boolean;
   /** Worker threads fetching, opening and writing files (default: one per core; local repositories). */
   workers?: number;
+  /** Files larger than this are written in segments of about this size by several workers (64 MiB). */
+  segmentBytes?: number;
   onProgress?: (progress: RestoreProgress) => void;
 }
 
@@ -36,6 +49,7 @@ const within = (entry: TreeEntry, subPath?: string) =>
 
 const batchBytes = 8 << 20;
 const batchFiles = 512;
+const defaultSegmentBytes = 64 << 20;
 
 /**
  * Restores a snapshot (or a sub-path of it) into `target`: files byte for byte, empty directories,
@@ -142,13 +156,18 @@ interface FileWriter {
   close(): Promise<void>;
 }
 
-/** Batches files for worker threads that read chunks straight from the local pack files. */
+/**
+ * Batches files for worker threads that read chunks straight from the (local or staged) pack files.
+ * A file larger than `segmentBytes` is created here and written as segments by several jobs, so one
+ * large file uses every worker and, from a remote repository, pins only a segment's packs at a time.
+ */
 class WorkerFileWriter implements FileWriter {
   private readonly pool: WorkerPool;
   private batch: FileToWrite[] = [];
-  private callbacks: { written: (bytes: number) => void; size: number }[] = [];
+  private callbacks: (() => void)[] = [];
   private batchSize = 0;
   private readonly jobs: Promise<void>[] = [];
+  private readonly segmentBytes: number;
 
   constructor(
     private readonly repository: Repository,
@@ -157,6 +176,7 @@ class WorkerFileWriter implements FileWriter {
     /** Remote repositories: stages the packs each batch needs under `packRoot`. */
     private readonly stager?: PackStager,
   ) {
+    this.segmentBytes = options.segmentBytes ?? defaultSegmentBytes;
     this.pool = new WorkerPool(
       {
         ...repository.workerKeys(),
@@ -177,10 +197,37 @@ class WorkerFileWriter implements FileWriter {
       const { pack, offset, length, rawLength, suite } = location;
       return { id, pack, offset, length, rawLength, suite };
     });
-    this.batch.push({ absolute: file, mode: entry.mode, mtime: mtimeSeconds(entry.mtimeNs), chunks });
-    this.callbacks.push({ written, size: entry.size });
-    this.batchSize += entry.size;
-    if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submit();
+    const mtime = mtimeSeconds(entry.mtimeNs);
+    if (entry.size <= this.segmentBytes) {
+      this.batch.push({ absolute: file, mode: entry.mode, mtime, chunks });
+      this.callbacks.push(() => written(entry.size));
+      this.batchSize += entry.size;
+      if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submit();
+      return;
+    }
+    await this.submit();
+    if (this.options.overwrite) rmSync(file, { force: true });
+    closeSync(openSync(file, "wx", 0o600));
+    const segments = splitIntoSegments(chunks, this.segmentBytes);
+    let remaining = segments.length;
+    const finished = () => {
+      remaining -= 1;
+      if (remaining > 0) return;
+      chmodSync(file, entry.mode);
+      utimesSync(file, mtime, mtime);
+      written(entry.size);
+    };
+    for (const segment of segments) {
+      this.batch.push({
+        absolute: file,
+        mode: entry.mode,
+        mtime,
+        chunks: segment.chunks,
+        offset: segment.offset,
+      });
+      this.callbacks.push(finished);
+      await this.submit();
+    }
   }
 
   private async submit(): Promise<void> {
@@ -202,7 +249,7 @@ class WorkerFileWriter implements FileWriter {
       }),
       (reply) => {
         if (reply.kind !== "restored") return false;
-        for (const { written, size } of callbacks) written(size);
+        for (const done of callbacks) done();
         return true;
       },
     );
@@ -217,6 +264,23 @@ class WorkerFileWriter implements FileWriter {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+/** Consecutive runs of a file's chunks of about `bytes` each, with where each run starts in the file. */
+function splitIntoSegments(chunks: ChunkToFetch[], bytes: number) {
+  const segments: { offset: number; chunks: ChunkToFetch[] }[] = [];
+  let offset = 0;
+  let current: { offset: number; chunks: ChunkToFetch[]; size: number } | undefined;
+  for (const chunk of chunks) {
+    if (!current || current.size >= bytes) {
+      current = { offset, chunks: [], size: 0 };
+      segments.push(current);
+    }
+    current.chunks.push(chunk);
+    current.size += chunk.rawLength;
+    offset += chunk.rawLength;
+  }
+  return segments.map(({ offset, chunks }) => ({ offset, chunks }));
 }
 
 /** Writes one file of a snapshot to a stream (e.g. stdout, for a database dump piped into psql). */

@@ -9,7 +9,7 @@
 
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
@@ -33,6 +33,10 @@ import {
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const work = path.join(process.env.GOVDR_BENCH_DIR ?? tmpdir(), "govdr-bench");
 const only = process.argv.slice(2);
+// Every tool's temporary files (restic's packs before upload, govdr's staged packs) on the same file
+// system as the data, repositories and restores.
+process.env.TMPDIR = path.join(work, "tmp");
+await mkdir(process.env.TMPDIR, { recursive: true });
 
 await ensureDebianPackages([{ name: "restic", file: "/usr/bin/restic" }], "the vault benchmark");
 const { agent } = await buildAgentBundle(path.join(work, "agent"));
@@ -68,7 +72,10 @@ const datasetMakers = [
 
 /** Local repositories first, with no emulator running beside them; then the emulator's S3. */
 const phases: (() => Promise<Tool[]>)[] = [
-  async () => [resticTool(), govdrTool(agent, "aes-256-gcm"), govdrTool(agent, "sm4-ctr+hmac-sm3")],
+  async () =>
+    only.includes("s3-only")
+      ? []
+      : [resticTool(), govdrTool(agent, "aes-256-gcm"), govdrTool(agent, "sm4-ctr+hmac-sm3")],
   async () => {
     if (only.includes("no-s3")) return [];
     const target = await emulatorS3();

@@ -29,8 +29,13 @@ export interface ChunkToFetch {
   suite: SuiteName;
 }
 
+/**
+ * A file for a worker to restore; or, with `offset`, one segment of a large file that the main thread
+ * created and will finish (mode, mtime) once every segment is written.
+ */
 export interface FileToWrite {
   absolute: string;
+  offset?: number;
   mode: number;
   /** Seconds, as `futimes` takes them. */
   mtime: number;

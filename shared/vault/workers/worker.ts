@@ -128,17 +128,22 @@ export function runVaultWorker(): void {
     let bytes = 0;
     try {
       for (const file of files) {
+        const segment = file.offset !== undefined;
         // Replacing removes the old entry first: opening it could follow a symlink out of the target.
-        if (overwrite) rmSync(file.absolute, { force: true });
-        const fd = openSync(file.absolute, "wx", 0o600);
+        if (overwrite && !segment) rmSync(file.absolute, { force: true });
+        const fd = segment ? openSync(file.absolute, "r+") : openSync(file.absolute, "wx", 0o600);
         try {
+          let position = file.offset ?? 0;
           for (const chunk of file.chunks) {
             const data = open(chunk, packs.read(chunk));
-            writeSync(fd, data);
+            writeSync(fd, data, 0, data.length, position);
+            position += data.length;
             bytes += data.length;
           }
-          fchmodSync(fd, file.mode);
-          futimesSync(fd, file.mtime, file.mtime);
+          if (!segment) {
+            fchmodSync(fd, file.mode);
+            futimesSync(fd, file.mtime, file.mtime);
+          }
         } finally {
           closeSync(fd);
         }

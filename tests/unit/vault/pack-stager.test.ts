@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -27,11 +28,20 @@ afterEach(async () => {
 class RemoteLike implements Backend {
   readonly location = "remote-like";
   fetches = 0;
+  private inFlight = 0;
+  mostInFlight = 0;
   constructor(private readonly local: LocalBackend) {}
   put: Backend["put"] = (name, data) => this.local.put(name, data);
-  get: Backend["get"] = (name, range) => {
-    if (name.startsWith("packs/") && !range) this.fetches += 1;
-    return this.local.get(name, range);
+  get: Backend["get"] = async (name, range) => {
+    if (!name.startsWith("packs/") || range) return this.local.get(name, range);
+    this.fetches += 1;
+    this.inFlight += 1;
+    this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    try {
+      return await this.local.get(name, range);
+    } finally {
+      this.inFlight -= 1;
+    }
   };
   exists: Backend["exists"] = (name) => this.local.exists(name);
   list: Backend["list"] = (prefix) => this.local.list(prefix);
@@ -79,5 +89,41 @@ describe("restores from remote repositories through staged packs", () => {
 
     await stager.close();
     expect(existsSync(stager.root)).toBe(false);
+  });
+
+  it("downloads at most a few packs at once, however many a batch needs", async () => {
+    const source = path.join(work, "source");
+    await mkdir(source, { recursive: true });
+    await writeFile(path.join(source, "big.bin"), randomBytes(3 << 20));
+    const { backend, open } = await remoteRepository();
+    await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const repository = await open();
+    const packs = [...new Set([...repository.indexedBlobs()].map(([, l]) => l.pack))];
+    const stager = await PackStager.create(repository, packs.length);
+
+    await stager.pin(packs);
+    await stager.close();
+
+    expect(packs.length).toBeGreaterThan(PackStager.maxFetches);
+    expect(backend.mostInFlight).toBe(PackStager.maxFetches);
+  });
+
+  it("restores a large file in segments written by several workers, byte for byte with mode and mtime", async () => {
+    const source = path.join(work, "source");
+    await mkdir(source, { recursive: true });
+    const big = path.join(source, "big.bin");
+    await writeFile(big, randomBytes(3 << 20));
+    await chmod(big, 0o640);
+    await utimes(big, 1_700_000_000, 1_700_000_000.5);
+    const { backend, open } = await remoteRepository();
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const out = path.join(work, "out");
+    await mkdir(path.join(out, "source"), { recursive: true });
+    await writeFile(path.join(out, "source", "big.bin"), "an older version");
+
+    await restoreToDirectory(await open(), snapshot, out, { segmentBytes: 512 << 10, overwrite: true });
+
+    expect(await describeTree(path.join(out, "source"))).toEqual(await describeTree(source));
+    expect(backend.mostInFlight).toBeLessThanOrEqual(PackStager.maxFetches);
   });
 });
