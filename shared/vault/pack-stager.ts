@@ -64,7 +64,9 @@ export class PackStager {
     try {
       const file = path.join(this.root, objectNames.pack(pack));
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, await this.repository.backend.get(objectNames.pack(pack)));
+      const { backend } = this.repository;
+      if (backend.download) await backend.download(objectNames.pack(pack), file);
+      else await writeFile(file, await backend.get(objectNames.pack(pack)));
     } finally {
       this.fetching -= 1;
       this.queued.shift()?.();

@@ -1,3 +1,7 @@
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import {
   GetObjectCommand,
   GetObjectRetentionCommand,
@@ -10,6 +14,26 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { type Backend, NotFoundInRepositoryError } from "../backend.ts";
+
+/**
+ * The request body with its SHA-256, which S3 checks on arrival. Parts (a pack: its blobs, header and
+ * trailer) are streamed as they are, never copied into one buffer: two 16 MiB packs in flight would
+ * otherwise cost 32 MiB more, and the SDK would hash the copy on the main thread again.
+ */
+function body(data: Uint8Array | Uint8Array[]) {
+  const parts = Array.isArray(data) ? data : [data];
+  const hash = createHash("sha256");
+  let length = 0;
+  for (const part of parts) {
+    hash.update(part);
+    length += part.byteLength;
+  }
+  return {
+    Body: Array.isArray(data) ? Readable.from(parts, { objectMode: false }) : data,
+    ContentLength: length,
+    ChecksumSHA256: hash.digest("base64"),
+  };
+}
 
 const isMissing = (error: unknown) =>
   error instanceof NoSuchKey ||
@@ -47,9 +71,8 @@ export class S3Backend implements Backend {
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.key(name),
-        Body: Array.isArray(data) ? Buffer.concat(data) : data,
+        ...body(data),
         ContentType: options.contentType,
-        ChecksumAlgorithm: "SHA256",
         ...(options.retainUntil
           ? { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: options.retainUntil }
           : {}),
@@ -67,7 +90,20 @@ export class S3Backend implements Backend {
           ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
         }),
       );
-      return Buffer.from((await Body?.transformToByteArray()) ?? new Uint8Array());
+      const bytes = (await Body?.transformToByteArray()) ?? new Uint8Array();
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (error) {
+      if (isMissing(error)) throw new NotFoundInRepositoryError(`${name} is missing from ${this.location}`);
+      throw error;
+    }
+  }
+
+  /** Streams the object into a local file (a staged pack), never holding it in memory. */
+  async download(name: string, file: string): Promise<void> {
+    try {
+      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
+      if (!(Body instanceof Readable)) throw new Error(`${name}: the S3 client returned no stream`);
+      await pipeline(Body, createWriteStream(file, { mode: 0o600 }));
     } catch (error) {
       if (isMissing(error)) throw new NotFoundInRepositoryError(`${name} is missing from ${this.location}`);
       throw error;
