@@ -12,7 +12,12 @@ export interface Backend {
   put(
     name: string,
     data: Uint8Array | Uint8Array[],
-    options?: { retainUntil?: Date; contentType?: string },
+    options?: {
+      retainUntil?: Date;
+      contentType?: string;
+      /** The data's SHA-256 in hex when the caller knows it already (a pack's name). */
+      sha256?: string;
+    },
   ): Promise<{ versionId?: string }>;
   /** The object's bytes, or `length` bytes from `offset`; NotFoundInRepositoryError when absent. */
   get(name: string, range?: { offset: number; length: number }): Promise<Buffer>;

@@ -200,7 +200,7 @@ export class Repository {
     this.writer = new PackWriter(this.dataSuite);
     const { name, parts } = finished.finish();
     const upload = this.backend
-      .put(objectNames.pack(name), parts, { retainUntil: this.options.retainUntil })
+      .put(objectNames.pack(name), parts, { retainUntil: this.options.retainUntil, sha256: name })
       .then(() => {
         for (const entry of entries) {
           this.index.set(entry.id, { ...entry, pack: name, suite });

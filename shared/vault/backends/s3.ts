@@ -18,20 +18,22 @@ import { type Backend, NotFoundInRepositoryError } from "../backend.ts";
 /**
  * The request body with its SHA-256, which S3 checks on arrival. Parts (a pack: its blobs, header and
  * trailer) are streamed as they are, never copied into one buffer: two 16 MiB packs in flight would
- * otherwise cost 32 MiB more, and the SDK would hash the copy on the main thread again.
+ * otherwise cost 32 MiB more. A pack's SHA-256 is its name, known already: not computed again.
  */
-function body(data: Uint8Array | Uint8Array[]) {
+function body(data: Uint8Array | Uint8Array[], knownSha256?: string) {
   const parts = Array.isArray(data) ? data : [data];
-  const hash = createHash("sha256");
+  const hash = knownSha256 ? undefined : createHash("sha256");
   let length = 0;
   for (const part of parts) {
-    hash.update(part);
+    hash?.update(part);
     length += part.byteLength;
   }
   return {
     Body: Array.isArray(data) ? Readable.from(parts, { objectMode: false }) : data,
     ContentLength: length,
-    ChecksumSHA256: hash.digest("base64"),
+    ChecksumSHA256: hash
+      ? hash.digest("base64")
+      : Buffer.from(knownSha256 as string, "hex").toString("base64"),
   };
 }
 
@@ -65,13 +67,13 @@ export class S3Backend implements Backend {
   async put(
     name: string,
     data: Uint8Array | Uint8Array[],
-    options: { retainUntil?: Date; contentType?: string } = {},
+    options: { retainUntil?: Date; contentType?: string; sha256?: string } = {},
   ): Promise<{ versionId?: string }> {
     const { VersionId } = await this.s3.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: this.key(name),
-        ...body(data),
+        ...body(data, options.sha256),
         ContentType: options.contentType,
         ...(options.retainUntil
           ? { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: options.retainUntil }
