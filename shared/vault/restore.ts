@@ -1,14 +1,15 @@
 import {
-  chmodSync,
   closeSync,
+  constants,
   existsSync,
+  fchmodSync,
+  futimesSync,
   lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   rmSync,
   symlinkSync,
-  utimesSync,
 } from "node:fs";
 import { chmod, lutimes, utimes } from "node:fs/promises";
 import path from "node:path";
@@ -213,8 +214,13 @@ class WorkerFileWriter implements FileWriter {
     const finished = () => {
       remaining -= 1;
       if (remaining > 0) return;
-      chmodSync(file, entry.mode);
-      utimesSync(file, mtime, mtime);
+      const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+      try {
+        fchmodSync(fd, entry.mode);
+        futimesSync(fd, mtime, mtime);
+      } finally {
+        closeSync(fd);
+      }
       written(entry.size);
     };
     for (const segment of segments) {

@@ -1,4 +1,13 @@
-import { closeSync, fchmodSync, futimesSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  futimesSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
@@ -131,7 +140,10 @@ export function runVaultWorker(): void {
         const segment = file.offset !== undefined;
         // Replacing removes the old entry first: opening it could follow a symlink out of the target.
         if (overwrite && !segment) rmSync(file.absolute, { force: true });
-        const fd = segment ? openSync(file.absolute, "r+") : openSync(file.absolute, "wx", 0o600);
+        // A segment's file was just created by the main thread; never follow a symlink put in its place.
+        const fd = segment
+          ? openSync(file.absolute, constants.O_RDWR | constants.O_NOFOLLOW)
+          : openSync(file.absolute, "wx", 0o600);
         try {
           let position = file.offset ?? 0;
           for (const chunk of file.chunks) {
