@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { z } from "zod";
+import type { z } from "zod";
 import { agentKeyIdSchema } from "../../shared/agents/agent-key.ts";
 import { AgentKeyService } from "../../shared/agents/agent-key-service.ts";
 import { requests } from "../../shared/api/request-schemas.ts";
@@ -14,13 +14,12 @@ import { snapshotIdSchema } from "../../shared/snapshots/snapshot-record.ts";
 import { SnapshotService } from "../../shared/snapshots/snapshot-service.ts";
 import { DynamoDbSnapshotCatalog } from "../../shared/stores/dynamodb/snapshot-catalog.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
-import { systemIdSchema } from "../../shared/systems/system.ts";
+import { systemPathSchema } from "../../shared/systems/system.ts";
 
-const systemId = systemIdSchema;
 const paths = {
-  system: z.object({ systemId }),
-  key: z.object({ systemId, keyId: agentKeyIdSchema }),
-  snapshot: z.object({ systemId, snapshotId: snapshotIdSchema }),
+  system: systemPathSchema,
+  key: systemPathSchema.extend({ keyId: agentKeyIdSchema }),
+  snapshot: systemPathSchema.extend({ snapshotId: snapshotIdSchema }),
 };
 const pathOf = <T extends z.ZodType>(schema: T, event: APIGatewayProxyEvent): z.infer<T> =>
   schema.parse(event.pathParameters ?? {});

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { z } from "zod";
+import type { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { systemsFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
@@ -11,10 +11,8 @@ import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { resourceHandler } from "../../shared/lambda/resource-handler.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
-import { systemIdSchema } from "../../shared/systems/system.ts";
+import { systemPathSchema } from "../../shared/systems/system.ts";
 import { describeSystem, requireSystem, SystemService } from "../../shared/systems/system-service.ts";
-
-const systemPath = z.object({ systemId: systemIdSchema });
 
 const deps = async (env: z.infer<typeof systemsFunctionEnv>) => {
   const directory = awsDirectory(env);
@@ -38,7 +36,7 @@ async function callerTenant(event: APIGatewayProxyEvent, deps: Deps, action: Act
 }
 
 async function loadSystem(event: APIGatewayProxyEvent, deps: Deps, caller: SessionClaims) {
-  const { systemId } = systemPath.parse(event.pathParameters ?? {});
+  const { systemId } = systemPathSchema.parse(event.pathParameters ?? {});
   return requireSystem(await deps.systems.get(caller.tid, systemId), systemId);
 }
 

@@ -176,20 +176,21 @@ export class ApiStack extends Stack {
     grantTableAccess(tenantsFn.function, props.audit, "append-only");
     grantTableAccess(tenantsFn.function, props.idempotency, "idempotency");
     grantTenantKeyAccess(tenantsFn, "create");
+    // Both families under /systems: the directory, the Policies table and the region rules.
+    const systemsEnvironment = {
+      ...common.environment,
+      IDEMPOTENCY_TABLE: props.idempotency.tableName,
+      TENANTS_TABLE: props.tenants.tableName,
+      AUDIT_TABLE: props.audit.tableName,
+      POLICIES_TABLE: props.policies.tableName,
+      PRIMARY_REGION: props.config.primaryRegion,
+    };
     const systemsFn = new GovdrFunction(this, "Systems", {
       ...common,
       entry: "api/systems.ts",
       description: "Protected systems and their versioned DR policies",
       envSchema: systemsFunctionEnv,
-      environment: {
-        ...common.environment,
-        POWERTOOLS_SERVICE_NAME: "govdr-systems",
-        IDEMPOTENCY_TABLE: props.idempotency.tableName,
-        TENANTS_TABLE: props.tenants.tableName,
-        AUDIT_TABLE: props.audit.tableName,
-        POLICIES_TABLE: props.policies.tableName,
-        PRIMARY_REGION: props.config.primaryRegion,
-      },
+      environment: { ...systemsEnvironment, POWERTOOLS_SERVICE_NAME: "govdr-systems" },
     });
     grantTableAccess(systemsFn.function, props.tenants, "read-write");
     grantTableAccess(systemsFn.function, props.policies, "read-write");
@@ -200,15 +201,7 @@ export class ApiStack extends Stack {
       entry: "api/snapshots.ts",
       description: "Backup-agent keys and the catalogue of the snapshots agents write",
       envSchema: systemsFunctionEnv,
-      environment: {
-        ...common.environment,
-        POWERTOOLS_SERVICE_NAME: "govdr-snapshots",
-        IDEMPOTENCY_TABLE: props.idempotency.tableName,
-        TENANTS_TABLE: props.tenants.tableName,
-        AUDIT_TABLE: props.audit.tableName,
-        POLICIES_TABLE: props.policies.tableName,
-        PRIMARY_REGION: props.config.primaryRegion,
-      },
+      environment: { ...systemsEnvironment, POWERTOOLS_SERVICE_NAME: "govdr-snapshots" },
     });
     grantTableAccess(snapshotsFn.function, props.tenants, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(snapshotsFn.function, props.policies, "read-write", { indexes: ["gsi1"] });

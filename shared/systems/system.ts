@@ -3,6 +3,8 @@ import { safeText } from "../validation/text.ts";
 import { systemClassificationSchema } from "./targets-schema.ts";
 
 export const systemIdSchema = z.string().regex(/^s-[0-9a-z]{12}$/, "a system id such as s-4k2m9x0q7w1z");
+/** The path parameters of a route under /systems/{systemId}. */
+export const systemPathSchema = z.object({ systemId: systemIdSchema });
 
 /** What a tenant-admin sends to create or replace a protected system. */
 export const systemInputSchema = systemClassificationSchema.extend({

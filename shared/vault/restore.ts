@@ -151,18 +151,12 @@ async function refuseOverwrites(
   if (matched === 0) throw new RestoreTargetError(`The snapshot has no path ${options.subPath}`);
 }
 
-interface FileWriter {
-  add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void>;
-  finish(): Promise<void>;
-  close(): Promise<void>;
-}
-
 /**
  * Batches files for worker threads that read chunks straight from the (local or staged) pack files.
  * A file larger than `segmentBytes` is created here and written as segments by several jobs, so one
  * large file uses every worker and, from a remote repository, pins only a segment's packs at a time.
  */
-class WorkerFileWriter implements FileWriter {
+class WorkerFileWriter {
   private readonly pool: WorkerPool;
   private batch: FileToWrite[] = [];
   private callbacks: (() => void)[] = [];
