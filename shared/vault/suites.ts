@@ -6,6 +6,7 @@ import {
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
+import { sm4Ctr, sm4Key } from "./sm4/sm4-ctr.ts";
 
 /** Authenticated encryption of one blob; `associated` binds the ciphertext to its context. */
 export interface CryptoSuite {
@@ -73,9 +74,11 @@ function aes256Gcm(key: Buffer): CryptoSuite {
 
 /**
  * SM4 in CTR mode, then HMAC-SM3 over IV, ciphertext and context (encrypt-then-MAC): the national
- * algorithms GB/T 39786 asks for, built from OpenSSL's SM4 and SM3.
+ * algorithms GB/T 39786 asks for. SM3 is OpenSSL's; SM4-CTR is our WebAssembly kernel, which gives
+ * the same bytes as OpenSSL's `sm4-ctr` at about 1.6 times its speed (see ./sm4/sm4-ctr.ts).
  */
 function sm4CtrHmacSm3(encryptionKey: Buffer, macKey: Buffer): CryptoSuite {
+  const key = sm4Key(encryptionKey);
   const mac = (iv: Uint8Array, body: Uint8Array, associated: Uint8Array) => {
     const length = Buffer.alloc(8);
     length.writeBigUInt64BE(BigInt(associated.byteLength));
@@ -88,9 +91,7 @@ function sm4CtrHmacSm3(encryptionKey: Buffer, macKey: Buffer): CryptoSuite {
     },
     sealParts(plaintext, associated) {
       const iv = freshRandom(16);
-      const cipher = createCipheriv("sm4-ctr", encryptionKey, iv);
-      const body = cipher.update(plaintext);
-      cipher.final();
+      const body = sm4Ctr(key, iv, plaintext);
       return [iv, body, mac(iv, body, associated)];
     },
     open(sealed, associated) {
@@ -101,8 +102,7 @@ function sm4CtrHmacSm3(encryptionKey: Buffer, macKey: Buffer): CryptoSuite {
       if (!timingSafeEqual(mac(iv, body, associated), bytes.subarray(bytes.length - 32))) {
         throw new BlobIntegrityError("blob authentication failed");
       }
-      const decipher = createDecipheriv("sm4-ctr", encryptionKey, iv);
-      return Buffer.concat([decipher.update(body), decipher.final()]);
+      return sm4Ctr(key, iv, body);
     },
   };
 }
