@@ -207,6 +207,11 @@ export function registerVaultCommands(program: Command): void {
         out(
           `${stats.files} files, ${stats.dirs} directories, ${formatBytes(stats.bytes)}; read ${formatBytes(stats.readBytes)}, added ${formatBytes(stats.newBytes)} in ${stats.newBlobs} new chunks`,
         );
+        if (stats.vanished) {
+          out(
+            `${stats.vanished} files vanished (or stopped being regular files) before they were read: left out`,
+          );
+        }
         if (plane) await recordSnapshot(plane, snapshot, repository);
       }),
   );

@@ -2,9 +2,10 @@ import { lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
+import { entryBase } from "./entry-stats.ts";
 import type { Repository } from "./repository.ts";
 import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
-import { entryBase, merkleRoot, readTree, type TreeEntry, TreeWriter, unchangedSince } from "./tree.ts";
+import { merkleRoot, readTree, type TreeEntry, TreeWriter, unchangedSince } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { FileToRead, WorkerReply } from "./workers/protocol.ts";
 
@@ -35,9 +36,11 @@ export class BackupSourceError extends Error {
   override readonly name = "BackupSourceError";
 }
 
-/** Files are sent to workers in batches of about this much data (or one large file). */
-const batchBytes = 4 << 20;
-const batchFiles = 512;
+/**
+ * Files go to the workers in batches that every worker shares (see WorkerPool.submitToAll): sizes
+ * are not known before a worker opens a file, so a batch of large files is shared out as well.
+ */
+const batchFiles = 256;
 
 type Stats = Snapshot["stats"];
 
@@ -86,7 +89,7 @@ export async function backup(
       if (entry.type === "file") previous.set(entry.path, entry);
   }
 
-  const stats: Stats = { files: 0, dirs: 0, bytes: 0, readBytes: 0, newBlobs: 0, newBytes: 0 };
+  const stats: Stats = { files: 0, dirs: 0, bytes: 0, readBytes: 0, newBlobs: 0, newBytes: 0, vanished: 0 };
   const run = new BackupRun(repository, stats, options);
   try {
     const excluded = excludeMatcher(options.excludes);
@@ -126,14 +129,14 @@ export async function backup(
 class BackupRun {
   readonly tree: TreeWriter;
   private readonly pool: WorkerPool;
-  private readonly ready = new Map<number, TreeEntry>();
+  /** Entries done, by walk position; undefined for a file that vanished before it was read. */
+  private readonly ready = new Map<number, TreeEntry | undefined>();
   /** Every chunk the snapshot needs: the packs of those written earlier get their retention extended. */
   readonly neededChunks = new Set<string>();
   private readonly jobs: Promise<void>[] = [];
   private nextSeq = 0;
   private written = 0;
   private batch: FileToRead[] = [];
-  private batchSize = 0;
   private readonly progress: BackupProgress = { files: 0, bytes: 0, readBytes: 0, newBytes: 0 };
 
   constructor(
@@ -166,15 +169,21 @@ class BackupRun {
       await this.place({ ...entryBase(relative, "symlink", info), target: readlinkSync(absolute) });
     } else if (info.isDirectory()) {
       await this.place(entryBase(relative, "dir", info));
-      for (const child of readdirSync(absolute).sort()) {
-        await this.walk(path.join(absolute, child), `${relative}/${child}`, excluded, previous);
+      const children = readdirSync(absolute, { withFileTypes: true }).sort(byName);
+      for (const child of children) {
+        const childAbsolute = path.join(absolute, child.name);
+        const childRelative = `${relative}/${child.name}`;
+        // A new file is not stat'ed here: the worker that reads it does (the walk's largest cost).
+        if (child.isFile() && !previous.has(childRelative)) {
+          if (!excluded(childRelative)) await this.read(childAbsolute, childRelative);
+        } else await this.walk(childAbsolute, childRelative, excluded, previous);
       }
     } else if (info.isFile()) {
       const entry = entryBase(relative, "file", info);
       const known = previous.get(relative);
       if (unchangedSince(known, entry) && (known.chunks ?? []).every((id) => this.repository.has(id))) {
         await this.place({ ...entry, chunks: known.chunks ?? [] });
-      } else await this.read(absolute, entry);
+      } else await this.read(absolute, relative);
     }
   }
 
@@ -203,19 +212,18 @@ class BackupRun {
     await this.writeReady();
   }
 
-  private async read(absolute: string, entry: TreeEntry): Promise<void> {
-    this.batch.push({ seq: this.nextSeq++, absolute, entry });
-    this.batchSize += entry.size;
-    if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submitBatch();
+  private async read(absolute: string, relative: string): Promise<void> {
+    this.batch.push({ seq: this.nextSeq++, absolute, path: relative });
+    if (this.batch.length >= batchFiles) await this.submitBatch();
   }
 
   private async submitBatch(): Promise<void> {
     if (this.batch.length === 0) return;
     const files = this.batch;
     this.batch = [];
-    this.batchSize = 0;
-    const { finished } = await this.pool.submit(
-      (job) => ({ kind: "backup", job, files }),
+    const claims = new Int32Array(new SharedArrayBuffer(4));
+    const { finished } = await this.pool.submitToAll(
+      (job) => ({ kind: "backup", job, files, claims }),
       (reply, worker) => this.handle(reply, worker),
     );
     this.jobs.push(finished);
@@ -239,6 +247,8 @@ class BackupRun {
     if (reply.kind === "backed-up") {
       this.stats.readBytes += reply.readBytes;
       for (const { seq, entry } of reply.entries) this.ready.set(seq, entry);
+      for (const seq of reply.vanished) this.ready.set(seq, undefined);
+      this.stats.vanished = (this.stats.vanished ?? 0) + reply.vanished.length;
       return true;
     }
     return false;
@@ -251,9 +261,11 @@ class BackupRun {
 
   /** Writes the entries that are next in walk order and done. */
   private async writeReady(): Promise<void> {
-    for (let entry = this.ready.get(this.written); entry; entry = this.ready.get(this.written)) {
+    while (this.ready.has(this.written)) {
+      const entry = this.ready.get(this.written);
       this.ready.delete(this.written);
       this.written += 1;
+      if (!entry) continue;
       if (entry.type === "file") {
         for (const id of entry.chunks ?? []) this.neededChunks.add(id);
         this.stats.files += 1;
@@ -286,6 +298,8 @@ class BackupRun {
     return this.pool.close();
   }
 }
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Incremental: the last snapshot of the same sources; differential: the last full one. */
 async function parentSnapshot(

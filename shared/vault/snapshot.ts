@@ -31,6 +31,8 @@ export const snapshotSchema = z.object({
     /** Blobs this backup added, and their plain size: the rest deduplicated. */
     newBlobs: z.number(),
     newBytes: z.number(),
+    /** Files listed but gone (or no longer regular files) when they were to be read: left out. */
+    vanished: z.number().optional(),
   }),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

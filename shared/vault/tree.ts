@@ -94,26 +94,6 @@ export function merkleRoot(leaves: string[]): string {
   return level[0] as string;
 }
 
-/** What `lstat(…, { bigint: true })` tells about an entry (mtime to the nanosecond). */
-export interface EntryStats {
-  mode: bigint;
-  mtimeNs: bigint;
-  size: bigint;
-  dev: bigint;
-  ino: bigint;
-}
-
-export function entryBase(relative: string, type: TreeEntry["type"], info: EntryStats): TreeEntry {
-  return {
-    path: relative,
-    type,
-    mode: Number(info.mode & 0o7777n),
-    mtimeNs: info.mtimeNs.toString(),
-    size: type === "file" ? Number(info.size) : 0,
-    inode: `${info.dev}:${info.ino}`,
-  };
-}
-
 /** The next backup may reuse a file's chunks without reading it: same size, mtime and inode. */
 export function unchangedSince(previous: TreeEntry | undefined, current: TreeEntry): previous is TreeEntry {
   return (

@@ -34,15 +34,21 @@ function workerError(name: string, message: string): Error {
 type Job = Exclude<WorkerJob, { kind: "ack" }>;
 type Handler = (reply: WorkerReply, worker: Worker) => Promise<boolean> | boolean;
 
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+}
+
 /**
- * One worker thread per core. Jobs go to the worker with the fewest jobs in flight, at most `depth`
- * each, so a producer that awaits `submit` is held back when the workers are busy.
+ * One worker thread per core. A job goes to the worker with the fewest jobs in flight, or to every
+ * worker to share (`submitToAll`); at most `depth` jobs per worker, so a producer that awaits a
+ * submission is held back when the workers are busy.
  */
 export class WorkerPool {
-  private readonly workers: { worker: Worker; inFlight: number }[];
+  private readonly workers: Slot[];
   private readonly handlers = new Map<
     number,
-    { handle: Handler; done: () => void; fail: (e: Error) => void }
+    { handle: Handler; done: () => void; fail: (e: Error) => void; working: Set<Slot> }
   >();
   private nextJob = 0;
   private readonly waiting: (() => void)[] = [];
@@ -76,22 +82,30 @@ export class WorkerPool {
     for (const wake of this.waiting.splice(0)) wake();
   }
 
-  private async receive(reply: WorkerReply, slot: { worker: Worker; inFlight: number }) {
+  private async receive(reply: WorkerReply, slot: Slot) {
     const handler = this.handlers.get(reply.job);
     if (!handler) return;
     try {
       if (reply.kind === "failed") throw workerError(reply.name, reply.message);
       const finished = await handler.handle(reply, slot.worker);
       if (!finished) return;
+      this.release(handler.working, [slot]);
+      if (handler.working.size > 0) return;
       this.handlers.delete(reply.job);
-      slot.inFlight -= 1;
-      this.waiting.shift()?.();
       handler.done();
     } catch (error) {
       this.handlers.delete(reply.job);
+      this.release(handler.working, [...handler.working]);
+      handler.fail(error as Error);
+    }
+  }
+
+  /** The slots' part of a job is over: they have room for another. */
+  private release(working: Set<Slot>, slots: Slot[]) {
+    for (const slot of slots) {
+      if (!working.delete(slot)) continue;
       slot.inFlight -= 1;
       this.waiting.shift()?.();
-      handler.fail(error as Error);
     }
   }
 
@@ -104,16 +118,36 @@ export class WorkerPool {
    * Sends a job once a worker has room; `handle` sees each reply and says when the job is finished.
    * Resolves when the job was sent; the returned promise `finished` settles with the job.
    */
-  async submit(make: (job: number) => Job, handle: Handler): Promise<{ finished: Promise<void> }> {
+  submit(make: (job: number) => Job, handle: Handler): Promise<{ finished: Promise<void> }> {
+    return this.send(make, handle, () => [this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a))]);
+  }
+
+  /**
+   * Sends a job to every worker once all have room; `handle` says when one worker's part is
+   * finished, and the job is finished when every worker's is.
+   */
+  submitToAll(make: (job: number) => Job, handle: Handler): Promise<{ finished: Promise<void> }> {
+    return this.send(make, handle, () => this.workers);
+  }
+
+  private async send(
+    make: (job: number) => Job,
+    handle: Handler,
+    choose: () => Slot[],
+  ): Promise<{ finished: Promise<void> }> {
     for (;;) {
       if (this.failure) throw this.failure;
-      const slot = this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-      if (slot.inFlight < this.depth) {
+      const slots = choose();
+      if (slots.every((slot) => slot.inFlight < this.depth)) {
         const job = this.nextJob++;
-        slot.inFlight += 1;
-        const finished = new Promise<void>((done, fail) => this.handlers.set(job, { handle, done, fail }));
+        const working = new Set(slots);
+        for (const slot of slots) slot.inFlight += 1;
+        const finished = new Promise<void>((done, fail) =>
+          this.handlers.set(job, { handle, done, fail, working }),
+        );
         finished.catch(() => undefined);
-        slot.worker.postMessage(make(job));
+        const message = make(job);
+        for (const slot of slots) slot.worker.postMessage(message);
         return { finished };
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));

@@ -13,11 +13,11 @@ export interface WorkerSetup {
   knownIds: string[];
 }
 
-/** A file for a worker to read, chunk and seal; `entry` is its metadata from the walk. */
+/** A file for a worker to stat, read, chunk and seal; `path` is its path in the snapshot. */
 export interface FileToRead {
   seq: number;
   absolute: string;
-  entry: TreeEntry;
+  path: string;
 }
 
 export interface ChunkToFetch {
@@ -43,7 +43,11 @@ export interface FileToWrite {
 }
 
 export type WorkerJob =
-  | { kind: "backup"; job: number; files: FileToRead[] }
+  /**
+   * Sent to every worker: each claims the next file with Atomics.add on `claims[0]`, so the files,
+   * large or small, are shared out as the workers get free.
+   */
+  | { kind: "backup"; job: number; files: FileToRead[]; claims: Int32Array }
   | { kind: "restore"; job: number; packRoot: string; overwrite: boolean; files: FileToWrite[] }
   | { kind: "ack"; bytes: number };
 
@@ -57,6 +61,13 @@ export interface SealedBlob {
 
 export type WorkerReply =
   | { kind: "blobs"; job: number; blobs: SealedBlob[]; data: Uint8Array; bytes: number }
-  | { kind: "backed-up"; job: number; entries: { seq: number; entry: TreeEntry }[]; readBytes: number }
+  | {
+      kind: "backed-up";
+      job: number;
+      entries: { seq: number; entry: TreeEntry }[];
+      /** Files gone, or no longer regular files, when the worker opened them: left out. */
+      vanished: number[];
+      readBytes: number;
+    }
   | { kind: "restored"; job: number; files: number; bytes: number }
   | { kind: "failed"; job: number; name: string; message: string };

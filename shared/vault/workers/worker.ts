@@ -10,11 +10,14 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
+import { entryBase } from "../entry-stats.ts";
 import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
 import { blobIdFunction, deriveKeys } from "../keys.ts";
 import { objectNames } from "../object-names.ts";
 import { blobContext } from "../pack.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
+import type { TreeEntry } from "../tree.ts";
+import { openListedFile } from "./listed-file.ts";
 import type {
   ChunkToFetch,
   FileToRead,
@@ -53,7 +56,7 @@ export function runVaultWorker(): void {
 
   const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
-  async function backupFiles(job: number, files: FileToRead[]) {
+  async function backupFiles(job: number, files: FileToRead[], claims: Int32Array) {
     let blobs: SealedBlob[] = [];
     // Sealed blobs are written straight into the batch buffer, which is transferred, not copied.
     const newBatch = (atLeast: number) => Buffer.allocUnsafeSlow(Math.max(batchBytes, atLeast));
@@ -99,18 +102,25 @@ export function runVaultWorker(): void {
     const flushIfFull = async () => {
       if (pending >= batchBytes || unacknowledged > maxUnacknowledged) await flush();
     };
-    const entries: { seq: number; entry: (typeof files)[number]["entry"] }[] = [];
-    for (const file of files) {
-      const chunks: string[] = [];
-      let size = 0;
-      const small = file.entry.size < setup.chunkSizes.min ? readSmall(file.absolute) : undefined;
-      if (small) {
-        size = small.length;
-        if (small.length > 0) chunks.push(store(small));
-        await flushIfFull();
-      } else {
-        const fd = openSync(file.absolute, "r");
-        try {
+    const entries: { seq: number; entry: TreeEntry }[] = [];
+    const vanished: number[] = [];
+    for (let i = Atomics.add(claims, 0, 1); i < files.length; i = Atomics.add(claims, 0, 1)) {
+      const file = files[i] as FileToRead;
+      const opened = openListedFile(file.absolute);
+      if (!opened) {
+        vanished.push(file.seq);
+        continue;
+      }
+      const { fd, info } = opened;
+      try {
+        const chunks: string[] = [];
+        let size = 0;
+        const small = info.size < BigInt(setup.chunkSizes.min) ? readSmall(fd) : undefined;
+        if (small) {
+          size = small.length;
+          if (small.length > 0) chunks.push(store(small));
+          await flushIfFull();
+        } else {
           const splitter = new ChunkSplitter(cdc);
           const onChunk = (chunk: Buffer) => chunks.push(store(chunk));
           for (;;) {
@@ -122,14 +132,14 @@ export function runVaultWorker(): void {
           }
           splitter.end(onChunk);
           await flushIfFull();
-        } finally {
-          closeSync(fd);
         }
+        entries.push({ seq: file.seq, entry: { ...entryBase(file.path, "file", info), size, chunks } });
+      } finally {
+        closeSync(fd);
       }
-      entries.push({ seq: file.seq, entry: { ...file.entry, size, chunks } });
     }
     await flush();
-    send({ kind: "backed-up", job, entries, readBytes });
+    send({ kind: "backed-up", job, entries, vanished, readBytes });
   }
 
   function restoreFiles(job: number, packRoot: string, overwrite: boolean, files: FileToWrite[]) {
@@ -180,7 +190,7 @@ export function runVaultWorker(): void {
     while (queue.length > 0) {
       const job = queue.shift() as Exclude<WorkerJob, { kind: "ack" }>;
       try {
-        if (job.kind === "backup") await backupFiles(job.job, job.files);
+        if (job.kind === "backup") await backupFiles(job.job, job.files, job.claims);
         else restoreFiles(job.job, job.packRoot, job.overwrite, job.files);
       } catch (error) {
         send({
@@ -206,17 +216,12 @@ export function runVaultWorker(): void {
 }
 
 /**
- * A file smaller than the minimum chunk, read into a reused buffer with one open, read and close
- * (no fstat, no allocation). Undefined when it has grown to a chunk or more since it was listed.
+ * A file smaller than the minimum chunk, read into a reused buffer with one positioned read (no
+ * allocation). Undefined when it has grown to a chunk or more since its fstat: then it is streamed.
  */
-function readSmall(file: string): Buffer | undefined {
-  const fd = openSync(file, "r");
-  try {
-    const read = readSync(fd, smallFileBuffer, 0, smallFileBuffer.length, 0);
-    return read < smallFileBuffer.length ? smallFileBuffer.subarray(0, read) : undefined;
-  } finally {
-    closeSync(fd);
-  }
+function readSmall(fd: number): Buffer | undefined {
+  const read = readSync(fd, smallFileBuffer, 0, smallFileBuffer.length, 0);
+  return read < smallFileBuffer.length ? smallFileBuffer.subarray(0, read) : undefined;
 }
 
 /** Sealed chunks straight from local pack files: a few open descriptors, one positioned read per chunk. */

@@ -1,0 +1,27 @@
+import { type BigIntStats, closeSync, constants, fstatSync, openSync } from "node:fs";
+
+/**
+ * Opens a file that a directory listing called regular, for reading, with its stats as read (fstat
+ * of the descriptor, not of the listing). Undefined, with nothing left open, when it is gone since,
+ * or something else took its place: a symlink (never followed), a directory, a FIFO (O_NONBLOCK: the
+ * open must not hang the backup), a device. Other failures (e.g. EACCES) are thrown.
+ */
+export function openListedFile(file: string): { fd: number; info: BigIntStats } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ELOOP" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+  try {
+    const info = fstatSync(fd, { bigint: true });
+    if (info.isFile()) return { fd, info };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  closeSync(fd);
+  return undefined;
+}

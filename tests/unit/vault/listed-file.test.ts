@@ -1,0 +1,29 @@
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { openListedFile } from "../../../shared/vault/workers/listed-file.ts";
+
+describe("opening a file the backup's walk listed", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "govdr-listed-"));
+  const at = (name: string) => path.join(dir, name);
+
+  it("opens a regular file with its stats as read", () => {
+    writeFileSync(at("plain"), "12345");
+    const opened = openListedFile(at("plain"));
+    expect(opened?.info.size).toBe(5n);
+    closeSync(opened?.fd as number);
+  });
+
+  it("treats a file that is gone, or replaced by a symlink, directory or FIFO, as vanished", () => {
+    writeFileSync(at("target"), "secret");
+    symlinkSync(at("target"), at("link"));
+    mkdirSync(at("dir"));
+    execFileSync("mkfifo", [at("fifo")]);
+    writeFileSync(at("file-not-dir"), "");
+    for (const name of ["missing", "link", "dir", "fifo", "file-not-dir/child"]) {
+      expect(openListedFile(at(name)), name).toBeUndefined();
+    }
+  });
+});
