@@ -7,7 +7,7 @@ import type { Repository } from "./repository.ts";
 import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
 import { merkleRoot, readTree, type TreeEntry, TreeWriter, unchangedSince } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
-import type { FileToRead, WorkerReply } from "./workers/protocol.ts";
+import type { FilesToRead, WorkerReply } from "./workers/protocol.ts";
 
 export type BackupSource =
   | { kind: "path"; path: string }
@@ -19,7 +19,6 @@ export interface BackupProgress {
   bytes: number;
   readBytes: number;
   newBytes: number;
-  currentPath?: string;
 }
 
 export interface BackupOptions {
@@ -130,13 +129,13 @@ class BackupRun {
   readonly tree: TreeWriter;
   private readonly pool: WorkerPool;
   /** Entries done, by walk position; undefined for a file that vanished before it was read. */
-  private readonly ready = new Map<number, TreeEntry | undefined>();
+  private readonly ready = new Map<number, ReadyEntry | undefined>();
   /** Every chunk the snapshot needs: the packs of those written earlier get their retention extended. */
   readonly neededChunks = new Set<string>();
   private readonly jobs: Promise<void>[] = [];
   private nextSeq = 0;
   private written = 0;
-  private batch: FileToRead[] = [];
+  private batch: { names: string[]; seqs: number[] } = { names: [], seqs: [] };
   private readonly progress: BackupProgress = { files: 0, bytes: 0, readBytes: 0, newBytes: 0 };
 
   constructor(
@@ -208,19 +207,21 @@ class BackupRun {
   }
 
   private async place(entry: TreeEntry): Promise<void> {
-    this.ready.set(this.nextSeq++, entry);
+    for (const id of entry.chunks ?? []) this.neededChunks.add(id);
+    this.ready.set(this.nextSeq++, { line: JSON.stringify(entry), type: entry.type, size: entry.size });
     await this.writeReady();
   }
 
   private async read(absolute: string, relative: string): Promise<void> {
-    this.batch.push({ seq: this.nextSeq++, absolute, path: relative });
-    if (this.batch.length >= batchFiles) await this.submitBatch();
+    this.batch.names.push(absolute, relative);
+    this.batch.seqs.push(this.nextSeq++);
+    if (this.batch.seqs.length >= batchFiles) await this.submitBatch();
   }
 
   private async submitBatch(): Promise<void> {
-    if (this.batch.length === 0) return;
-    const files = this.batch;
-    this.batch = [];
+    if (this.batch.seqs.length === 0) return;
+    const files: FilesToRead = { names: this.batch.names.join("\0"), seqs: Int32Array.from(this.batch.seqs) };
+    this.batch = { names: [], seqs: [] };
     const claims = new Int32Array(new SharedArrayBuffer(4));
     const { finished } = await this.pool.submitToAll(
       (job) => ({ kind: "backup", job, files, claims }),
@@ -235,18 +236,27 @@ class BackupRun {
     worker: { postMessage(message: unknown): void },
   ): Promise<boolean> {
     if (reply.kind === "blobs") {
-      for (const blob of reply.blobs) {
-        const sealed = reply.data.subarray(blob.offset, blob.offset + blob.length);
-        if (await this.repository.addSealedBlob("data", blob.id, sealed, blob.rawLength)) {
-          this.countNew(blob.rawLength);
-        }
+      const { ids, layout, data } = reply;
+      for (let i = 0; i < layout.length / 3; i++) {
+        const [offset, length, rawLength] = [
+          layout[3 * i] ?? 0,
+          layout[3 * i + 1] ?? 0,
+          layout[3 * i + 2] ?? 0,
+        ];
+        const id = ids.slice(64 * i, 64 * i + 64);
+        const sealed = data.subarray(offset, offset + length);
+        if (await this.repository.addSealedBlob("data", id, sealed, rawLength)) this.countNew(rawLength);
       }
       worker.postMessage({ kind: "ack", bytes: reply.bytes });
       return false;
     }
     if (reply.kind === "backed-up") {
       this.stats.readBytes += reply.readBytes;
-      for (const { seq, entry } of reply.entries) this.ready.set(seq, entry);
+      const lines = reply.lines.split("\n");
+      reply.seqs.forEach((seq, i) => {
+        this.ready.set(seq, { line: lines[i] as string, type: "file", size: reply.sizes[i] as number });
+      });
+      for (const id of reply.reused) this.neededChunks.add(id);
       for (const seq of reply.vanished) this.ready.set(seq, undefined);
       this.stats.vanished = (this.stats.vanished ?? 0) + reply.vanished.length;
       return true;
@@ -267,7 +277,6 @@ class BackupRun {
       this.written += 1;
       if (!entry) continue;
       if (entry.type === "file") {
-        for (const id of entry.chunks ?? []) this.neededChunks.add(id);
         this.stats.files += 1;
         this.stats.bytes += entry.size;
         Object.assign(this.progress, {
@@ -275,13 +284,12 @@ class BackupRun {
           bytes: this.stats.bytes,
           readBytes: this.stats.readBytes,
           newBytes: this.stats.newBytes,
-          currentPath: entry.path,
         });
         this.options.onProgress?.(this.progress);
       } else if (entry.type === "dir") {
         this.stats.dirs += 1;
       }
-      await this.tree.add(entry);
+      await this.tree.addLine(entry.line);
     }
   }
 
@@ -300,6 +308,13 @@ class BackupRun {
 }
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** A tree entry ready to be written in walk order: its JSON line, and what the stats count. */
+interface ReadyEntry {
+  line: string;
+  type: TreeEntry["type"];
+  size: number;
+}
 
 /** Incremental: the last snapshot of the same sources; differential: the last full one. */
 async function parentSnapshot(

@@ -40,8 +40,12 @@ export class TreeWriter {
 
   constructor(private readonly repository: Repository) {}
 
-  async add(entry: TreeEntry): Promise<void> {
-    const line = JSON.stringify(entry);
+  add(entry: TreeEntry): Promise<void> {
+    return this.addLine(JSON.stringify(entry));
+  }
+
+  /** An entry already serialised (by a worker thread): one line of JSON. */
+  async addLine(line: string): Promise<void> {
     this.lines.push(line);
     this.bytes += line.length + 1;
     if (this.bytes >= treeBlobBytes) await this.flush();

@@ -20,9 +20,8 @@ import type { TreeEntry } from "../tree.ts";
 import { openListedFile } from "./listed-file.ts";
 import type {
   ChunkToFetch,
-  FileToRead,
+  FilesToRead,
   FileToWrite,
-  SealedBlob,
   WorkerJob,
   WorkerReply,
   WorkerSetup,
@@ -47,7 +46,9 @@ export function runVaultWorker(): void {
   const blobId = blobIdFunction(setup.fingerprint, keys.fingerprint);
   const cdc = new FastCdc(keys.chunker, setup.chunkSizes);
   const suite = suitesFor(keys.data);
-  const known = new Set(setup.knownIds);
+  const preexisting = new Set(setup.knownIds);
+  /** Blobs this worker sealed in this session (another worker may seal one too; the pack writer keeps one). */
+  const sealedHere = new Set<string>();
   smallFileBuffer = Buffer.allocUnsafe(setup.chunkSizes.min);
   let unacknowledged = 0;
   let acknowledged: (() => void) | undefined;
@@ -56,19 +57,23 @@ export function runVaultWorker(): void {
 
   const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
-  async function backupFiles(job: number, files: FileToRead[], claims: Int32Array) {
-    let blobs: SealedBlob[] = [];
+  async function backupFiles(job: number, files: FilesToRead, claims: Int32Array) {
+    const names = files.names.split("\0");
+    let ids: string[] = [];
+    let layout: number[] = [];
     // Sealed blobs are written straight into the batch buffer, which is transferred, not copied.
     const newBatch = (atLeast: number) => Buffer.allocUnsafeSlow(Math.max(batchBytes, atLeast));
     let data = newBatch(0);
     let pending = 0;
     let readBytes = 0;
     const sendBatch = () => {
-      if (blobs.length === 0) return;
+      if (ids.length === 0) return;
       const batch = new Uint8Array(data.buffer, 0, pending);
-      send({ kind: "blobs", job, blobs, data: batch, bytes: pending }, [data.buffer as ArrayBuffer]);
+      const blobs = { ids: ids.join(""), layout: Uint32Array.from(layout), data: batch };
+      send({ kind: "blobs", job, bytes: pending, ...blobs }, [data.buffer as ArrayBuffer]);
       unacknowledged += pending;
-      blobs = [];
+      ids = [];
+      layout = [];
       data = newBatch(0);
       pending = 0;
     };
@@ -78,12 +83,14 @@ export function runVaultWorker(): void {
         await new Promise<void>((resolve) => (acknowledged = resolve));
       }
     };
+    const reused: string[] = [];
     /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites). */
     const store = (chunk: Buffer) => {
       const id = blobId(chunk);
       readBytes += chunk.length;
-      if (!known.has(id)) {
-        known.add(id);
+      if (preexisting.has(id)) reused.push(id);
+      else if (!sealedHere.has(id)) {
+        sealedHere.add(id);
         const parts = suite(setup.suite).sealParts(chunk, blobContext(id));
         const needed = parts.reduce((sum, part) => sum + part.length, 0);
         if (pending + needed > data.length) {
@@ -95,20 +102,21 @@ export function runVaultWorker(): void {
           data.set(part, pending); // TypedArray.set: Buffer.copy allocates a view per call
           pending += part.length;
         }
-        blobs.push({ id, offset: start, length: pending - start, rawLength: chunk.length });
+        ids.push(id);
+        layout.push(start, pending - start, chunk.length);
       }
       return id;
     };
     const flushIfFull = async () => {
       if (pending >= batchBytes || unacknowledged > maxUnacknowledged) await flush();
     };
-    const entries: { seq: number; entry: TreeEntry }[] = [];
+    const done: { seqs: number[]; sizes: number[]; lines: string[] } = { seqs: [], sizes: [], lines: [] };
     const vanished: number[] = [];
-    for (let i = Atomics.add(claims, 0, 1); i < files.length; i = Atomics.add(claims, 0, 1)) {
-      const file = files[i] as FileToRead;
-      const opened = openListedFile(file.absolute);
+    for (let i = Atomics.add(claims, 0, 1); i < files.seqs.length; i = Atomics.add(claims, 0, 1)) {
+      const seq = files.seqs[i] as number;
+      const opened = openListedFile(names[2 * i] as string);
       if (!opened) {
-        vanished.push(file.seq);
+        vanished.push(seq);
         continue;
       }
       const { fd, info } = opened;
@@ -133,13 +141,25 @@ export function runVaultWorker(): void {
           splitter.end(onChunk);
           await flushIfFull();
         }
-        entries.push({ seq: file.seq, entry: { ...entryBase(file.path, "file", info), size, chunks } });
+        const entry: TreeEntry = { ...entryBase(names[2 * i + 1] as string, "file", info), size, chunks };
+        done.seqs.push(seq);
+        done.sizes.push(size);
+        done.lines.push(JSON.stringify(entry));
       } finally {
         closeSync(fd);
       }
     }
     await flush();
-    send({ kind: "backed-up", job, entries, vanished, readBytes });
+    send({
+      kind: "backed-up",
+      job,
+      seqs: Int32Array.from(done.seqs),
+      sizes: Float64Array.from(done.sizes),
+      lines: done.lines.join("\n"),
+      reused,
+      vanished,
+      readBytes,
+    });
   }
 
   function restoreFiles(job: number, packRoot: string, overwrite: boolean, files: FileToWrite[]) {
