@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
+import { instantiateWasm, validWasm } from "../wasm/instantiate.ts";
+import { sm4CtrRelaxedSimd, sm4CtrSimd } from "../wasm/kernels.ts";
 import { sm4Sbox } from "./sbox.ts";
-import { sm4CtrRelaxedSimdWasm, sm4CtrSimdWasm } from "./sm4-ctr-wasm.ts";
 import { vpermTables } from "./vperm-tables.ts";
 
 /**
  * SM4-CTR (GB/T 32907) with the same output as OpenSSL's `sm4-ctr`: a 128-bit big-endian counter
  * starting at the IV. OpenSSL has no fast SM4 for x86, which has no SM4 instructions; this runs a
- * WebAssembly SIMD kernel built from ./assembly/sm4-ctr.ts by `npm run build:sm4`, about twice as fast.
+ * WebAssembly SIMD kernel built from ../wasm/assembly/sm4-ctr.ts by `npm run build:wasm`, about twice
+ * as fast.
  */
 export interface Sm4Key {
   /** The round keys as the kernel wants them: adjusted for its S-box, each repeated in four lanes. */
@@ -28,14 +30,6 @@ interface KernelExports {
   ctrXor(length: number, c0: number, c1: number, c2: number, c3: number): void;
 }
 
-/** The part of the WebAssembly API used here (TypeScript's ES libs do not declare it). */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-
 interface Kernel {
   exports: KernelExports;
   data: Uint8Array;
@@ -46,8 +40,8 @@ interface Kernel {
 
 export type Sm4KernelBuild = "relaxed-simd" | "simd";
 const builds: Record<Sm4KernelBuild, string> = {
-  "relaxed-simd": sm4CtrRelaxedSimdWasm,
-  simd: sm4CtrSimdWasm,
+  "relaxed-simd": sm4CtrRelaxedSimd,
+  simd: sm4CtrSimd,
 };
 
 let kernel: Kernel | undefined;
@@ -61,12 +55,11 @@ let kernel: Kernel | undefined;
 export function loadSm4Kernel(candidates: Sm4KernelBuild[] = ["relaxed-simd", "simd"]): Sm4KernelBuild {
   kernel = undefined;
   for (const build of candidates) {
-    const bytes = Buffer.from(builds[build], "base64");
-    if (build === "relaxed-simd" && !webAssembly.validate(bytes)) {
+    if (build === "relaxed-simd" && !validWasm(builds[build])) {
       setFlagsFromString("--experimental-wasm-relaxed-simd");
     }
-    if (!webAssembly.validate(bytes)) continue;
-    kernel = instantiate(bytes);
+    if (!validWasm(builds[build])) continue;
+    kernel = instantiate(builds[build]);
     if (passesSelfTest()) return build;
   }
   kernel = undefined;
@@ -78,8 +71,8 @@ function loadedKernel(): Kernel {
   return kernel as Kernel;
 }
 
-function instantiate(build: Uint8Array): Kernel {
-  const exports = new webAssembly.Instance(new webAssembly.Module(build), {}).exports as KernelExports;
+function instantiate(build: string): Kernel {
+  const exports = instantiateWasm<KernelExports>(build);
   const memory = exports.memory.buffer;
   const tables = vpermTables();
   const slots = new Uint8Array(memory, exports.tablesAddress(), 6 * 16);

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, hkdfSync, randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FastCdc } from "../../../shared/vault/fastcdc.ts";
+import { defaultChunkSizes, FastCdc } from "../../../shared/vault/fastcdc.ts";
 
 const sizes = { min: 2 << 10, avg: 8 << 10, max: 64 << 10 };
 const key = Buffer.alloc(32, 7);
@@ -88,5 +88,38 @@ describe("keyed FastCDC", () => {
   it("refuses chunk sizes that are not ordered or whose average is not a power of two", () => {
     expect(() => new FastCdc(key, { min: 4096, avg: 3000, max: 9000 })).toThrow(RangeError);
     expect(() => new FastCdc(key, { min: 8192, avg: 8192, max: 65536 })).toThrow(RangeError);
+  });
+
+  it("cuts where the plain gear-hash loop of the paper cuts, across the kernel's 256 KiB pieces", () => {
+    // The reference: FastCDC's normalised loop, byte by byte, in JavaScript.
+    const reference = (cdc: FastCdc, gear: Int32Array, data: Uint8Array, start: number) => {
+      const { min, avg, max } = cdc.sizes;
+      const bits = Math.log2(avg);
+      const top = (n: number) => ~((1 << (32 - n)) - 1) | 0;
+      const available = data.length - start;
+      if (available <= min) return available;
+      let hash = 0;
+      for (let i = start + min; i < start + Math.min(available, max); i++) {
+        hash = ((hash << 1) + (gear[data[i] as number] as number)) | 0;
+        const mask = i < start + Math.min(available, avg) ? top(bits + 2) : top(bits - 2);
+        if ((hash & mask) === 0) return i + 1 - start;
+      }
+      return Math.min(available, max);
+    };
+    const chunkerKey = randomBytes(32);
+    const gear = new Int32Array(256);
+    const table = Buffer.from(hkdfSync("sha256", chunkerKey, "", "govdr/v1/fastcdc-gear", 1024));
+    for (let i = 0; i < 256; i++) gear[i] = table.readInt32LE(i * 4);
+    const data = randomBytes(24 << 20);
+    // Low-entropy stretches make cuts late, so scans run over several pieces and up to max.
+    data.fill(0, 3 << 20, 12 << 20);
+    for (const sizes of [defaultChunkSizes, { min: 1 << 10, avg: 4 << 10, max: 16 << 10 }]) {
+      const cdc = new FastCdc(chunkerKey, sizes);
+      for (let start = 0, count = 0; start < data.length; count++) {
+        const expected = reference(cdc, gear, data, start);
+        expect(cdc.cut(data, start, data.length), `chunk ${count} at ${start}`).toBe(expected);
+        start += expected;
+      }
+    }
   });
 });

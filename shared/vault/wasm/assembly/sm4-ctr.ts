@@ -2,9 +2,9 @@
 //
 // Blocks are encrypted four at a time, word-sliced: lane j of x0..x3 holds word 0..3 of block j,
 // so one round of all four blocks is one round on four v128 values. The S-box is computed with nibble
-// lookups (i8x16.swizzle). JavaScript writes the tables and round keys (see ../sm4-ctr.ts).
+// lookups (i8x16.swizzle). JavaScript writes the tables and round keys (see ../../sm4/sm4-ctr.ts).
 
-// The S-box's nibble tables (see ../vperm-tables.ts), 16 bytes each: input low, input high, a/x,
+// The S-box's nibble tables (see ../../sm4/vperm-tables.ts), 16 bytes each: input low, input high, a/x,
 // 1/x, output by io, output by jo.
 const TABLES: usize = memory.data(6 * 16, 16);
 // The 32 round keys (adjusted for the missing S-box constant), each repeated in the four lanes.
@@ -29,7 +29,7 @@ export function dataCapacity(): u32 {
 }
 
 // Indices are nibbles, or 0x80-0x8F for 1/0, which must give 0. Relaxed swizzle (one pshufb on x86,
-// one tbl on ARM) does that on both; ../sm4-ctr.ts self-tests whichever build it loads.
+// one tbl on ARM) does that on both; ../../sm4/sm4-ctr.ts self-tests whichever build it loads.
 @inline function lookup(table: i32, index: v128): v128 {
   const row = v128.load(TABLES + (<usize>table << 4));
   return ASC_FEATURE_RELAXED_SIMD ? i8x16.relaxed_swizzle(row, index) : i8x16.swizzle(row, index);
