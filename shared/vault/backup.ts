@@ -81,16 +81,17 @@ export async function backup(
     }
   }
   const sourceLabels = sources.map((s) => (s.kind === "path" ? path.resolve(s.path) : `stream:${s.name}`));
-  const parent = await parentSnapshot(repository, options.type, sourceLabels);
-  const previous = new Map<string, TreeEntry>();
-  if (parent) {
-    for await (const entry of readTree(repository, parent.tree))
-      if (entry.type === "file") previous.set(entry.path, entry);
-  }
-
   const stats: Stats = { files: 0, dirs: 0, bytes: 0, readBytes: 0, newBlobs: 0, newBytes: 0, vanished: 0 };
+  // The worker threads start up while the parent snapshot's tree is read.
   const run = new BackupRun(repository, stats, options);
+  let parent: Snapshot | undefined;
   try {
+    parent = await parentSnapshot(repository, options.type, sourceLabels);
+    const previous = new Map<string, TreeEntry>();
+    if (parent) {
+      for await (const entry of readTree(repository, parent.tree))
+        if (entry.type === "file") previous.set(entry.path, entry);
+    }
     const excluded = excludeMatcher(options.excludes);
     for (const [i, source] of sources.entries()) {
       const name = names[i] as string;
