@@ -31,6 +31,8 @@ export const snapshotReportSchema = z.object({
     readBytes: count,
     newBlobs: count,
     newBytes: count,
+    /** Files listed but gone, or no longer regular files, when they were to be read: left out. */
+    vanished: count.optional(),
   }),
 });
 export type SnapshotReport = z.infer<typeof snapshotReportSchema>;

@@ -149,6 +149,15 @@ describe("snapshot catalogue", () => {
     expect(first.record).toMatchObject({ tenantId, systemId: systemA, registeredBy: agent.sub });
   });
 
+  it("keeps the count of files that vanished before they were read", async () => {
+    const agent = await agentOf(systemA);
+    const stats = { ...report().stats, vanished: 2 };
+
+    const { record } = await snapshots.register(agent, systemA, "0123456789abcdef", report({ stats }));
+
+    expect(record.stats.vanished).toBe(2);
+  });
+
   it("refuses another report under a recorded id (409), so nothing recorded is rewritten", async () => {
     const agent = await agentOf(systemA);
     await snapshots.register(agent, systemA, "0123456789abcdef", report());
