@@ -1,7 +1,13 @@
 import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { sm4Sbox } from "../../../shared/vault/sm4/sbox.ts";
-import { loadSm4Kernel, type Sm4KernelBuild, sm4Ctr, sm4Key } from "../../../shared/vault/sm4/sm4-ctr.ts";
+import {
+  loadSm4Kernel,
+  type Sm4KernelBuild,
+  Sm4SelfTestError,
+  sm4Ctr,
+  sm4Key,
+} from "../../../shared/vault/sm4/sm4-ctr.ts";
 import { vpermSbox, vpermTables } from "../../../shared/vault/sm4/vperm-tables.ts";
 import { cryptoSuite } from "../../../shared/vault/suites.ts";
 
@@ -68,6 +74,11 @@ describe("SM4", () => {
     ] as const) {
       expect(sm4Ctr(key, iv, data).equals(openSslSm4Ctr(raw, iv, data))).toBe(true);
     }
+  });
+
+  it("encrypts nothing when no kernel build passes the self-test (Sm4SelfTestError)", () => {
+    expect(() => loadSm4Kernel([])).toThrow(Sm4SelfTestError);
+    loadSm4Kernel();
   });
 
   it("refuses keys and IVs that are not 16 bytes", () => {
