@@ -72,11 +72,10 @@ export async function restoreToDirectory(
       throw new RestoreTargetError(`${entry.path} would land outside the target`);
     return file;
   };
-  await refuseOverwrites(repository, snapshot, root, destination, options);
-  mkdirSync(root, { recursive: true });
   const stager = repository.backend instanceof LocalBackend ? undefined : await PackStager.create(repository);
   const packRoot =
     repository.backend instanceof LocalBackend ? repository.backend.root : (stager as PackStager).root;
+  // The worker threads start up while the tree is read.
   const writer = new WorkerFileWriter(repository, packRoot, options, stager);
   const progress: RestoreProgress = { files: 0, bytes: 0 };
   const directories: TreeEntry[] = [];
@@ -88,9 +87,12 @@ export async function restoreToDirectory(
     mkdirSync(parent, { recursive: true });
     made.add(parent);
   };
+  let matched = 0;
   try {
+    await refuseOverwrites(repository, snapshot, root, destination, options);
     for await (const entry of readTree(repository, snapshot.tree)) {
       if (!within(entry, options.subPath)) continue;
+      matched += 1;
       const file = destination(entry);
       if (entry.type === "dir") {
         mkdirSync(file, { recursive: true });
@@ -111,6 +113,8 @@ export async function restoreToDirectory(
         });
       }
     }
+    // Nothing was written: the target is as it was.
+    if (matched === 0) throw new RestoreTargetError(`The snapshot has no path ${options.subPath}`);
     await writer.finish();
   } finally {
     await writer.close();
@@ -124,7 +128,10 @@ export async function restoreToDirectory(
   return progress;
 }
 
-/** Unless overwriting, refuses before writing anything if a file to restore exists already. */
+/**
+ * Unless overwriting, refuses before writing anything if a file to restore exists already: a pass
+ * over the tree before the one that writes. An empty or missing target needs no such pass.
+ */
 async function refuseOverwrites(
   repository: Repository,
   snapshot: Snapshot,
@@ -132,13 +139,9 @@ async function refuseOverwrites(
   destination: (entry: TreeEntry) => string,
   options: RestoreOptions,
 ) {
-  if (options.overwrite) return;
-  const empty = !existsSync(root) || readdirSync(root).length === 0;
-  let matched = 0;
+  if (options.overwrite || !existsSync(root) || readdirSync(root).length === 0) return;
   for await (const entry of readTree(repository, snapshot.tree)) {
-    if (!within(entry, options.subPath)) continue;
-    matched += 1;
-    if (empty || entry.type === "dir") continue;
+    if (!within(entry, options.subPath) || entry.type === "dir") continue;
     let exists = true;
     try {
       lstatSync(destination(entry));
@@ -148,7 +151,6 @@ async function refuseOverwrites(
     if (exists)
       throw new RestoreTargetError(`${destination(entry)} exists; restore elsewhere or pass --overwrite`);
   }
-  if (matched === 0) throw new RestoreTargetError(`The snapshot has no path ${options.subPath}`);
 }
 
 /**

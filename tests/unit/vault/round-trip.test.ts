@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -137,6 +138,19 @@ describe("vault round trip (local directory repository)", () => {
     expect(await readFile(path.join(out, "source", "docs", "readme.md"), "utf8")).toBe("local edit");
     await restoreToDirectory(await open(), snapshot, out, { subPath: "source/docs", overwrite: true });
     expect(await readFile(path.join(out, "source", "docs", "readme.md"), "utf8")).toBe("# readme\n");
+  });
+
+  it("refuses a sub-path the snapshot does not have, creating nothing", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const open = await freshRepository();
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const out = path.join(work, "nowhere");
+
+    await expect(restoreToDirectory(await open(), snapshot, out, { subPath: "source/nope" })).rejects.toThrow(
+      /has no path source\/nope/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it("refuses a wrong key, and lists snapshots only with the right one", async () => {
