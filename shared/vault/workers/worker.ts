@@ -50,6 +50,7 @@ export function runVaultWorker(): void {
   /** Blobs this worker sealed in this session (another worker may seal one too; the pack writer keeps one). */
   const sealedHere = new Set<string>();
   smallFileBuffer = Buffer.allocUnsafe(setup.chunkSizes.min);
+  const smallBelow = BigInt(setup.chunkSizes.min);
   let unacknowledged = 0;
   let acknowledged: (() => void) | undefined;
   const queue: WorkerJob[] = [];
@@ -107,9 +108,7 @@ export function runVaultWorker(): void {
       }
       return id;
     };
-    const flushIfFull = async () => {
-      if (pending >= batchBytes || unacknowledged > maxUnacknowledged) await flush();
-    };
+    const full = () => pending >= batchBytes || unacknowledged > maxUnacknowledged;
     const done: { seqs: number[]; sizes: number[]; lines: string[] } = { seqs: [], sizes: [], lines: [] };
     const vanished: number[] = [];
     for (let i = Atomics.add(claims, 0, 1); i < files.seqs.length; i = Atomics.add(claims, 0, 1)) {
@@ -123,11 +122,11 @@ export function runVaultWorker(): void {
       try {
         const chunks: string[] = [];
         let size = 0;
-        const small = info.size < BigInt(setup.chunkSizes.min) ? readSmall(fd) : undefined;
+        const small = info.size < smallBelow ? readSmall(fd) : undefined;
         if (small) {
           size = small.length;
           if (small.length > 0) chunks.push(store(small));
-          await flushIfFull();
+          if (full()) await flush();
         } else {
           const splitter = new ChunkSplitter(cdc);
           const onChunk = (chunk: Buffer) => chunks.push(store(chunk));
@@ -136,12 +135,14 @@ export function runVaultWorker(): void {
             if (read === 0) break;
             size += read;
             splitter.push(readBuffer.subarray(0, read), onChunk);
-            await flushIfFull();
+            if (full()) await flush();
           }
           splitter.end(onChunk);
-          await flushIfFull();
+          if (full()) await flush();
         }
-        const entry: TreeEntry = { ...entryBase(names[2 * i + 1] as string, "file", info), size, chunks };
+        const entry: TreeEntry = entryBase(names[2 * i + 1] as string, "file", info);
+        entry.size = size;
+        entry.chunks = chunks;
         done.seqs.push(seq);
         done.sizes.push(size);
         done.lines.push(JSON.stringify(entry));
