@@ -4,18 +4,10 @@
  * C = 0xD3. Computing it avoids a 256-byte table typed from the standard; the tests check the cipher
  * against OpenSSL's SM4.
  */
+import { fieldInverse } from "./binary-field.ts";
+
 export const sm4FieldPolynomial = 0x1f5;
 export const sm4AffineConstant = 0xd3;
-
-function multiply(a: number, b: number): number {
-  let product = 0;
-  for (let x = a, y = b; y !== 0; y >>= 1) {
-    if (y & 1) product ^= x;
-    x <<= 1;
-    if (x & 0x100) x ^= sm4FieldPolynomial;
-  }
-  return product;
-}
 
 function parity(value: number): number {
   let v = value ^ (value >> 4);
@@ -39,16 +31,9 @@ let computed: Uint8Array | undefined;
 /** The S-box, computed on first use (most repositories never use SM4). */
 export function sm4Sbox(): Uint8Array {
   if (computed) return computed;
-  const inverse = new Uint8Array(256);
-  for (let x = 1; x < 256; x++) {
-    for (let y = 1; y < 256; y++) {
-      if (multiply(x, y) === 1) {
-        inverse[x] = y;
-        break;
-      }
-    }
-  }
   const affine = (x: number) => sm4Linear(x) ^ sm4AffineConstant;
-  computed = Uint8Array.from({ length: 256 }, (_, x) => affine(inverse[affine(x)] ?? 0));
+  // Inversion maps 0 to 0, as the S-box definition takes it.
+  const inverse = (x: number) => fieldInverse(x, sm4FieldPolynomial) ?? 0;
+  computed = Uint8Array.from({ length: 256 }, (_, x) => affine(inverse(affine(x))));
   return computed;
 }

@@ -1,3 +1,4 @@
+import { fieldInverse, fieldMultiply } from "./binary-field.ts";
 import { sm4AffineConstant, sm4FieldPolynomial, sm4Linear } from "./sbox.ts";
 
 /**
@@ -26,20 +27,9 @@ export interface VpermTables {
 
 const infinity = 0x80;
 
-function gf16Multiply(a: number, b: number): number {
-  let product = 0;
-  for (let x = a, y = b; y !== 0; y >>= 1) {
-    if (y & 1) product ^= x;
-    x <<= 1;
-    if (x & 0x10) x ^= 0x13;
-  }
-  return product;
-}
-
-const gf16Inverse = (x: number) => {
-  for (let y = 1; y < 16; y++) if (gf16Multiply(x, y) === 1) return y;
-  return infinity;
-};
+const gf16Polynomial = 0x13;
+const gf16Multiply = (a: number, b: number) => fieldMultiply(a, b, gf16Polynomial);
+const gf16Inverse = (x: number) => fieldInverse(x, gf16Polynomial) ?? infinity;
 
 /** The smallest a for which t² + at + a has no root in GF(2⁴), so the norm never vanishes. */
 function towerConstant(): number {
@@ -61,18 +51,16 @@ function towerMultiply(a: number, x: number, y: number): number {
 
 /** φ: SM4's field GF(2)[x]/(x⁸+x⁷+x⁶+x⁵+x⁴+x²+1) → the tower field, x ↦ a root β of that polynomial. */
 function isomorphism(a: number): Uint8Array {
-  const power = (base: number, exponent: number) => {
-    let result = 1;
-    for (let e = 0; e < exponent; e++) result = towerMultiply(a, result, base);
-    return result;
-  };
   for (let beta = 2; beta < 256; beta++) {
+    // β⁰ … β⁸, each once.
+    const powers = [1];
+    for (let m = 1; m <= 8; m++) powers.push(towerMultiply(a, powers[m - 1] as number, beta));
     let value = 0;
-    for (let m = 0; m <= 8; m++) if ((sm4FieldPolynomial >> m) & 1) value ^= power(beta, m);
+    for (let m = 0; m <= 8; m++) if ((sm4FieldPolynomial >> m) & 1) value ^= powers[m] as number;
     if (value !== 0) continue;
     const phi = new Uint8Array(256);
     for (let y = 0; y < 256; y++) {
-      for (let m = 0; m < 8; m++) if ((y >> m) & 1) phi[y] = (phi[y] ?? 0) ^ power(beta, m);
+      for (let m = 0; m < 8; m++) if ((y >> m) & 1) phi[y] = (phi[y] ?? 0) ^ (powers[m] as number);
     }
     return phi;
   }
