@@ -146,13 +146,7 @@ class BackupRun {
   ) {
     this.tree = new TreeWriter(repository);
     this.pool = new WorkerPool(
-      {
-        ...repository.workerKeys(),
-        chunkSizes: repository.config.chunkSizes,
-        fingerprint: repository.config.fingerprint,
-        suite: repository.dataSuite.name,
-        knownIds: [...repository.indexedBlobs()].map(([id]) => id),
-      },
+      repository.workerSetup([...repository.indexedBlobs()].map(([id]) => id)),
       options.workers,
     );
   }

@@ -8,6 +8,7 @@ import { blobIdFunction, deriveKeys, type VaultKeys } from "./keys.ts";
 import { objectNames } from "./object-names.ts";
 import { type BlobType, blobContext, type PackEntry, PackWriter, packSuite, readPackHeader } from "./pack.ts";
 import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames, suitesFor } from "./suites.ts";
+import type { WorkerSetup } from "./workers/protocol.ts";
 
 export const repositoryConfigSchema = z.object({
   version: z.literal(1),
@@ -153,9 +154,19 @@ export class Repository {
 
   readonly blobId: (plaintext: Uint8Array) => string;
 
-  /** What a worker thread needs to chunk, fingerprint and seal like this repository (memory only). */
-  workerKeys(): { masterKey: Buffer; repositoryId: string } {
-    return { masterKey: this.masterKey, repositoryId: this.config.id };
+  /**
+   * What a worker thread needs to chunk, fingerprint, seal and open like this repository (memory
+   * only); `knownIds` are chunks it need not seal again.
+   */
+  workerSetup(knownIds: string[]): WorkerSetup {
+    return {
+      masterKey: this.masterKey,
+      repositoryId: this.config.id,
+      chunkSizes: this.config.chunkSizes,
+      fingerprint: this.config.fingerprint,
+      suite: this.dataSuite.name,
+      knownIds,
+    };
   }
 
   has(id: string): boolean {

@@ -174,16 +174,7 @@ class WorkerFileWriter {
     private readonly stager?: PackStager,
   ) {
     this.segmentBytes = options.segmentBytes ?? defaultSegmentBytes;
-    this.pool = new WorkerPool(
-      {
-        ...repository.workerKeys(),
-        chunkSizes: repository.config.chunkSizes,
-        fingerprint: repository.config.fingerprint,
-        suite: repository.dataSuite.name,
-        knownIds: [],
-      },
-      options.workers,
-    );
+    this.pool = new WorkerPool(repository.workerSetup([]), options.workers);
   }
 
   async add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void> {

@@ -124,7 +124,7 @@ const substituteWord = (x: number, sbox: Uint8Array) =>
   0;
 
 /** The 32 round keys of a 16-byte key (the SM4 key schedule). */
-export function sm4RoundKeys(key: Uint8Array): Uint32Array {
+function sm4RoundKeys(key: Uint8Array): Uint32Array {
   if (key.byteLength !== 16) throw new RangeError("an SM4 key is 16 bytes");
   const view = new DataView(key.buffer, key.byteOffset, 16);
   const k = [0, 1, 2, 3].map((i) => (view.getUint32(i * 4) ^ (systemParameter[i] ?? 0)) >>> 0);
