@@ -16,6 +16,7 @@ import { sourceSize } from "../../shared/vault/source-size.ts";
 import { BlobIntegrityError, type SuiteName, suiteNames } from "../../shared/vault/suites.ts";
 import { readTree } from "../../shared/vault/tree.ts";
 import { verifyRepository } from "../../shared/vault/verify.ts";
+import { WorkerPool } from "../../shared/vault/workers/pool.ts";
 import { CliError } from "../errors.ts";
 import {
   agentKeyVariable,
@@ -180,6 +181,8 @@ export function registerVaultCommands(program: Command): void {
           sources.push({ kind: "stream", name: options.stdinFilename, stream: process.stdin });
         if (sources.length === 0)
           throw new CliError("Nothing to back up", "name paths, or pass --stdin", exitCodes.usage);
+        // The worker threads start while the repository key is unwrapped (scrypt or KMS).
+        const pool = new WorkerPool(options.workers);
         const plane = await ControlPlane.connect(options);
         const { repository, created } = await openRepository(options, { create: options.suite });
         if (created) out(`created repository ${repository.config.id} at ${repository.backend.location}`);
@@ -196,7 +199,7 @@ export function registerVaultCommands(program: Command): void {
         const snapshot = await backup(repository, sources, {
           type: options.type,
           excludes: options.exclude,
-          workers: options.workers,
+          pool,
           onProgress: (p) => progress.update(p.bytes, p.files),
         });
         progress.done();
@@ -263,6 +266,7 @@ export function registerVaultCommands(program: Command): void {
       vaultAction(async () => {
         if (!options.target && !options.stdout)
           throw new CliError("Where to?", "pass --target <dir> or --stdout --path <file>", exitCodes.usage);
+        const pool = options.stdout ? undefined : new WorkerPool(options.workers);
         const { repository } = await openRepository(options);
         const snapshot = await findSnapshot(
           repository,
@@ -278,7 +282,7 @@ export function registerVaultCommands(program: Command): void {
         const result = await restoreToDirectory(repository, snapshot, options.target as string, {
           subPath: options.path,
           overwrite: options.overwrite,
-          workers: options.workers,
+          pool,
           onProgress: (p) => progress.update(p.bytes, p.files),
         });
         progress.done();

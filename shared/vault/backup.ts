@@ -7,7 +7,8 @@ import type { Repository } from "./repository.ts";
 import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
 import { merkleRoot, readTree, type TreeEntry, TreeWriter, unchangedSince } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
-import type { FilesToRead, WorkerReply } from "./workers/protocol.ts";
+import { type FilesToRead, packEntries, type WorkerReply } from "./workers/protocol.ts";
+import { SharedIdSet } from "./workers/shared-id-set.ts";
 
 export type BackupSource =
   | { kind: "path"; path: string }
@@ -28,6 +29,11 @@ export interface BackupOptions {
   now?: () => Date;
   /** Worker threads reading, chunking and sealing files (default: one per core). */
   workers?: number;
+  /**
+   * Workers started beforehand (e.g. while the repository key was unwrapped), used instead of
+   * starting `workers`; the backup configures and closes them.
+   */
+  pool?: WorkerPool;
   onProgress?: (progress: BackupProgress) => void;
 }
 
@@ -145,10 +151,11 @@ class BackupRun {
     private readonly options: BackupOptions,
   ) {
     this.tree = new TreeWriter(repository);
-    this.pool = new WorkerPool(
-      repository.workerSetup([...repository.indexedBlobs()].map(([id]) => id)),
-      options.workers,
-    );
+    this.pool = options.pool ?? new WorkerPool(options.workers);
+    this.pool.configure({
+      ...repository.workerSetup([...repository.indexedBlobs()].map(([id]) => id)),
+      sealedIds: SharedIdSet.allocate(),
+    });
   }
 
   async walk(
@@ -228,23 +235,19 @@ class BackupRun {
 
   private async handle(
     reply: WorkerReply,
-    worker: { postMessage(message: unknown): void },
+    worker: { postMessage(message: unknown, transfer: ArrayBuffer[]): void },
   ): Promise<boolean> {
-    if (reply.kind === "blobs") {
-      const { ids, layout, data } = reply;
-      for (let i = 0; i < layout.length / 3; i++) {
-        const [offset, length, rawLength] = [
-          layout[3 * i] ?? 0,
-          layout[3 * i + 1] ?? 0,
-          layout[3 * i + 2] ?? 0,
-        ];
-        const id = ids.slice(64 * i, 64 * i + 64);
-        const sealed = data.subarray(offset, offset + length);
-        if (await this.repository.addSealedBlob("data", id, sealed, rawLength)) this.countNew(rawLength);
-      }
-      worker.postMessage({ kind: "ack", bytes: reply.bytes });
+    if (reply.kind === "pack") {
+      const { added, stored } = await this.repository.addPack(reply.name, reply.bytes, packEntries(reply));
+      for (const entry of added) this.countNew(entry.rawLength);
+      const buffer = reply.bytes.buffer as ArrayBuffer;
+      stored.then(
+        () => worker.postMessage({ kind: "ack", buffer }, [buffer]),
+        (error: Error) => this.pool.abort(error),
+      );
       return false;
     }
+    if (reply.kind === "flushed") return true;
     if (reply.kind === "backed-up") {
       this.stats.readBytes += reply.readBytes;
       const lines = reply.lines.split("\n");
@@ -291,6 +294,12 @@ class BackupRun {
   async finish(): Promise<void> {
     await this.submitBatch();
     await Promise.all(this.jobs);
+    // The workers' last packs, however little they hold.
+    const { finished } = await this.pool.submitToAll(
+      (job) => ({ kind: "flush", job }),
+      (reply, worker) => this.handle(reply, worker),
+    );
+    await finished;
     await this.pool.settled();
     await this.writeReady();
     if (this.written !== this.nextSeq)

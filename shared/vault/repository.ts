@@ -165,6 +165,7 @@ export class Repository {
       chunkSizes: this.config.chunkSizes,
       fingerprint: this.config.fingerprint,
       suite: this.dataSuite.name,
+      packSize: this.options.packSize,
       knownIds,
     };
   }
@@ -190,36 +191,58 @@ export class Repository {
   async addBlob(type: BlobType, plaintext: Uint8Array): Promise<{ id: string; added: boolean }> {
     const id = this.blobId(plaintext);
     if (this.has(id)) return { id, added: false };
-    const sealed = this.dataSuite.seal(plaintext, blobContext(id));
-    return { id, added: await this.addSealedBlob(type, id, sealed, plaintext.byteLength) };
+    this.pendingIds.add(id);
+    this.writer.add(type, id, plaintext);
+    if (this.writer.size >= this.options.packSize) await this.finishPack();
+    return { id, added: true };
   }
 
-  /** A blob a worker sealed with `dataSuite` and `blobContext(id)`; false when already present. */
-  async addSealedBlob(type: BlobType, id: string, sealed: Uint8Array, rawLength: number): Promise<boolean> {
-    if (this.has(id)) return false;
-    this.pendingIds.add(id);
-    this.writer.addSealed(type, id, sealed, rawLength);
-    if (this.writer.size >= this.options.packSize) await this.finishPack();
-    return true;
+  /**
+   * A pack a worker thread built with `dataSuite` (see PackWriter), uploaded like the repository's
+   * own. Resolves when the upload has started, with the entries new to the repository (another
+   * worker may have stored the same blob: it then stays in both packs and is counted once) and
+   * `stored`, which settles with the upload; `bytes` is not used after that.
+   */
+  async addPack(
+    name: string,
+    bytes: Uint8Array,
+    entries: PackEntry[],
+  ): Promise<{ added: PackEntry[]; stored: Promise<void> }> {
+    const added = entries.filter((entry) => !this.has(entry.id));
+    for (const entry of added) this.pendingIds.add(entry.id);
+    return { added, ...(await this.upload(name, bytes, entries)) };
   }
 
   private async finishPack(): Promise<void> {
     if (this.writer.entries.length === 0) return;
     const finished = this.writer;
-    const entries = finished.entries;
-    const suite = this.dataSuite.name;
     this.writer = new PackWriter(this.dataSuite);
-    const { name, parts } = finished.finish();
-    const upload = this.backend
-      .put(objectNames.pack(name), parts, { retainUntil: this.options.retainUntil, sha256: name })
+    const { name, bytes } = finished.finish();
+    await this.upload(name, bytes, finished.entries);
+  }
+
+  /**
+   * Starts a pack's upload once fewer than `uploads` are under way; its blobs are indexed when it is
+   * stored. A failed upload fails every later call and `flush`.
+   */
+  private async upload(
+    name: string,
+    bytes: Uint8Array,
+    entries: PackEntry[],
+  ): Promise<{ stored: Promise<void> }> {
+    if (this.uploadFailure) throw this.uploadFailure;
+    const suite = this.dataSuite.name;
+    const stored = this.backend
+      .put(objectNames.pack(name), bytes, { retainUntil: this.options.retainUntil, sha256: name })
       .then(() => {
         for (const entry of entries) {
-          this.index.set(entry.id, { ...entry, pack: name, suite });
+          this.index.set(entry.id, blobLocation(entry, name, suite));
           this.pendingIds.delete(entry.id);
         }
         this.written.push({ pack: name, suite, blobs: entries });
         this.sessionPacks.add(name);
-      })
+      });
+    const upload: Promise<void> = stored
       .catch((error: unknown) => {
         this.uploadFailure ??= error;
       })
@@ -227,6 +250,7 @@ export class Repository {
     this.uploads.add(upload);
     while (this.uploads.size >= this.options.uploads) await Promise.race(this.uploads);
     if (this.uploadFailure) throw this.uploadFailure;
+    return { stored };
   }
 
   /** Uploads the last pack and an index of this session's packs; afterwards every blob is durable. */
@@ -247,7 +271,7 @@ export class Repository {
     for await (const name of this.backend.list("index/")) {
       const raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", await this.backend.get(name));
       for (const { pack, suite, blobs } of indexSchema.parse(raw).packs) {
-        for (const blob of blobs) this.index.set(blob.id, { ...blob, pack, suite });
+        for (const blob of blobs) this.index.set(blob.id, blobLocation(blob, pack, suite));
         this.indexOfPack.set(pack, name);
       }
     }
@@ -259,7 +283,7 @@ export class Repository {
       try {
         const suite = packSuite(bytes);
         const entries = readPackHeader(bytes, this.suite(suite));
-        for (const entry of entries) this.index.set(entry.id, { ...entry, pack, suite });
+        for (const entry of entries) this.index.set(entry.id, blobLocation(entry, pack, suite));
         this.written.push({ pack, suite, blobs: entries });
       } catch (error) {
         if (!(error instanceof BlobIntegrityError)) throw error;
@@ -321,6 +345,17 @@ export class Repository {
     return this.options.retainUntil;
   }
 }
+
+/** An object literal, not a spread: a spread of many entries is slow and makes slow objects. */
+const blobLocation = (entry: PackEntry, pack: string, suite: SuiteName): BlobLocation => ({
+  type: entry.type,
+  id: entry.id,
+  offset: entry.offset,
+  length: entry.length,
+  rawLength: entry.rawLength,
+  pack,
+  suite,
+});
 
 function withDefaults(options: RepositoryOptions) {
   return {

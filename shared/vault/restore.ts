@@ -40,6 +40,8 @@ export interface RestoreOptions {
   overwrite?: boolean;
   /** Worker threads fetching, opening and writing files (default: one per core; local repositories). */
   workers?: number;
+  /** Workers started beforehand, used instead of starting `workers`; the restore configures and closes them. */
+  pool?: WorkerPool;
   /** Files larger than this are written in segments of about this size by several workers (64 MiB). */
   segmentBytes?: number;
   onProgress?: (progress: RestoreProgress) => void;
@@ -174,7 +176,8 @@ class WorkerFileWriter {
     private readonly stager?: PackStager,
   ) {
     this.segmentBytes = options.segmentBytes ?? defaultSegmentBytes;
-    this.pool = new WorkerPool(repository.workerSetup([]), options.workers);
+    this.pool = options.pool ?? new WorkerPool(options.workers);
+    this.pool.configure(repository.workerSetup([]));
   }
 
   async add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void> {

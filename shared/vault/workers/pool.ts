@@ -10,9 +10,8 @@ export function useBundledWorkerScript(file: string): void {
   bundledScript = file;
 }
 
-function spawn(setup: WorkerSetup): Worker {
-  if (bundledScript) return new Worker(bundledScript, { workerData: setup });
-  return new Worker(fileURLToPath(new URL("./worker-bootstrap.mjs", import.meta.url)), { workerData: setup });
+function spawn(): Worker {
+  return new Worker(bundledScript ?? fileURLToPath(new URL("./worker-bootstrap.mjs", import.meta.url)));
 }
 
 export class VaultWorkerError extends Error {
@@ -31,7 +30,7 @@ function workerError(name: string, message: string): Error {
     : new VaultWorkerError(name, message);
 }
 
-type Job = Exclude<WorkerJob, { kind: "ack" }>;
+type Job = Exclude<WorkerJob, { kind: "ack" | "setup" }>;
 type Handler = (reply: WorkerReply, worker: Worker) => Promise<boolean> | boolean;
 
 interface Slot {
@@ -40,9 +39,11 @@ interface Slot {
 }
 
 /**
- * One worker thread per core. A job goes to the worker with the fewest jobs in flight, or to every
- * worker to share (`submitToAll`); at most `depth` jobs per worker, so a producer that awaits a
- * submission is held back when the workers are busy.
+ * One worker thread per core. The threads start at once and wait for `configure` (so they can start
+ * while the repository key is unwrapped) without keeping the process alive until then. A job goes to
+ * the worker with the fewest jobs in flight, or to every worker to share (`submitToAll`); at most
+ * `depth` jobs per worker, so a producer that awaits a submission is held back when the workers are
+ * busy.
  */
 export class WorkerPool {
   private readonly workers: Slot[];
@@ -54,16 +55,16 @@ export class WorkerPool {
   private readonly waiting: (() => void)[] = [];
   private failure: Error | undefined;
   private closing = false;
+  private configured = false;
   /** Replies are handled one at a time, in arrival order: a job's blobs are stored before it finishes. */
   private replies: Promise<void> = Promise.resolve();
 
   constructor(
-    setup: WorkerSetup,
     size = Math.max(1, cpus().length),
     private readonly depth = 2,
   ) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const slot = { worker: spawn(setup), inFlight: 0 };
+      const slot = { worker: spawn(), inFlight: 0 };
       slot.worker.on("message", (reply: WorkerReply) => {
         this.replies = this.replies.then(() => this.receive(reply, slot));
       });
@@ -71,11 +72,24 @@ export class WorkerPool {
       slot.worker.on("exit", (code) => {
         if (!this.closing) this.abort(new Error(`a vault worker stopped unexpectedly (exit code ${code})`));
       });
+      // After the listeners: adding a message listener refs the worker again.
+      slot.worker.unref();
       return slot;
     });
   }
 
-  private abort(error: Error) {
+  /** Gives every worker what it needs to work for a repository; jobs may follow at once. */
+  configure(setup: WorkerSetup): void {
+    if (this.configured) throw new Error("a worker pool serves one repository");
+    this.configured = true;
+    for (const { worker } of this.workers) {
+      worker.postMessage({ kind: "setup", setup } satisfies WorkerJob);
+      worker.ref();
+    }
+  }
+
+  /** Fails every job in flight and every later submission with `error`. */
+  abort(error: Error): void {
     this.failure ??= error;
     for (const handler of this.handlers.values()) handler.fail(error);
     this.handlers.clear();
@@ -135,6 +149,7 @@ export class WorkerPool {
     handle: Handler,
     choose: () => Slot[],
   ): Promise<{ finished: Promise<void> }> {
+    if (!this.configured) throw new Error("configure the worker pool before submitting jobs");
     for (;;) {
       if (this.failure) throw this.failure;
       const slots = choose();

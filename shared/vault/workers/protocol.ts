@@ -1,15 +1,20 @@
 import type { ChunkSizes } from "../fastcdc.ts";
+import type { PackEntry } from "../pack.ts";
 import type { SuiteName } from "../suites.ts";
 
-/** What every vault worker gets at start: enough to chunk, fingerprint, seal and open (memory only). */
+/** What every vault worker gets first: enough to chunk, fingerprint, seal and open (memory only). */
 export interface WorkerSetup {
   masterKey: Uint8Array;
   repositoryId: string;
   chunkSizes: ChunkSizes;
   fingerprint: "hmac-sha256" | "hmac-sm3";
   suite: SuiteName;
+  /** Bytes of blobs after which a worker finishes its pack and hands it over. */
+  packSize: number;
   /** Chunk ids the repository already holds: not sealed again. */
   knownIds: string[];
+  /** Backups: a SharedIdSet of the chunks the workers seal in this session, so each seals a chunk once. */
+  sealedIds?: SharedArrayBuffer;
 }
 
 /**
@@ -45,22 +50,51 @@ export interface FileToWrite {
 }
 
 export type WorkerJob =
+  /** A worker's first message: the repository it works for. */
+  | { kind: "setup"; setup: WorkerSetup }
   /**
    * Sent to every worker: each claims the next file with Atomics.add on `claims[0]`, so the files,
    * large or small, are shared out as the workers get free.
    */
   | { kind: "backup"; job: number; files: FilesToRead; claims: Int32Array }
+  /** Finish and hand over the pack being filled, if any. */
+  | { kind: "flush"; job: number }
   | { kind: "restore"; job: number; packRoot: string; overwrite: boolean; files: FileToWrite[] }
-  | { kind: "ack"; bytes: number };
+  /** The main thread stored a pack: its buffer comes back for the next one. */
+  | { kind: "ack"; buffer: ArrayBuffer };
 
 /**
- * Sealed blobs in one buffer (one transfer per batch, not one per blob): blob i has the id at
- * `ids.slice(64 i, 64 i + 64)` and `layout[3 i..3 i + 2]` = offset in `data`, length, plain length.
+ * A pack a worker filled, finished and named (see PackWriter), with its data blobs as parallel
+ * arrays: blob i has the id `ids.slice(64 i, 64 i + 64)` (hex) and `layout[3 i..3 i + 2]` = offset,
+ * sealed length, plain length.
  */
-export interface SealedBlobs {
+export interface FinishedPack {
+  name: string;
+  bytes: Uint8Array;
   ids: string;
   layout: Uint32Array;
-  data: Uint8Array;
+}
+
+/** A worker's finished pack of data blobs, packed for the main thread. */
+export function finishedPack(name: string, bytes: Uint8Array, entries: PackEntry[]): FinishedPack {
+  const layout = new Uint32Array(3 * entries.length);
+  entries.forEach((entry, i) => {
+    layout[3 * i] = entry.offset;
+    layout[3 * i + 1] = entry.length;
+    layout[3 * i + 2] = entry.rawLength;
+  });
+  return { name, bytes, ids: entries.map((entry) => entry.id).join(""), layout };
+}
+
+/** The entries of a FinishedPack. */
+export function packEntries({ ids, layout }: FinishedPack): PackEntry[] {
+  const entries: PackEntry[] = [];
+  for (let i = 0; i < layout.length / 3; i++) {
+    const id = ids.slice(64 * i, 64 * i + 64);
+    const [offset, length, rawLength] = [layout[3 * i] ?? 0, layout[3 * i + 1] ?? 0, layout[3 * i + 2] ?? 0];
+    entries.push({ type: "data", id, offset, length, rawLength });
+  }
+  return entries;
 }
 
 /**
@@ -79,7 +113,8 @@ export interface FilesBackedUp {
 }
 
 export type WorkerReply =
-  | ({ kind: "blobs"; job: number; bytes: number } & SealedBlobs)
+  | ({ kind: "pack"; job: number } & FinishedPack)
+  | { kind: "flushed"; job: number }
   | ({ kind: "backed-up"; job: number } & FilesBackedUp)
   | { kind: "restored"; job: number; files: number; bytes: number }
   | { kind: "failed"; job: number; name: string; message: string };

@@ -9,106 +9,110 @@ import {
   writeSync,
 } from "node:fs";
 import path from "node:path";
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort } from "node:worker_threads";
 import { entryBase } from "../entry-stats.ts";
 import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
 import { blobIdFunction, deriveKeys } from "../keys.ts";
 import { objectNames } from "../object-names.ts";
-import { blobContext } from "../pack.ts";
+import { blobContext, PackWriter } from "../pack.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
 import type { TreeEntry } from "../tree.ts";
 import { openListedFile } from "./listed-file.ts";
-import type {
-  ChunkToFetch,
-  FilesToRead,
-  FileToWrite,
-  WorkerJob,
-  WorkerReply,
-  WorkerSetup,
+import {
+  type ChunkToFetch,
+  type FilesToRead,
+  type FileToWrite,
+  finishedPack,
+  type WorkerJob,
+  type WorkerReply,
+  type WorkerSetup,
 } from "./protocol.ts";
+import { SharedIdSet } from "./shared-id-set.ts";
 
-const batchBytes = 2 << 20;
-const maxUnacknowledged = 8 << 20;
 const readBuffer = Buffer.allocUnsafe(4 << 20);
 let smallFileBuffer = Buffer.allocUnsafe(0);
+/** Finished packs the main thread has not stored yet, beyond which a worker waits. */
+const maxPacksHandedOver = 1;
 
 /**
- * A vault worker thread: reads, chunks, fingerprints and seals files for backup, and fetches, opens,
- * checks and writes files for restore, with synchronous file I/O (no thread-pool round trip per
- * call). Sealed blobs go back in batches of about 8 MiB; with 32 MiB unacknowledged the worker
- * waits, so memory stays bounded however large the file.
+ * A vault worker thread: reads, chunks, fingerprints and seals files into packs of its own for
+ * backup, and fetches, opens, checks and writes files for restore, with synchronous file I/O (no
+ * thread-pool round trip per call). A full pack is handed to the main thread to upload (transferred,
+ * not copied), which gives its buffer back once stored; while the main thread holds more than
+ * `maxPacksHandedOver` the worker waits, so memory stays bounded however large the input.
  */
 export function runVaultWorker(): void {
   const port = parentPort;
   if (!port) throw new Error("runVaultWorker runs in a worker thread");
-  const setup = workerData as WorkerSetup;
+  port.once("message", (first: WorkerJob) => {
+    if (first.kind !== "setup") throw new Error(`a vault worker got ${first.kind} before its setup`);
+    serve(port, first.setup);
+  });
+}
+
+function serve(port: MessagePort, setup: WorkerSetup): void {
   const keys = deriveKeys(Buffer.from(setup.masterKey), setup.repositoryId);
   const blobId = blobIdFunction(setup.fingerprint, keys.fingerprint);
   const cdc = new FastCdc(keys.chunker, setup.chunkSizes);
   const suite = suitesFor(keys.data);
+  const packSuite = suite(setup.suite);
+  /** Pack buffers the main thread gave back once it had stored their packs. */
+  const spareBuffers: ArrayBuffer[] = [];
+  // A pack is finished once it holds packSize bytes: room for one more chunk and the header, so it
+  // never grows (pages never written are never resident).
+  const packCapacity = setup.packSize + setup.chunkSizes.max + (1 << 20);
+  const newPack = () => {
+    const spare = spareBuffers.pop();
+    return new PackWriter(packSuite, spare ? Buffer.from(spare) : Buffer.allocUnsafeSlow(packCapacity));
+  };
   const preexisting = new Set(setup.knownIds);
-  /** Blobs this worker sealed in this session (another worker may seal one too; the pack writer keeps one). */
-  const sealedHere = new Set<string>();
+  /** Blobs this worker met in this session; `sealedByAny` knows those of every worker (while it has room). */
+  const metHere = new Set<string>();
+  const sealedByAny = setup.sealedIds ? new SharedIdSet(setup.sealedIds) : undefined;
   smallFileBuffer = Buffer.allocUnsafe(setup.chunkSizes.min);
   const smallBelow = BigInt(setup.chunkSizes.min);
-  let unacknowledged = 0;
+  let pack: PackWriter | undefined;
+  let handedOver = 0;
   let acknowledged: (() => void) | undefined;
   const queue: WorkerJob[] = [];
   let running = false;
 
   const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
+  /** Hands the pack being filled over to the main thread (as part of `job`), if it holds anything. */
+  function handOver(job: number) {
+    if (!pack || pack.entries.length === 0) return;
+    const { name, bytes } = pack.finish();
+    const { entries } = pack;
+    pack = undefined;
+    send({ kind: "pack", job, ...finishedPack(name, bytes, entries) }, [bytes.buffer as ArrayBuffer]);
+    handedOver += 1;
+  }
+
+  /** Waits while the main thread has not stored the packs handed to it. */
+  async function roomForPacks() {
+    while (handedOver > maxPacksHandedOver) await new Promise<void>((resolve) => (acknowledged = resolve));
+  }
+
   async function backupFiles(job: number, files: FilesToRead, claims: Int32Array) {
     const names = files.names.split("\0");
-    let ids: string[] = [];
-    let layout: number[] = [];
-    // Sealed blobs are written straight into the batch buffer, which is transferred, not copied.
-    const newBatch = (atLeast: number) => Buffer.allocUnsafeSlow(Math.max(batchBytes, atLeast));
-    let data = newBatch(0);
-    let pending = 0;
     let readBytes = 0;
-    const sendBatch = () => {
-      if (ids.length === 0) return;
-      const batch = new Uint8Array(data.buffer, 0, pending);
-      const blobs = { ids: ids.join(""), layout: Uint32Array.from(layout), data: batch };
-      send({ kind: "blobs", job, bytes: pending, ...blobs }, [data.buffer as ArrayBuffer]);
-      unacknowledged += pending;
-      ids = [];
-      layout = [];
-      data = newBatch(0);
-      pending = 0;
-    };
-    const flush = async () => {
-      sendBatch();
-      while (unacknowledged > maxUnacknowledged) {
-        await new Promise<void>((resolve) => (acknowledged = resolve));
-      }
-    };
     const reused: string[] = [];
     /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites). */
     const store = (chunk: Buffer) => {
       const id = blobId(chunk);
       readBytes += chunk.length;
       if (preexisting.has(id)) reused.push(id);
-      else if (!sealedHere.has(id)) {
-        sealedHere.add(id);
-        const parts = suite(setup.suite).sealParts(chunk, blobContext(id));
-        const needed = parts.reduce((sum, part) => sum + part.length, 0);
-        if (pending + needed > data.length) {
-          sendBatch();
-          if (needed > data.length) data = newBatch(needed);
-        }
-        const start = pending;
-        for (const part of parts) {
-          data.set(part, pending); // TypedArray.set: Buffer.copy allocates a view per call
-          pending += part.length;
-        }
-        ids.push(id);
-        layout.push(start, pending - start, chunk.length);
+      else if (!metHere.has(id)) {
+        metHere.add(id);
+        // Sealed once in the session: by whichever worker claims it first.
+        if (sealedByAny?.claim(id) === false) return id;
+        pack ??= newPack();
+        pack.addSealed("data", id, packSuite.sealParts(chunk, blobContext(id)), chunk.length);
+        if (pack.size >= setup.packSize) handOver(job);
       }
       return id;
     };
-    const full = () => pending >= batchBytes || unacknowledged > maxUnacknowledged;
     const done: { seqs: number[]; sizes: number[]; lines: string[] } = { seqs: [], sizes: [], lines: [] };
     const vanished: number[] = [];
     for (let i = Atomics.add(claims, 0, 1); i < files.seqs.length; i = Atomics.add(claims, 0, 1)) {
@@ -126,7 +130,6 @@ export function runVaultWorker(): void {
         if (small) {
           size = small.length;
           if (small.length > 0) chunks.push(store(small));
-          if (full()) await flush();
         } else {
           const splitter = new ChunkSplitter(cdc);
           const onChunk = (chunk: Buffer) => chunks.push(store(chunk));
@@ -135,11 +138,11 @@ export function runVaultWorker(): void {
             if (read === 0) break;
             size += read;
             splitter.push(readBuffer.subarray(0, read), onChunk);
-            if (full()) await flush();
+            if (handedOver > maxPacksHandedOver) await roomForPacks();
           }
           splitter.end(onChunk);
-          if (full()) await flush();
         }
+        if (handedOver > maxPacksHandedOver) await roomForPacks();
         const entry: TreeEntry = entryBase(names[2 * i + 1] as string, "file", info);
         entry.size = size;
         entry.chunks = chunks;
@@ -150,7 +153,6 @@ export function runVaultWorker(): void {
         closeSync(fd);
       }
     }
-    await flush();
     send({
       kind: "backed-up",
       job,
@@ -209,10 +211,13 @@ export function runVaultWorker(): void {
     if (running) return;
     running = true;
     while (queue.length > 0) {
-      const job = queue.shift() as Exclude<WorkerJob, { kind: "ack" }>;
+      const job = queue.shift() as Exclude<WorkerJob, { kind: "ack" | "setup" }>;
       try {
         if (job.kind === "backup") await backupFiles(job.job, job.files, job.claims);
-        else restoreFiles(job.job, job.packRoot, job.overwrite, job.files);
+        else if (job.kind === "flush") {
+          handOver(job.job);
+          send({ kind: "flushed", job: job.job });
+        } else restoreFiles(job.job, job.packRoot, job.overwrite, job.files);
       } catch (error) {
         send({
           kind: "failed",
@@ -227,10 +232,12 @@ export function runVaultWorker(): void {
 
   port.on("message", (message: WorkerJob) => {
     if (message.kind === "ack") {
-      unacknowledged -= message.bytes;
-      if (unacknowledged <= maxUnacknowledged) acknowledged?.();
+      spareBuffers.push(message.buffer);
+      handedOver -= 1;
+      if (handedOver <= maxPacksHandedOver) acknowledged?.();
       return;
     }
+    if (message.kind === "setup") throw new Error("a vault worker is set up once");
     queue.push(message);
     void drain();
   });

@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -8,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalBackend } from "../../../shared/vault/backends/local.ts";
 import { backup } from "../../../shared/vault/backup.ts";
 import { localKeyWrapper, WrongKeyError } from "../../../shared/vault/key-wrapper.ts";
+import { packSuite, readPackHeader } from "../../../shared/vault/pack.ts";
 import { Repository } from "../../../shared/vault/repository.ts";
 import { RestoreTargetError, restoreToDirectory, restoreToStream } from "../../../shared/vault/restore.ts";
 import { findSnapshot, listSnapshots } from "../../../shared/vault/snapshot.ts";
@@ -216,6 +218,38 @@ describe("vault round trip (local directory repository)", () => {
       { numRuns: 8 },
     );
   }, 120_000);
+
+  it("stores a chunk once however many files and worker threads meet it in one backup", async () => {
+    const source = path.join(work, "copies");
+    const contents = Array.from({ length: 60 }, () => randomBytes(4096));
+    for (let copy = 0; copy < 4; copy++) {
+      await mkdir(path.join(source, `copy-${copy}`), { recursive: true });
+      for (const [i, bytes] of contents.entries())
+        await writeFile(path.join(source, `copy-${copy}`, `file-${i}.bin`), bytes);
+    }
+    const open = await freshRepository();
+
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], {
+      type: "full",
+      workers: 2,
+    });
+
+    const repository = await open();
+    const packs = (await readdir(path.join(work, "repo", "packs"), { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.join(entry.parentPath, entry.name));
+    const stored = [];
+    for (const pack of packs) {
+      const bytes = await readFile(pack);
+      stored.push(
+        ...readPackHeader(bytes, repository.suite(packSuite(bytes))).filter((e) => e.type === "data"),
+      );
+    }
+    expect(stored.length).toBe(contents.length);
+    expect(snapshot.stats).toMatchObject({ files: 240, newBlobs: contents.length });
+    await restoreToDirectory(repository, snapshot, path.join(work, "out"));
+    expect(await describeTree(path.join(work, "out", "copies"))).toEqual(await describeTree(source));
+  });
 
   it("reads snapshots written under either suite from one repository", async () => {
     const source = path.join(work, "source");
