@@ -58,8 +58,8 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
   const packSuite = suite(setup.suite);
   /** Pack buffers the main thread gave back once it had stored their packs. */
   const spareBuffers: ArrayBuffer[] = [];
-  // A pack is finished once it holds packSize bytes: room for one more chunk and the header, so it
-  // never grows (pages never written are never resident).
+  // A pack is finished once it holds packSize bytes: room for one more chunk and a header of up to
+  // 1 MiB (about 23,000 blobs), so it seldom grows; pages never written are never resident.
   const packCapacity = setup.packSize + setup.chunkSizes.max + (1 << 20);
   const newPack = () => {
     const spare = spareBuffers.pop();
