@@ -2,10 +2,11 @@ import { lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
-import { entryBase } from "./entry-stats.ts";
+import { entryBase, knownFile } from "./entry-stats.ts";
+import { ParentEntries } from "./parent-entries.ts";
 import type { Repository } from "./repository.ts";
 import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
-import { merkleRoot, readTree, type TreeEntry, TreeWriter, unchangedSince } from "./tree.ts";
+import { merkleRoot, readTree, type TreeEntry, TreeWriter } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { type FilesToRead, packEntries, type WorkerReply } from "./workers/protocol.ts";
 import { SharedIdSet } from "./workers/shared-id-set.ts";
@@ -88,16 +89,13 @@ export async function backup(
   }
   const sourceLabels = sources.map((s) => (s.kind === "path" ? path.resolve(s.path) : `stream:${s.name}`));
   const stats: Stats = { files: 0, dirs: 0, bytes: 0, readBytes: 0, newBlobs: 0, newBytes: 0, vanished: 0 };
-  // The worker threads start up while the parent snapshot's tree is read.
   const run = new BackupRun(repository, stats, options);
   let parent: Snapshot | undefined;
   try {
     parent = await parentSnapshot(repository, options.type, sourceLabels);
-    const previous = new Map<string, TreeEntry>();
-    if (parent) {
-      for await (const entry of readTree(repository, parent.tree))
-        if (entry.type === "file") previous.set(entry.path, entry);
-    }
+    const previous = parent
+      ? new ParentEntries(readTree(repository, parent.tree), names)
+      : ParentEntries.none();
     const excluded = excludeMatcher(options.excludes);
     for (const [i, source] of sources.entries()) {
       const name = names[i] as string;
@@ -162,7 +160,7 @@ class BackupRun {
     absolute: string,
     relative: string,
     excluded: (path: string) => boolean,
-    previous: Map<string, TreeEntry>,
+    previous: ParentEntries,
   ): Promise<void> {
     if (excluded(relative)) return;
     const info = lstatSync(absolute, { bigint: true });
@@ -174,17 +172,14 @@ class BackupRun {
       for (const child of children) {
         const childAbsolute = path.join(absolute, child.name);
         const childRelative = `${relative}/${child.name}`;
-        // A new file is not stat'ed here: the worker that reads it does (the walk's largest cost).
-        if (child.isFile() && !previous.has(childRelative)) {
-          if (!excluded(childRelative)) await this.read(childAbsolute, childRelative);
+        // Files are not stat'ed here (the walk's largest cost): the workers do, and read what changed.
+        if (child.isFile()) {
+          if (!excluded(childRelative))
+            await this.read(childAbsolute, childRelative, await previous.file(childRelative));
         } else await this.walk(childAbsolute, childRelative, excluded, previous);
       }
     } else if (info.isFile()) {
-      const entry = entryBase(relative, "file", info);
-      const known = previous.get(relative);
-      if (unchangedSince(known, entry) && (known.chunks ?? []).every((id) => this.repository.has(id))) {
-        await this.place({ ...entry, chunks: known.chunks ?? [] });
-      } else await this.read(absolute, relative);
+      await this.read(absolute, relative, await previous.file(relative));
     }
   }
 
@@ -211,11 +206,14 @@ class BackupRun {
   private async place(entry: TreeEntry): Promise<void> {
     for (const id of entry.chunks ?? []) this.neededChunks.add(id);
     this.ready.set(this.nextSeq++, { line: JSON.stringify(entry), type: entry.type, size: entry.size });
+    // Entries wait in memory for the files before them: the files queued so far go out now.
+    if (this.ready.size >= batchFiles) await this.submitBatch();
     await this.writeReady();
   }
 
-  private async read(absolute: string, relative: string): Promise<void> {
-    this.batch.names.push(absolute, relative);
+  /** Queues a file for the workers; `known` is its entry in the parent snapshot, if any. */
+  private async read(absolute: string, relative: string, known?: TreeEntry): Promise<void> {
+    this.batch.names.push(absolute, relative, known ? knownFile(known) : "");
     this.batch.seqs.push(this.nextSeq++);
     if (this.batch.seqs.length >= batchFiles) await this.submitBatch();
   }

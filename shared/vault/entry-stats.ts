@@ -19,3 +19,19 @@ export function entryBase(relative: string, type: TreeEntry["type"], info: Entry
     inode: `${info.dev}:${info.ino}`,
   };
 }
+
+/** A file's entry in the parent snapshot, packed for a worker: `size mtimeNs inode chunk,chunk,…`. */
+export const knownFile = (entry: TreeEntry) =>
+  `${entry.size} ${entry.mtimeNs} ${entry.inode ?? ""} ${(entry.chunks ?? []).join(",")}`;
+
+/**
+ * The chunks the parent snapshot recorded for a file (`known`, see knownFile) when its size, mtime
+ * and inode are still the same, so it need not be read again; undefined when any changed.
+ */
+export function unchangedChunks(known: string, current: TreeEntry): string[] | undefined {
+  const [size, mtimeNs, inode, chunks] = known.split(" ");
+  if (Number(size) !== current.size || mtimeNs !== current.mtimeNs || inode !== (current.inode ?? "")) {
+    return undefined;
+  }
+  return chunks ? chunks.split(",") : [];
+}

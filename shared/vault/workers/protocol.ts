@@ -19,8 +19,9 @@ export interface WorkerSetup {
 
 /**
  * Files for workers to stat, read, chunk and seal, packed for cheap cloning (one string and one
- * array per batch instead of an object per file): `names` is `absolute\0snapshotPath\0…`, `seqs`
- * their positions in the walk.
+ * array per batch instead of an object per file): `names` is `absolute\0snapshotPath\0known\0…`,
+ * where `known` is the file's entry in the parent snapshot (see knownFile; empty for a new file),
+ * and `seqs` their positions in the walk.
  */
 export interface FilesToRead {
   names: string;

@@ -3,6 +3,7 @@ import {
   constants,
   fchmodSync,
   futimesSync,
+  lstatSync,
   openSync,
   readSync,
   rmSync,
@@ -10,7 +11,7 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { type MessagePort, parentPort } from "node:worker_threads";
-import { entryBase } from "../entry-stats.ts";
+import { entryBase, unchangedChunks } from "../entry-stats.ts";
 import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
 import { blobIdFunction, deriveKeys } from "../keys.ts";
 import { objectNames } from "../object-names.ts";
@@ -89,6 +90,20 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     handedOver += 1;
   }
 
+  /**
+   * The entry of a file the parent snapshot has (`known`, see knownFile), when its size, mtime and
+   * inode are unchanged and the repository holds all its chunks: then it is not read.
+   */
+  function unchangedEntry(absolute: string, relative: string, known: string): TreeEntry | undefined {
+    const info = lstatSync(absolute, { bigint: true, throwIfNoEntry: false });
+    if (!info?.isFile()) return undefined;
+    const entry = entryBase(relative, "file", info);
+    const chunks = unchangedChunks(known, entry);
+    if (!chunks?.every((id) => preexisting.has(id))) return undefined;
+    entry.chunks = chunks;
+    return entry;
+  }
+
   /** Waits while the main thread has not stored the packs handed to it. */
   async function roomForPacks() {
     while (handedOver > maxPacksHandedOver) await new Promise<void>((resolve) => (acknowledged = resolve));
@@ -117,7 +132,18 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     const vanished: number[] = [];
     for (let i = Atomics.add(claims, 0, 1); i < files.seqs.length; i = Atomics.add(claims, 0, 1)) {
       const seq = files.seqs[i] as number;
-      const opened = openListedFile(names[2 * i] as string);
+      const absolute = names[3 * i] as string;
+      const relative = names[3 * i + 1] as string;
+      const known = names[3 * i + 2];
+      const unchanged = known ? unchangedEntry(absolute, relative, known) : undefined;
+      if (unchanged) {
+        reused.push(...(unchanged.chunks ?? []));
+        done.seqs.push(seq);
+        done.sizes.push(unchanged.size);
+        done.lines.push(JSON.stringify(unchanged));
+        continue;
+      }
+      const opened = openListedFile(absolute);
       if (!opened) {
         vanished.push(seq);
         continue;
@@ -143,7 +169,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
           splitter.end(onChunk);
         }
         if (handedOver > maxPacksHandedOver) await roomForPacks();
-        const entry: TreeEntry = entryBase(names[2 * i + 1] as string, "file", info);
+        const entry: TreeEntry = entryBase(relative, "file", info);
         entry.size = size;
         entry.chunks = chunks;
         done.seqs.push(seq);

@@ -96,6 +96,25 @@ describe("vault round trip (local directory repository)", () => {
     expect(differential.parent).toBe(first.id);
   });
 
+  it("recognises every unchanged file of several sources whose names sort differently as paths", async () => {
+    const sources = ["zeta", "alpha"].map((name) => path.join(work, name));
+    const files = ["a/b.bin", "a.txt", "a-b/c.bin", "a b", "é/x", "A", "a0/deep/er.bin"];
+    for (const source of sources) {
+      for (const file of files) {
+        await mkdir(path.dirname(path.join(source, file)), { recursive: true });
+        await writeFile(path.join(source, file), `${source}/${file}`);
+      }
+    }
+    const open = await freshRepository();
+    const paths = sources.map((p) => ({ kind: "path" as const, path: p }));
+    await backup(await open(), paths, { type: "full" });
+    await writeFile(path.join(sources[1] as string, "a.txt"), "changed");
+
+    const second = await backup(await open(), paths, { type: "incremental" });
+
+    expect(second.stats).toMatchObject({ files: 14, readBytes: 7, newBlobs: 1 });
+  });
+
   it("backs up a stream (a database dump) and restores it to a stream", async () => {
     const open = await freshRepository();
     const dump = Buffer.from("COPY public.t FROM stdin;\n".repeat(40_000));

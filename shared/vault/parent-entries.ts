@@ -1,0 +1,67 @@
+import type { TreeEntry } from "./tree.ts";
+
+/**
+ * Orders snapshot paths as a backup walks them: sources in the order given, then depth first with
+ * each directory's children sorted by name (UTF-16 code units). Within a source this is a
+ * comparison of path components, which is the plain string order with `/` below every other
+ * character (`a/b` comes before `a.txt`, a directory's entries before its next sibling's).
+ */
+export function walkOrder(sources: readonly string[]): (a: string, b: string) => number {
+  const rank = (path: string) => sources.indexOf(path.split("/", 1)[0] as string);
+  const slash = 0x2f;
+  return (a, b) => {
+    const length = Math.min(a.length, b.length);
+    let sameSource = true;
+    let i = 0;
+    for (; i < length && a.charCodeAt(i) === b.charCodeAt(i); i++) {
+      if (a.charCodeAt(i) === slash) sameSource = false;
+    }
+    // Only paths of different sources are ranked (rarely): the first components differ.
+    const longer = a.length > b.length ? a : b;
+    if (sameSource && (i < length || (a.length !== b.length && longer.charCodeAt(i) !== slash))) {
+      const bySource = rank(a) - rank(b);
+      if (bySource !== 0) return bySource;
+    }
+    if (i === length) return a.length - b.length;
+    if (a.charCodeAt(i) === slash) return -1;
+    if (b.charCodeAt(i) === slash) return 1;
+    return a.charCodeAt(i) - b.charCodeAt(i);
+  };
+}
+
+/**
+ * The parent snapshot's entries, read alongside the walk rather than into memory first: its tree
+ * is in walk order, so one pass over both finds each file's previous entry, in bounded memory,
+ * and the walk starts without waiting for the whole tree. Ask for paths in walk order.
+ */
+export class ParentEntries {
+  private readonly entries: AsyncIterator<TreeEntry>;
+  /** The next entry not yet passed; undefined before it is read, null after the last. */
+  private next: TreeEntry | null | undefined;
+  private readonly compare: (a: string, b: string) => number;
+
+  constructor(entries: AsyncIterable<TreeEntry>, sources: readonly string[]) {
+    this.entries = entries[Symbol.asyncIterator]();
+    this.compare = walkOrder(sources);
+  }
+
+  /** No parent: every file is new. */
+  static none(): ParentEntries {
+    return new ParentEntries((async function* () {})(), []);
+  }
+
+  /** The parent's entry for the file at `path`, if it had a file there. */
+  async file(path: string): Promise<TreeEntry | undefined> {
+    for (;;) {
+      if (this.next === undefined) {
+        const { done, value } = await this.entries.next();
+        this.next = done ? null : value;
+      }
+      if (this.next === null) return undefined;
+      const order = this.compare(this.next.path, path);
+      if (order > 0) return undefined;
+      if (order === 0) return this.next.type === "file" ? this.next : undefined;
+      this.next = undefined;
+    }
+  }
+}
