@@ -50,13 +50,6 @@ const batchFiles = 256;
 
 type Stats = Snapshot["stats"];
 
-/**
- * Backs sources up into a new snapshot (DESIGN.md §Vault engine). The main thread walks the sources
- * and writes packs; worker threads read, chunk, fingerprint and seal file contents. Files unchanged
- * since the parent snapshot (same size, mtime and inode, all chunks present) are not re-read. The
- * manifest is written after every pack and index, so an interrupted backup leaves no snapshot, only
- * packs that the next run reuses.
- */
 /** Whether a snapshot path (`<source name>/<relative path>`) is excluded by the globs. */
 export const excludeMatcher = (excludes: readonly string[] = []) => picomatch([...excludes], { dot: true });
 
@@ -64,6 +57,13 @@ export const excludeMatcher = (excludes: readonly string[] = []) => picomatch([.
 export const sourceName = (source: BackupSource) =>
   source.kind === "path" ? path.basename(path.resolve(source.path)) : source.name;
 
+/**
+ * Backs sources up into a new snapshot (DESIGN.md §Vault engine, D-21). The main thread lists the
+ * sources' directories, writes the tree and uploads packs; worker threads stat the files, and read,
+ * chunk, fingerprint and seal into packs of their own those not unchanged since the parent snapshot
+ * (same size, mtime and inode, all chunks present). The manifest is written after every pack and
+ * index, so an interrupted backup leaves no snapshot, only packs that the next run reuses.
+ */
 export async function backup(
   repository: Repository,
   sources: BackupSource[],

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { sm4Ctr, sm4Key } from "../../shared/vault/sm4/sm4-ctr.ts";
 
 const count = 20_000;
 const root = path.join(process.env.GOVDR_BENCH_DIR ?? tmpdir(), "govdr-thread-scaling");
@@ -26,6 +27,8 @@ const files = Array.from({ length: count }, (_, i) =>
 const key = randomBytes(32);
 const nonce = randomBytes(12);
 const block = randomBytes(4096);
+const sm4CtrKey = sm4Key(randomBytes(16));
+const nonce16 = randomBytes(16);
 const buffer = Buffer.allocUnsafe(16 << 10);
 
 const operations: Record<string, (file: string) => void> = {
@@ -45,6 +48,7 @@ const operations: Record<string, (file: string) => void> = {
     cipher.getAuthTag();
   },
   "AES-256-GCM set-up only": () => createCipheriv("aes-256-gcm", key, nonce),
+  "SM4-CTR of 4 KiB (our kernel)": () => sm4Ctr(sm4CtrKey, nonce16, block),
 };
 
 /** Milliseconds for `operation` over `list`, after a warm-up of 2,000. */

@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  readSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,6 +23,17 @@ describe("opening a file the backup's walk listed", () => {
     const opened = openListedFile(at("plain"));
     expect(opened?.info.size).toBe(5n);
     closeSync(opened?.fd as number);
+  });
+
+  it.runIf(process.platform === "linux")("reads a file without changing its access time (O_NOATIME)", () => {
+    writeFileSync(at("read-me"), "contents");
+    // An access time before the modification time: reading would update it under relatime.
+    const before = new Date(Date.now() - 86_400_000);
+    utimesSync(at("read-me"), before, new Date());
+    const opened = openListedFile(at("read-me"));
+    readSync(opened?.fd as number, Buffer.alloc(16));
+    closeSync(opened?.fd as number);
+    expect(statSync(at("read-me")).atimeMs).toBeCloseTo(before.getTime(), 0);
   });
 
   it("treats a file that is gone, or replaced by a symlink, directory or FIFO, as vanished", () => {
