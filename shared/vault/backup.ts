@@ -6,7 +6,7 @@ import { entryBase, knownFile } from "./entry-stats.ts";
 import { ParentEntries } from "./parent-entries.ts";
 import type { Repository } from "./repository.ts";
 import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
-import { merkleRoot, readTree, type TreeEntry, TreeWriter } from "./tree.ts";
+import { merkleRoot, readTreeBlobs, type TreeEntry, TreeWriter } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { type FilesToRead, packEntries, type WorkerReply } from "./workers/protocol.ts";
 import { SharedIdSet } from "./workers/shared-id-set.ts";
@@ -94,7 +94,7 @@ export async function backup(
   try {
     parent = await parentSnapshot(repository, options.type, sourceLabels);
     const previous = parent
-      ? new ParentEntries(readTree(repository, parent.tree), names)
+      ? new ParentEntries(readTreeBlobs(repository, parent.tree), names)
       : ParentEntries.none();
     const excluded = excludeMatcher(options.excludes);
     for (const [i, source] of sources.entries()) {

@@ -35,13 +35,15 @@ export function walkOrder(sources: readonly string[]): (a: string, b: string) =>
  * and the walk starts without waiting for the whole tree. Ask for paths in walk order.
  */
 export class ParentEntries {
-  private readonly entries: AsyncIterator<TreeEntry>;
-  /** The next entry not yet passed; undefined before it is read, null after the last. */
-  private next: TreeEntry | null | undefined;
+  private readonly blobs: AsyncIterator<TreeEntry[]>;
+  /** The entries of the tree blob being read, from `at` on; null after the last blob. */
+  private entries: TreeEntry[] | null = [];
+  private at = 0;
   private readonly compare: (a: string, b: string) => number;
 
-  constructor(entries: AsyncIterable<TreeEntry>, sources: readonly string[]) {
-    this.entries = entries[Symbol.asyncIterator]();
+  /** `blobs`: the parent's tree a blob at a time (readTreeBlobs). */
+  constructor(blobs: AsyncIterable<TreeEntry[]>, sources: readonly string[]) {
+    this.blobs = blobs[Symbol.asyncIterator]();
     this.compare = walkOrder(sources);
   }
 
@@ -53,15 +55,17 @@ export class ParentEntries {
   /** The parent's entry for the file at `path`, if it had a file there. */
   async file(path: string): Promise<TreeEntry | undefined> {
     for (;;) {
-      if (this.next === undefined) {
-        const { done, value } = await this.entries.next();
-        this.next = done ? null : value;
+      while (this.entries && this.at === this.entries.length) {
+        const { done, value } = await this.blobs.next();
+        this.entries = done ? null : value;
+        this.at = 0;
       }
-      if (this.next === null) return undefined;
-      const order = this.compare(this.next.path, path);
+      if (!this.entries) return undefined;
+      const next = this.entries[this.at] as TreeEntry;
+      const order = this.compare(next.path, path);
       if (order > 0) return undefined;
-      if (order === 0) return this.next.type === "file" ? this.next : undefined;
-      this.next = undefined;
+      if (order === 0) return next.type === "file" ? next : undefined;
+      this.at += 1;
     }
   }
 }

@@ -4,7 +4,9 @@ import { gunzipSync, gzip } from "node:zlib";
 import { z } from "zod";
 import type { Repository } from "./repository.ts";
 
-const validPath = (p: string) => !p.split("/").some((part) => part === ".." || part === "" || part === ".");
+/** A component that is empty, `.` or `..` (without splitting the path: this runs for every entry read). */
+const badComponent = /(?:^|\/)\.{0,2}(?:\/|$)/;
+const validPath = (p: string) => !badComponent.test(p);
 
 /** One file system entry of a snapshot. Paths are relative, `/`-separated, and never contain `..`. */
 export const treeEntrySchema = z.object({
@@ -98,15 +100,25 @@ export class TreeWriter {
 
 /** A snapshot's entries in backup order, one tree blob at a time. */
 export async function* readTree(repository: Repository, treeBlobs: string[]): AsyncIterable<TreeEntry> {
+  for await (const entries of readTreeBlobs(repository, treeBlobs)) yield* entries;
+}
+
+/** readTree a tree blob at a time: for callers that go through many entries, a promise per blob, not per entry. */
+export async function* readTreeBlobs(
+  repository: Repository,
+  treeBlobs: string[],
+): AsyncIterable<TreeEntry[]> {
   for (const id of treeBlobs) {
     const blob = await repository.loadBlob(id);
     // Tree blobs written before they were compressed are plain JSON lines.
     const text = (isGzip(blob) ? gunzipSync(blob) : blob).toString("utf8");
+    const entries: TreeEntry[] = [];
     for (const line of text.split("\n")) {
       if (!line) continue;
       const value: unknown = JSON.parse(line);
-      yield isTreeEntry(value) ? value : treeEntrySchema.parse(value);
+      entries.push(isTreeEntry(value) ? value : treeEntrySchema.parse(value));
     }
+    yield entries;
   }
 }
 

@@ -36,8 +36,11 @@ const entry = (path: string, type: TreeEntry["type"] = "file"): TreeEntry => ({
   size: 0,
 });
 
+/** A parent tree in blobs of two entries (and an empty one), as readTreeBlobs gives them. */
 async function* entriesOf(paths: [string, TreeEntry["type"]][]) {
-  for (const [path, type] of paths) yield entry(path, type);
+  yield [];
+  for (let i = 0; i < paths.length; i += 2)
+    yield paths.slice(i, i + 2).map(([path, type]) => entry(path, type));
 }
 
 describe("walk order and the parent snapshot's entries", () => {

@@ -43,6 +43,20 @@ describe("isTreeEntry (the fast check of tree entries read back)", () => {
     );
   });
 
+  it("refuses exactly the paths with an empty, . or .. component", () => {
+    const bySplitting = (p: string) =>
+      !p.split("/").some((part) => part === "" || part === "." || part === "..");
+    const path = fc.string({ unit: fc.constantFrom("a", ".", "/", "é"), maxLength: 8 });
+    fc.assert(
+      fc.property(path, (p) => {
+        const entry = { path: p, type: "file", mode: 0, mtimeNs: "1", size: 0 };
+        expect(treeEntrySchema.safeParse(entry).success).toBe(bySplitting(p));
+        expect(isTreeEntry(entry)).toBe(bySplitting(p));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("accepts the entries a backup writes", () => {
     const entries = [
       { path: "src", type: "dir", mode: 0o755, mtimeNs: "1763732000123456789", size: 0, inode: "2049:12" },
