@@ -173,10 +173,16 @@ class BackupRun {
         const childAbsolute = path.join(absolute, child.name);
         const childRelative = `${relative}/${child.name}`;
         // Files are not stat'ed here (the walk's largest cost): the workers do, and read what changed.
-        if (child.isFile()) {
-          if (!excluded(childRelative))
-            await this.read(childAbsolute, childRelative, await previous.file(childRelative));
-        } else await this.walk(childAbsolute, childRelative, excluded, previous);
+        if (!child.isFile()) {
+          await this.walk(childAbsolute, childRelative, excluded, previous);
+          continue;
+        }
+        if (excluded(childRelative)) continue;
+        // Awaited only when something must be read or sent: a promise per file costs the walk.
+        let known = previous.file(childRelative);
+        if (known instanceof Promise) known = await known;
+        const sending = this.read(childAbsolute, childRelative, known);
+        if (sending) await sending;
       }
     } else if (info.isFile()) {
       await this.read(absolute, relative, await previous.file(relative));
@@ -211,11 +217,14 @@ class BackupRun {
     await this.writeReady();
   }
 
-  /** Queues a file for the workers; `known` is its entry in the parent snapshot, if any. */
-  private async read(absolute: string, relative: string, known?: TreeEntry): Promise<void> {
+  /**
+   * Queues a file for the workers; `known` is its entry in the parent snapshot, if any. A promise
+   * only when a batch goes out (await it then): most files need no waiting.
+   */
+  private read(absolute: string, relative: string, known?: TreeEntry): Promise<void> | undefined {
     this.batch.names.push(absolute, relative, known ? knownFile(known) : "");
     this.batch.seqs.push(this.nextSeq++);
-    if (this.batch.seqs.length >= batchFiles) await this.submitBatch();
+    return this.batch.seqs.length >= batchFiles ? this.submitBatch() : undefined;
   }
 
   private async submitBatch(): Promise<void> {
@@ -285,7 +294,8 @@ class BackupRun {
       } else if (entry.type === "dir") {
         this.stats.dirs += 1;
       }
-      await this.tree.addLine(entry.line);
+      const writing = this.tree.addLine(entry.line);
+      if (writing) await writing;
     }
   }
 

@@ -52,20 +52,25 @@ export class ParentEntries {
     return new ParentEntries((async function* () {})(), []);
   }
 
-  /** The parent's entry for the file at `path`, if it had a file there. */
-  async file(path: string): Promise<TreeEntry | undefined> {
+  /**
+   * The parent's entry for the file at `path`, if it had a file there: a promise only when the next
+   * tree blob must be read first.
+   */
+  file(path: string): TreeEntry | undefined | Promise<TreeEntry | undefined> {
     for (;;) {
-      while (this.entries && this.at === this.entries.length) {
-        const { done, value } = await this.blobs.next();
-        this.entries = done ? null : value;
-        this.at = 0;
-      }
       if (!this.entries) return undefined;
+      if (this.at === this.entries.length) return this.nextBlob().then(() => this.file(path));
       const next = this.entries[this.at] as TreeEntry;
       const order = this.compare(next.path, path);
       if (order > 0) return undefined;
       if (order === 0) return next.type === "file" ? next : undefined;
       this.at += 1;
     }
+  }
+
+  private async nextBlob(): Promise<void> {
+    const { done, value } = await this.blobs.next();
+    this.entries = done ? null : value;
+    this.at = 0;
   }
 }

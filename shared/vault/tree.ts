@@ -72,15 +72,18 @@ export class TreeWriter {
 
   constructor(private readonly repository: Repository) {}
 
-  add(entry: TreeEntry): Promise<void> {
-    return this.addLine(JSON.stringify(entry));
+  async add(entry: TreeEntry): Promise<void> {
+    await this.addLine(JSON.stringify(entry));
   }
 
-  /** An entry already serialised (by a worker thread): one line of JSON. */
-  async addLine(line: string): Promise<void> {
+  /**
+   * An entry already serialised (by a worker thread): one line of JSON. A promise only when a tree
+   * blob is written (await it then): a backup adds a line per entry, and most need no waiting.
+   */
+  addLine(line: string): Promise<void> | undefined {
     this.lines.push(line);
     this.bytes += line.length + 1;
-    if (this.bytes >= treeBlobBytes) await this.flush();
+    return this.bytes >= treeBlobBytes ? this.flush() : undefined;
   }
 
   async finish(): Promise<string[]> {
