@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Backend } from "./backend.ts";
 import { openDocument, sealDocument } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
+import { parseIndexDocument } from "./index-document.ts";
 import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
 import { blobIdFunction, deriveKeys, type VaultKeys } from "./keys.ts";
 import { objectNames } from "./object-names.ts";
@@ -26,24 +27,6 @@ export interface BlobLocation extends PackEntry {
   pack: string;
   suite: SuiteName;
 }
-
-const indexSchema = z.object({
-  packs: z.array(
-    z.object({
-      pack: z.string(),
-      suite: z.enum(suiteNames),
-      blobs: z.array(
-        z.object({
-          type: z.enum(["data", "tree"]),
-          id: z.string(),
-          offset: z.number(),
-          length: z.number(),
-          rawLength: z.number(),
-        }),
-      ),
-    }),
-  ),
-});
 
 export class RepositoryExistsError extends Error {
   override readonly name = "RepositoryExistsError";
@@ -270,7 +253,7 @@ export class Repository {
   private async loadIndex(): Promise<void> {
     for await (const name of this.backend.list("index/")) {
       const raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", await this.backend.get(name));
-      for (const { pack, suite, blobs } of indexSchema.parse(raw).packs) {
+      for (const { pack, suite, blobs } of parseIndexDocument(raw).packs) {
         for (const blob of blobs) this.index.set(blob.id, blobLocation(blob, pack, suite));
         this.indexOfPack.set(pack, name);
       }
