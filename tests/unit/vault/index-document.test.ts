@@ -22,11 +22,9 @@ const blobKeys = ["type", "id", "offset", "length", "rawLength", "extra"] as con
 const packKeys = ["pack", "suite", "blobs", "extra"] as const;
 /** A valid document with one field of a blob, a pack or the document changed, added or removed. */
 const oneChanged = fc.oneof(
-  fc
-    .tuple(fc.constantFrom(...blobKeys), fc.option(odd, { nil: undefined }))
-    .map(([key, value]) => ({
-      packs: [{ ...validPack, blobs: [validBlob, { ...validBlob, [key]: value }] }],
-    })),
+  fc.tuple(fc.constantFrom(...blobKeys), fc.option(odd, { nil: undefined })).map(([key, value]) => ({
+    packs: [{ ...validPack, blobs: [validBlob, { ...validBlob, [key]: value }] }],
+  })),
   fc
     .tuple(fc.constantFrom(...packKeys), fc.option(odd, { nil: undefined }))
     .map(([key, value]) => ({ packs: [validPack, { ...validPack, [key]: value }] })),
