@@ -270,6 +270,31 @@ describe("vault round trip (local directory repository)", () => {
     expect(await describeTree(path.join(work, "out", "copies"))).toEqual(await describeTree(source));
   });
 
+  it("fails the backup, saving no snapshot, when a pack cannot be stored (and does not hang)", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    for (let i = 0; i < 8; i++) await writeFile(path.join(source, `extra-${i}.bin`), randomBytes(100_000));
+    /**
+     * A disk that takes the repository's config and key, then fills up: a pack fails only after a
+     * while, as a slow remote store would, so the workers have handed over more packs meanwhile.
+     */
+    class FullDisk extends LocalBackend {
+      override async put(...args: Parameters<LocalBackend["put"]>) {
+        if (!args[0].startsWith("packs/")) return super.put(...args);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        throw new Error("no space left on device");
+      }
+    }
+    const backend = new FullDisk(path.join(work, "repo"));
+    await Repository.init(backend, localKeyWrapper(secret), { suite: "aes-256-gcm", chunkSizes });
+    const repository = await Repository.open(backend, localKeyWrapper(secret), { packSize: 64 << 10 });
+
+    await expect(
+      backup(repository, [{ kind: "path", path: source }], { type: "full", workers: 2 }),
+    ).rejects.toThrow(/no space left on device/);
+    expect(await listSnapshots(await Repository.open(backend, localKeyWrapper(secret)))).toEqual([]);
+  }, 30_000);
+
   it("reads snapshots written under either suite from one repository", async () => {
     const source = path.join(work, "source");
     await writeSampleTree(source);
