@@ -2,11 +2,13 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzipSync, gzip } from "node:zlib";
 import { z } from "zod";
+import { isRecord, keysOf, onlyKeys } from "./plain-checks.ts";
 import type { Repository } from "./repository.ts";
 
 /** A component that is empty, `.` or `..` (without splitting the path: this runs for every entry read). */
 const badComponent = /(?:^|\/)\.{0,2}(?:\/|$)/;
 const validPath = (p: string) => !badComponent.test(p);
+const digits = /^\d+$/;
 
 /** One file system entry of a snapshot. Paths are relative, `/`-separated, and never contain `..`. */
 export const treeEntrySchema = z.object({
@@ -14,7 +16,7 @@ export const treeEntrySchema = z.object({
   type: z.enum(["file", "dir", "symlink"]),
   mode: z.number().int().min(0).max(0o7777),
   /** Modification time in nanoseconds since the epoch (a string: it exceeds 2^53). */
-  mtimeNs: z.string().regex(/^\d+$/),
+  mtimeNs: z.string().regex(digits),
   size: z.number().int().min(0),
   /** Device and inode: with size and mtime, how the next backup knows a file is unchanged. */
   inode: z.string().optional(),
@@ -23,8 +25,7 @@ export const treeEntrySchema = z.object({
 });
 export type TreeEntry = z.infer<typeof treeEntrySchema>;
 
-const entryKeys = new Set(Object.keys(treeEntrySchema.shape));
-const digits = /^\d+$/;
+const entryKeys = keysOf(treeEntrySchema);
 const optionalString = (value: unknown) => value === undefined || typeof value === "string";
 
 /**
@@ -34,10 +35,8 @@ const optionalString = (value: unknown) => value === undefined || typeof value =
  * A property test holds the two together.
  */
 export function isTreeEntry(value: unknown): value is TreeEntry {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const entry = value as Record<string, unknown>;
-  for (const key in entry) if (!entryKeys.has(key)) return false;
-  const { path, type, mode, mtimeNs, size, chunks } = entry;
+  if (!isRecord(value) || !onlyKeys(value, entryKeys)) return false;
+  const { path, type, mode, mtimeNs, size, chunks } = value;
   return (
     typeof path === "string" &&
     path.length > 0 &&
@@ -50,8 +49,8 @@ export function isTreeEntry(value: unknown): value is TreeEntry {
     digits.test(mtimeNs) &&
     Number.isSafeInteger(size) &&
     (size as number) >= 0 &&
-    optionalString(entry.inode) &&
-    optionalString(entry.target) &&
+    optionalString(value.inode) &&
+    optionalString(value.target) &&
     (chunks === undefined || (Array.isArray(chunks) && chunks.every((chunk) => typeof chunk === "string")))
   );
 }

@@ -129,6 +129,11 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
       return id;
     };
     const done: { seqs: number[]; sizes: number[]; lines: string[] } = { seqs: [], sizes: [], lines: [] };
+    const addEntry = (seq: number, entry: TreeEntry) => {
+      done.seqs.push(seq);
+      done.sizes.push(entry.size);
+      done.lines.push(JSON.stringify(entry));
+    };
     const vanished: number[] = [];
     for (let i = Atomics.add(claims, 0, 1); i < files.seqs.length; i = Atomics.add(claims, 0, 1)) {
       const seq = files.seqs[i] as number;
@@ -138,9 +143,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
       const unchanged = known ? unchangedEntry(absolute, relative, known) : undefined;
       if (unchanged) {
         reused.push(...(unchanged.chunks ?? []));
-        done.seqs.push(seq);
-        done.sizes.push(unchanged.size);
-        done.lines.push(JSON.stringify(unchanged));
+        addEntry(seq, unchanged);
         continue;
       }
       const opened = openListedFile(absolute);
@@ -172,9 +175,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
         const entry: TreeEntry = entryBase(relative, "file", info);
         entry.size = size;
         entry.chunks = chunks;
-        done.seqs.push(seq);
-        done.sizes.push(size);
-        done.lines.push(JSON.stringify(entry));
+        addEntry(seq, entry);
       } finally {
         closeSync(fd);
       }
