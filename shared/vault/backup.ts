@@ -103,30 +103,37 @@ export async function backup(
       else await run.walk(path.resolve(source.path), name, excluded, previous);
     }
     await run.finish();
-  } finally {
+  } catch (error) {
     await run.close();
+    throw error;
   }
-  const treeBlobs = await run.tree.finish();
-  await repository.flush();
-  await repository.extendRetention([...run.neededChunks, ...treeBlobs]);
+  // The workers' part is done: they stop while the tree, the index and the manifest are written.
+  const stopping = run.close();
+  try {
+    const treeBlobs = await run.tree.finish();
+    await repository.flush();
+    await repository.extendRetention([...run.neededChunks, ...treeBlobs]);
 
-  const snapshot: Snapshot = {
-    version: 1,
-    id: newSnapshotId(),
-    time: now().toISOString(),
-    startedAt,
-    // Without a parent every file was read: whatever was asked for, the result is a full backup.
-    type: parent ? options.type : "full",
-    ...(parent ? { parent: parent.id } : {}),
-    hostname: hostname(),
-    sources: sourceLabels,
-    suite: repository.dataSuite.name,
-    tree: treeBlobs,
-    merkleRoot: merkleRoot(treeBlobs),
-    stats,
-  };
-  await saveSnapshot(repository, snapshot);
-  return snapshot;
+    const snapshot: Snapshot = {
+      version: 1,
+      id: newSnapshotId(),
+      time: now().toISOString(),
+      startedAt,
+      // Without a parent every file was read: whatever was asked for, the result is a full backup.
+      type: parent ? options.type : "full",
+      ...(parent ? { parent: parent.id } : {}),
+      hostname: hostname(),
+      sources: sourceLabels,
+      suite: repository.dataSuite.name,
+      tree: treeBlobs,
+      merkleRoot: merkleRoot(treeBlobs),
+      stats,
+    };
+    await saveSnapshot(repository, snapshot);
+    return snapshot;
+  } finally {
+    await stopping;
+  }
 }
 
 /** One backup's moving parts: the walk, the workers' jobs, and tree entries written in walk order. */
