@@ -5,7 +5,12 @@ import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames } from
  * byte, so a repository can change suites and still read everything it wrote before.
  */
 export function sealDocument(suite: CryptoSuite, context: string, value: unknown): Buffer {
-  const sealed = suite.seal(Buffer.from(JSON.stringify(value), "utf8"), Buffer.from(context));
+  return sealDocumentText(suite, context, JSON.stringify(value));
+}
+
+/** A document whose JSON text the caller built (e.g. from parts serialised as they arrived). */
+export function sealDocumentText(suite: CryptoSuite, context: string, json: string): Buffer {
+  const sealed = suite.seal(Buffer.from(json, "utf8"), Buffer.from(context));
   return Buffer.concat([Buffer.of(suiteNames.indexOf(suite.name)), sealed]);
 }
 

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Backend } from "./backend.ts";
-import { openDocument, sealDocument } from "./documents.ts";
+import { openDocument, sealDocument, sealDocumentText } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
-import { parseIndexDocument } from "./index-document.ts";
+import { type IndexDocument, parseIndexDocument } from "./index-document.ts";
 import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
 import { blobIdFunction, deriveKeys, type VaultKeys } from "./keys.ts";
 import { objectNames } from "./object-names.ts";
@@ -59,7 +59,11 @@ export class Repository {
   /** Packs this session wrote, already locked with its retention. */
   private readonly sessionPacks = new Set<string>();
   private writer: PackWriter;
-  private written: { pack: string; suite: SuiteName; blobs: PackEntry[] }[] = [];
+  /**
+   * The packs this session stored, for its index file: each one's JSON (`{pack, suite, blobs}`),
+   * serialised as it is stored, so the index costs little time once the last pack is in.
+   */
+  private written: string[] = [];
   private readonly uploads = new Set<Promise<void>>();
   private uploadFailure: unknown;
   readonly chunker: FastCdc;
@@ -222,7 +226,7 @@ export class Repository {
           this.index.set(entry.id, blobLocation(entry, name, suite));
           this.pendingIds.delete(entry.id);
         }
-        this.written.push({ pack: name, suite, blobs: entries });
+        this.written.push(indexedPack(name, suite, entries));
         this.sessionPacks.add(name);
       });
     const upload: Promise<void> = stored
@@ -242,7 +246,8 @@ export class Repository {
     await Promise.all(this.uploads);
     if (this.uploadFailure) throw this.uploadFailure;
     if (this.written.length === 0) return;
-    const document = sealDocument(this.metadataSuite(), "govdr/v1/index", { packs: this.written });
+    const json = `{"packs":[${this.written.join(",")}]}`;
+    const document = sealDocumentText(this.metadataSuite(), "govdr/v1/index", json);
     await this.backend.put(objectNames.index(randomBytes(16).toString("hex")), document, {
       retainUntil: this.options.retainUntil,
     });
@@ -267,7 +272,7 @@ export class Repository {
         const suite = packSuite(bytes);
         const entries = readPackHeader(bytes, this.suite(suite));
         for (const entry of entries) this.index.set(entry.id, blobLocation(entry, pack, suite));
-        this.written.push({ pack, suite, blobs: entries });
+        this.written.push(indexedPack(pack, suite, entries));
       } catch (error) {
         if (!(error instanceof BlobIntegrityError)) throw error;
       }
@@ -327,6 +332,12 @@ export class Repository {
   get retainUntil(): Date | undefined {
     return this.options.retainUntil;
   }
+}
+
+/** One pack's part of an index file, as JSON. */
+function indexedPack(pack: string, suite: SuiteName, blobs: PackEntry[]): string {
+  const part: IndexDocument["packs"][number] = { pack, suite, blobs };
+  return JSON.stringify(part);
 }
 
 /** An object literal, not a spread: a spread of many entries is slow and makes slow objects. */
