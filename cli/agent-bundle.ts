@@ -1,5 +1,5 @@
 import path from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { projectRoot } from "./paths.ts";
 
 /**
@@ -26,6 +26,24 @@ export async function buildAgentBundle(outdir: string): Promise<{ agent: string;
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
     logLevel: "warning",
+    plugins: [englishOnlyZod],
   });
   return { agent: path.join(outdir, "govdr-agent.mjs"), worker: path.join(outdir, "vault-worker.mjs") };
 }
+
+/**
+ * zod's classic API re-exports all its locales, about 370 KB that every start of the agent would
+ * parse. The agent speaks English, zod's default (which zod imports on its own), so the locale
+ * index becomes an empty module.
+ */
+const englishOnlyZod: Plugin = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.split(path.sep).includes("zod")
+        ? { path: "locales", namespace: "zod-english-only" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, () => ({ contents: "export {};" }));
+  },
+};
