@@ -27,7 +27,27 @@ const entryBytes = 1 + 32 + 4 + 4 + 4;
 const trailerBytes = 1 + 4;
 const headerContext = Buffer.from("govdr/v1/pack-header");
 
-export const blobContext = (id: string) => Buffer.from(`govdr/v1/blob/${id}`);
+const blobContextPrefix = "govdr/v1/blob/";
+export const blobContext = (id: string) => Buffer.from(`${blobContextPrefix}${id}`);
+
+/**
+ * `blobContext` written into one reused buffer, for a thread that seals or opens blob after blob
+ * (the suites read the context at once): no allocation per blob. Each call overwrites the last.
+ */
+export function reusedBlobContext(): (id: string) => Buffer {
+  let buffer = Buffer.alloc(0);
+  return (id) => {
+    if (buffer.length !== blobContextPrefix.length + id.length) {
+      buffer = Buffer.alloc(blobContextPrefix.length + id.length);
+      buffer.write(blobContextPrefix, 0, "latin1");
+    }
+    // Ids are hex, one byte per character; anything else (never written by govdr) is encoded as usual.
+    if (!hexDigits.test(id)) return blobContext(id);
+    buffer.write(id, blobContextPrefix.length, "latin1");
+    return buffer;
+  };
+}
+const hexDigits = /^[0-9a-f]*$/;
 
 export class PackWriter {
   /** Blobs are sealed or copied straight into one buffer, so a finished pack is one transferable object. */

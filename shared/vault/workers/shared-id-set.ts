@@ -9,7 +9,8 @@ const idWords = 8;
  * SharedArrayBuffer, so that a chunk two workers meet is sealed by one of them only (each fills
  * packs of its own). Lock-free open addressing: a thread claims an empty slot with
  * compareExchange, writes the id and publishes it with a store; a thread that finds a slot being
- * written waits for it. Ids are HMAC outputs, so their first word is already a uniform hash.
+ * written spins until it is published (no notify: V8's Atomics.notify takes a process-wide lock,
+ * which every claim would pay for). Ids are HMAC outputs, so their first word is already a uniform hash.
  *
  * The table does not grow: past `maxLoad` it stops taking ids and `claim` answers undefined, and
  * the caller falls back to what it knows alone (a blob may then be stored twice, never lost).
@@ -55,12 +56,12 @@ export class SharedIdSet {
           this.ids.set(words, slot * idWords);
           Atomics.add(this.count, 0, 1);
           Atomics.store(this.states, slot, ready);
-          Atomics.notify(this.states, slot);
           return true;
         }
       }
-      while (state === writing) {
-        Atomics.wait(this.states, slot, writing, 10);
+      for (let spins = 0; state === writing; spins++) {
+        // The writer is a few stores from done; only if it was descheduled is sleeping worth it.
+        if (spins > 1000) Atomics.wait(this.states, slot, writing, 1);
         state = Atomics.load(this.states, slot);
       }
       if (this.holds(slot)) return false;

@@ -15,7 +15,7 @@ import { entryBase, unchangedChunks } from "../entry-stats.ts";
 import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
 import { blobIdFunction, deriveKeys } from "../keys.ts";
 import { objectNames } from "../object-names.ts";
-import { blobContext, PackWriter } from "../pack.ts";
+import { PackWriter, reusedBlobContext } from "../pack.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
 import type { TreeEntry } from "../tree.ts";
 import { openListedFile } from "./listed-file.ts";
@@ -57,6 +57,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
   const cdc = new FastCdc(keys.chunker, setup.chunkSizes);
   const suite = suitesFor(keys.data);
   const packSuite = suite(setup.suite);
+  const blobContext = reusedBlobContext();
   /** Pack buffers the main thread gave back once it had stored their packs. */
   const spareBuffers: ArrayBuffer[] = [];
   // A pack is finished once it holds packSize bytes: room for one more chunk and a header of up to
