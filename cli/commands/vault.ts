@@ -2,7 +2,12 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { type BackupSource, BackupSourceError, backup } from "../../shared/vault/backup.ts";
 import { WrongKeyError } from "../../shared/vault/key-wrapper.ts";
-import { NoRepositoryError, Repository, RepositoryExistsError } from "../../shared/vault/repository.ts";
+import {
+  NoRepositoryError,
+  Repository,
+  RepositoryDamagedError,
+  RepositoryExistsError,
+} from "../../shared/vault/repository.ts";
 import { RestoreTargetError, restoreToDirectory, restoreToStream } from "../../shared/vault/restore.ts";
 import {
   backupTypes,
@@ -51,6 +56,13 @@ async function vaultAction(run: () => Promise<void>): Promise<void> {
     }
     if (error instanceof NoRepositoryError || error instanceof RepositoryExistsError) {
       throw new CliError(error.message, undefined, exitCodes.repository);
+    }
+    if (error instanceof RepositoryDamagedError) {
+      throw new CliError(
+        error.message,
+        "restore the file from a copy of the repository; govdr never rewrites it",
+        exitCodes.integrity,
+      );
     }
     if (error instanceof BlobIntegrityError || error instanceof ManifestIntegrityError) {
       throw new CliError(

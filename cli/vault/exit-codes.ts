@@ -5,7 +5,7 @@ export const exitCodes = {
   usage: 2,
   /** No repository, or the key does not open it. */
   repository: 3,
-  /** Verify found damage, or a restore met a chunk that failed authentication. */
+  /** Verify found damage, a restore met a chunk that failed authentication, or the config or key file is damaged. */
   integrity: 4,
   /** A source cannot be read, a target would be overwritten, or no such snapshot. */
   input: 5,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Backend } from "./backend.ts";
+import { type Backend, NotFoundInRepositoryError } from "./backend.ts";
 import { openDocument, sealDocument, sealDocumentText } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
 import { type IndexDocument, parseIndexDocument } from "./index-document.ts";
@@ -33,6 +33,10 @@ export class RepositoryExistsError extends Error {
 }
 export class NoRepositoryError extends Error {
   override readonly name = "NoRepositoryError";
+}
+/** The repository's own plain files (config, wrapped key) are missing or were changed outside govdr. */
+export class RepositoryDamagedError extends Error {
+  override readonly name = "RepositoryDamagedError";
 }
 
 export interface RepositoryOptions {
@@ -115,10 +119,8 @@ export class Repository {
     if (!(await backend.exists(objectNames.config))) {
       throw new NoRepositoryError(`${backend.location} holds no repository; create one with \`govdr init\``);
     }
-    const config = repositoryConfigSchema.parse(
-      JSON.parse((await backend.get(objectNames.config)).toString()),
-    );
-    const wrapped = wrappedKeySchema.parse(JSON.parse((await backend.get(objectNames.key)).toString()));
+    const config = await readPlainFile(backend, objectNames.config, repositoryConfigSchema);
+    const wrapped = await readPlainFile(backend, objectNames.key, wrappedKeySchema);
     const masterKey = await wrapper.unwrap(wrapped, config.id);
     const repository = new Repository(backend, config, masterKey, withDefaults(options));
     await repository.loadIndex();
@@ -332,6 +334,31 @@ export class Repository {
   get retainUntil(): Date | undefined {
     return this.options.retainUntil;
   }
+}
+
+/** A JSON file of the repository's that is not sealed (config, wrapped key), checked against its schema. */
+async function readPlainFile<T>(backend: Backend, name: string, schema: z.ZodType<T>): Promise<T> {
+  const damaged = (what: string) =>
+    new RepositoryDamagedError(`${backend.location} is damaged: its ${name} ${what}`);
+  let text: string;
+  try {
+    text = (await backend.get(name)).toString("utf8");
+  } catch (error) {
+    if (error instanceof NotFoundInRepositoryError) throw damaged("is missing");
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw damaged("is not JSON");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(top)"}: ${issue.message}`);
+    throw damaged(`does not hold what govdr wrote (${issues.join("; ")})`);
+  }
+  return parsed.data;
 }
 
 /** One pack's part of an index file, as JSON. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,6 +34,27 @@ describe("the bundled agent (as it ships)", () => {
     expect(await describeTree(path.join(work, "out", "tree"))).toEqual(await describeTree(source));
     // The worker bundle must not drag in the CLI's dependencies (AWS SDK, zod): that is its point.
     expect((await stat(worker)).size).toBeLessThan(100_000);
+  });
+
+  it("leaves zod's locales out and still explains a schema failure in English", async () => {
+    const { agent } = await buildAgentBundle(path.join(work, "dist-zod"));
+    const env = { ...process.env, GOVDR_REPO_KEY: "bundle-test-secret-2026" };
+    const repo = path.join(work, "vault-zod");
+    await runAgent(["init", "--repo", repo], env, agent);
+    const config = path.join(repo, "config");
+    await chmod(config, 0o644);
+    await writeFile(config, (await readFile(config, "utf8")).replace('"version":1', '"version":7'));
+
+    const answer = await runAgent(["snapshots", "--repo", repo], env, agent);
+    const bundled = await readdir(path.join(work, "dist-zod", "chunks"));
+    const zodChunk = await Promise.all(
+      bundled.map(async (name) => readFile(path.join(work, "dist-zod", "chunks", name), "utf8")),
+    );
+
+    expect(answer.code, answer.stderr).toBe(4);
+    expect(answer.stderr).toContain("version: Invalid input: expected 1");
+    expect(zodChunk.some((text) => text.includes("zod/v4/locales/en.js"))).toBe(true);
+    expect(zodChunk.some((text) => text.includes("zod/v4/locales/zh-CN.js"))).toBe(false);
   });
 
   it("loads the AWS SDK chunk for an S3 repository (then asks for the tenant's KMS key)", async () => {

@@ -113,6 +113,36 @@ describe("govdr agent CLI", () => {
     expect(occupied.stderr).toMatch(/exists; restore elsewhere or pass --overwrite/);
   }, 60_000);
 
+  it("reports a missing, unreadable or changed config or key file as damage (exit 4), not as a crash", async () => {
+    const repo = path.join(work, "vault");
+    expect((await run(["init", "--repo", repo])).code).toBe(0);
+    const config = path.join(repo, "config");
+    const key = path.join(repo, "keys", "master");
+    const original = { config: await readFile(config, "utf8"), key: await readFile(key, "utf8") };
+    const damageAndOpen = async (file: string, contents: string | undefined) => {
+      await chmod(file, 0o644);
+      if (contents === undefined) await rm(file);
+      else await writeFile(file, contents);
+      const answer = await run(["snapshots", "--repo", repo]);
+      await writeFile(file, file === config ? original.config : original.key);
+      return answer;
+    };
+
+    const changedVersion = await damageAndOpen(config, original.config.replace('"version":1', '"version":2'));
+    const notJson = await damageAndOpen(config, original.config.slice(0, 40));
+    const noKeyFile = await damageAndOpen(key, undefined);
+    const afterRepair = await run(["snapshots", "--repo", repo]);
+
+    expect([changedVersion.code, notJson.code, noKeyFile.code]).toEqual([4, 4, 4]);
+    expect(changedVersion.stderr).toContain(`${repo} is damaged: its config does not hold what govdr wrote`);
+    expect(changedVersion.stderr).toContain("version: Invalid input: expected 1");
+    expect(notJson.stderr).toContain("its config is not JSON");
+    expect(noKeyFile.stderr).toContain("its keys/master is missing");
+    for (const answer of [changedVersion, notJson, noKeyFile])
+      expect(answer.stderr).not.toMatch(/unexpected/);
+    expect(afterRepair.code, afterRepair.stderr).toBe(0);
+  }, 60_000);
+
   it("survives being killed mid-backup: no partial snapshot, the re-run reuses the packs, verify passes", async () => {
     const source = path.join(work, "big");
     const repo = path.join(work, "vault");
