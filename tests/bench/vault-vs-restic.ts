@@ -5,6 +5,8 @@
  * For each data set and tool: backup, change 1% of the data, backup again, restore the latest into
  * an empty directory (checked byte for byte against the source). Prints a Markdown table with MB/s,
  * files/s, peak RSS, stored bytes and the govdr/restic ratio per row, for docs/performance.md.
+ * The ratio is the median over the repeats of restic's time ÷ govdr's in the same repeat (each pair
+ * runs within seconds, so a machine whose speed drifts during the run moves both), with its range.
  */
 
 import { execFileSync } from "node:child_process";
@@ -55,6 +57,8 @@ interface Row {
   dataset: Dataset;
   step: string;
   tool: string;
+  /** Which repeat: a govdr run is compared with restic's run of the same repeat, the nearest in time. */
+  run: number;
   result: Measurement;
   bytes: number;
   files: number;
@@ -109,7 +113,16 @@ async function cycle(tool: Tool, dataset: Dataset, run: number): Promise<void> {
   const repo = await freshDirectory(path.join(work, "repos", slug));
   await tool.init(repo);
   const measured = (step: string, result: Measurement, stored?: number) =>
-    rows.push({ dataset, step, tool: tool.name, result, bytes: dataset.bytes, files: dataset.files, stored });
+    rows.push({
+      dataset,
+      step,
+      tool: tool.name,
+      run,
+      result,
+      bytes: dataset.bytes,
+      files: dataset.files,
+      stored,
+    });
   measured("backup", await tool.backup(repo, source), await tool.stored(repo));
   await dataset.change(source);
   const expected = await treeDigest(source);
@@ -175,6 +188,17 @@ for (const row of rows) {
 }
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+/** restic ÷ govdr per repeat: the median, and the range when there is more than one repeat. */
+function pairedRatio(restic: Row[], govdr: Row[]): string {
+  const ratios = govdr.flatMap((g) => {
+    const r = restic.find((candidate) => candidate.run === g.run);
+    return r ? [r.result.seconds / g.result.seconds] : [];
+  });
+  if (ratios.length === 0) return "";
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const range = sorted.length > 1 ? ` (${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)})` : "";
+  return `${median(ratios).toFixed(2)}${range}`;
+}
 const medians = [...summary.values()].map((entry) => ({
   ...entry,
   seconds: median(entry.runs.map((r) => r.result.seconds)),
@@ -186,7 +210,7 @@ for (const row of medians) {
   const restic = medians.find(
     (r) => r.dataset.name === row.dataset.name && r.step === row.step && r.tool === peer,
   );
-  const ratio = restic && !row.tool.startsWith("restic") ? (restic.seconds / row.seconds).toFixed(2) : "";
+  const ratio = restic && !row.tool.startsWith("restic") ? pairedRatio(restic.runs, row.runs) : "";
   console.log(
     line([
       row.dataset.name,
