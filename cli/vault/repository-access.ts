@@ -54,9 +54,7 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
     const { kmsWrapper } = await import("./cloud-access.ts");
     return kmsWrapper(kmsKey, tenant);
   }
-  const secret = flags.keyFile
-    ? (await readFile(flags.keyFile, "utf8")).trim()
-    : process.env[repoKeyVariable];
+  const secret = flags.keyFile ? await readKeyFile(flags.keyFile) : process.env[repoKeyVariable];
   if (!secret) {
     throw new CliError(
       "No repository key",
@@ -65,6 +63,20 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
     );
   }
   return localKeyWrapper(secret);
+}
+
+async function readKeyFile(file: string): Promise<string> {
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new CliError(
+      `Cannot read the key file ${file} (${code})`,
+      `pass --key-file <file> or set ${repoKeyVariable} (at least 16 characters)`,
+      exitCodes.repository,
+    );
+  }
 }
 
 /** Object Lock retention for what this run writes: --retain-days, by default 180 days on S3. */

@@ -9,6 +9,8 @@ import {
   openSync,
   readdirSync,
   rmSync,
+  type Stats,
+  statSync,
   symlinkSync,
 } from "node:fs";
 import { chmod, lutimes, utimes } from "node:fs/promises";
@@ -68,6 +70,7 @@ export async function restoreToDirectory(
   options: RestoreOptions = {},
 ): Promise<RestoreProgress> {
   const root = path.resolve(target);
+  checkTarget(root);
   const destination = (entry: TreeEntry) => {
     const file = path.resolve(root, ...entry.path.split("/"));
     if (!file.startsWith(`${root}${path.sep}`))
@@ -91,7 +94,7 @@ export async function restoreToDirectory(
   };
   let matched = 0;
   try {
-    await refuseOverwrites(repository, snapshot, root, destination, options);
+    await refuseConflicts(repository, snapshot, root, destination, options);
     for await (const entry of readTree(repository, snapshot.tree)) {
       if (!within(entry, options.subPath)) continue;
       matched += 1;
@@ -130,28 +133,68 @@ export async function restoreToDirectory(
   return progress;
 }
 
+/** The target is a directory, or can be made one: its nearest existing ancestor is a directory. */
+function checkTarget(root: string): void {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    let info: Stats | undefined;
+    try {
+      info = statSync(dir, { throwIfNoEntry: false });
+    } catch (error) {
+      // A file further up: found when the loop gets to it.
+      if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
+    }
+    if (info?.isDirectory()) return;
+    if (info) {
+      throw new RestoreTargetError(
+        dir === root
+          ? `The target ${root} is not a directory`
+          : `The target ${root} cannot be created: ${dir} is not a directory`,
+      );
+    }
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
 /**
- * Unless overwriting, refuses before writing anything if a file to restore exists already: a pass
- * over the tree before the one that writes. An empty or missing target needs no such pass.
+ * Refuses, before writing anything, what the restore would otherwise meet half-way: a file to restore
+ * that exists already (unless overwriting: `--overwrite` replaces files and symlinks), and anything
+ * where the snapshot and the target disagree on being a directory (never resolved by deleting: a
+ * directory in the way is not removed, nor is a file turned into one). An empty or missing target
+ * needs no such pass.
  */
-async function refuseOverwrites(
+async function refuseConflicts(
   repository: Repository,
   snapshot: Snapshot,
   root: string,
   destination: (entry: TreeEntry) => string,
   options: RestoreOptions,
 ) {
-  if (options.overwrite || !existsSync(root) || readdirSync(root).length === 0) return;
+  if (!existsSync(root) || readdirSync(root).length === 0) return;
   for await (const entry of readTree(repository, snapshot.tree)) {
-    if (!within(entry, options.subPath) || entry.type === "dir") continue;
-    let exists = true;
-    try {
-      lstatSync(destination(entry));
-    } catch {
-      exists = false;
+    if (!within(entry, options.subPath)) continue;
+    const file = destination(entry);
+    const existing = existingEntry(file);
+    if (!existing) continue;
+    if (entry.type === "dir") {
+      if (existing.isDirectory()) continue;
+      throw new RestoreTargetError(`${file} is in the way of a directory of the snapshot; move it away`);
     }
-    if (exists)
-      throw new RestoreTargetError(`${destination(entry)} exists; restore elsewhere or pass --overwrite`);
+    if (existing.isDirectory()) {
+      throw new RestoreTargetError(
+        `${file} is a directory where the snapshot has a ${entry.type}; move it away (--overwrite replaces files only)`,
+      );
+    }
+    if (!options.overwrite)
+      throw new RestoreTargetError(`${file} exists; restore elsewhere or pass --overwrite`);
+  }
+}
+
+function existingEntry(file: string): Stats | undefined {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
+    throw new RestoreTargetError(`A file is in the way of ${file}: the snapshot has directories above it`);
   }
 }
 

@@ -91,6 +91,39 @@ describe("govdr agent CLI", () => {
     const occupied = await run(["restore", "latest", "--repo", repo, "--target", work]);
     const noRepo = await run(["snapshots", "--repo", path.join(work, "nothing")]);
     const noWorkers = await run(["backup", path.join(work, "tree"), "--repo", repo, "--workers", "0"]);
+    const aFile = path.join(work, "tree", "data", "file-1.bin");
+    const fileTarget = await run(["restore", "latest", "--repo", repo, "--target", aFile]);
+    const belowFile = await run(["restore", "latest", "--repo", repo, "--target", path.join(aFile, "below")]);
+    const dirInTheWay = path.join(work, "dir-in-the-way");
+    await mkdir(path.join(dirInTheWay, "tree", "data", "file-1.bin"), { recursive: true });
+    const overwriteDirectory = await run([
+      "restore",
+      "latest",
+      "--repo",
+      repo,
+      "--target",
+      dirInTheWay,
+      "--overwrite",
+    ]);
+    const fileInTheWay = path.join(work, "file-in-the-way");
+    await mkdir(path.join(fileInTheWay, "tree"), { recursive: true });
+    await writeFile(path.join(fileInTheWay, "tree", "docs"), "not a directory");
+    const fileForDirectory = await run([
+      "restore",
+      "latest",
+      "--repo",
+      repo,
+      "--target",
+      fileInTheWay,
+      "--overwrite",
+    ]);
+    const missingKeyFile = await run([
+      "snapshots",
+      "--repo",
+      repo,
+      "--key-file",
+      path.join(work, "no-such-key"),
+    ]);
 
     const packs = (await readdir(path.join(repo, "packs"), { recursive: true, withFileTypes: true })).filter(
       (f) => f.isFile(),
@@ -111,6 +144,16 @@ describe("govdr agent CLI", () => {
     expect(damaged.stderr).toMatch(/integrity check failed/);
     expect(wrongKey.stderr).toContain("The key does not open this repository");
     expect(occupied.stderr).toMatch(/exists; restore elsewhere or pass --overwrite/);
+    expect([fileTarget.code, belowFile.code]).toEqual([5, 5]);
+    expect(fileTarget.stderr).toContain(`The target ${aFile} is not a directory`);
+    expect(belowFile.stderr).toContain(`cannot be created: ${aFile} is not a directory`);
+    expect([overwriteDirectory.code, fileForDirectory.code, missingKeyFile.code]).toEqual([5, 5, 3]);
+    expect(overwriteDirectory.stderr).toContain("is a directory where the snapshot has a file");
+    expect(fileForDirectory.stderr).toContain(`${path.join(fileInTheWay, "tree", "docs")} is in the way`);
+    expect(missingKeyFile.stderr).toContain("Cannot read the key file");
+    // Refused before anything was written.
+    expect(await readdir(path.join(dirInTheWay, "tree"))).toEqual(["data"]);
+    expect(await readdir(path.join(fileInTheWay, "tree"))).toEqual(["docs"]);
   }, 60_000);
 
   it("reports a missing, unreadable or changed config or key file as damage (exit 4), not as a crash", async () => {
