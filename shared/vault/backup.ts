@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readlinkSync } from "node:fs";
+import { type Stats as FileStats, lstatSync, readdirSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
@@ -79,11 +79,19 @@ export async function backup(
     );
   for (const source of sources) {
     if (source.kind !== "path") continue;
+    let info: FileStats;
     try {
-      lstatSync(source.path);
+      info = lstatSync(source.path);
     } catch {
       throw new BackupSourceError(
         `Cannot read the source ${source.path}: it does not exist or is not accessible`,
+      );
+    }
+    // Inside a directory such entries are skipped; named as the source, an empty snapshot would
+    // pass for a backup of it.
+    if (!info.isFile() && !info.isDirectory() && !info.isSymbolicLink()) {
+      throw new BackupSourceError(
+        `The source ${source.path} is not a file, directory or symlink (a device, FIFO or socket); back up what it gives with --stdin`,
       );
     }
   }

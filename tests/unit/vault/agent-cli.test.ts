@@ -124,6 +124,7 @@ describe("govdr agent CLI", () => {
       "--key-file",
       path.join(work, "no-such-key"),
     ]);
+    const deviceSource = await run(["backup", "/dev/null", "--repo", repo]);
 
     const packs = (await readdir(path.join(repo, "packs"), { recursive: true, withFileTypes: true })).filter(
       (f) => f.isFile(),
@@ -151,6 +152,8 @@ describe("govdr agent CLI", () => {
     expect(overwriteDirectory.stderr).toContain("is a directory where the snapshot has a file");
     expect(fileForDirectory.stderr).toContain(`${path.join(fileInTheWay, "tree", "docs")} is in the way`);
     expect(missingKeyFile.stderr).toContain("Cannot read the key file");
+    expect(deviceSource.code).toBe(5);
+    expect(deviceSource.stderr).toContain("The source /dev/null is not a file, directory or symlink");
     // Refused before anything was written.
     expect(await readdir(path.join(dirInTheWay, "tree"))).toEqual(["data"]);
     expect(await readdir(path.join(fileInTheWay, "tree"))).toEqual(["docs"]);
