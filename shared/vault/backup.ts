@@ -57,6 +57,20 @@ export const excludeMatcher = (excludes: readonly string[] = []) => picomatch([.
 export const sourceName = (source: BackupSource) =>
   source.kind === "path" ? path.basename(path.resolve(source.path)) : source.name;
 
+/** A source's name is the first component of its paths in the snapshot: one non-empty component. */
+function checkSourceName(name: string, source: BackupSource): void {
+  if (source.kind === "path" && name === "") {
+    throw new BackupSourceError(
+      `Back up the directories under ${source.path} by name (e.g. /etc /srv), not the root itself`,
+    );
+  }
+  if (name === "" || name === "." || name === ".." || /[/\0]/.test(name) || Buffer.byteLength(name) > 255) {
+    throw new BackupSourceError(
+      `"${name}" cannot name a source in a snapshot: it must be one path component (no "/", not "." or "..", at most 255 bytes)`,
+    );
+  }
+}
+
 /**
  * Backs sources up into a new snapshot (DESIGN.md §Vault engine, D-21). The main thread lists the
  * sources' directories, writes the tree and uploads packs; worker threads stat the files, and read,
@@ -72,6 +86,7 @@ export async function backup(
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const names = sources.map(sourceName);
+  for (const [i, name] of names.entries()) checkSourceName(name, sources[i] as BackupSource);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate)
     throw new BackupSourceError(

@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LocalBackend } from "../../../shared/vault/backends/local.ts";
-import { backup } from "../../../shared/vault/backup.ts";
+import { BackupSourceError, backup } from "../../../shared/vault/backup.ts";
 import { localKeyWrapper, WrongKeyError } from "../../../shared/vault/key-wrapper.ts";
 import { packSuite, readPackHeader } from "../../../shared/vault/pack.ts";
 import { Repository } from "../../../shared/vault/repository.ts";
@@ -135,6 +135,30 @@ describe("vault round trip (local directory repository)", () => {
     await restoreToStream(await open(), snapshot, "db.sql", sink);
 
     expect(Buffer.concat(received).equals(dump)).toBe(true);
+  });
+
+  it("refuses source names that are not one path component, and the file system root, saving nothing", async () => {
+    const open = await freshRepository();
+    const stream = (name: string) => ({ kind: "stream" as const, name, stream: [Buffer.from("dump")] });
+    const refusals = [];
+    for (const name of ["../../etc/passwd", "a/b", "", ".", "..", "nul\0byte", "x".repeat(256)]) {
+      refusals.push(await backup(await open(), [stream(name)], { type: "full" }).catch((e: Error) => e));
+    }
+    const root = await backup(await open(), [{ kind: "path", path: "/" }], { type: "full" }).catch(
+      (e: Error) => e,
+    );
+
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(BackupSourceError);
+      expect((refusal as Error).message).toMatch(
+        /cannot name a source in a snapshot: it must be one path component/,
+      );
+    }
+    expect(root).toBeInstanceOf(BackupSourceError);
+    expect((root as Error).message).toContain("Back up the directories under / by name");
+    expect(await listSnapshots(await open())).toEqual([]);
+    // A name of one component is fine, Unicode and spaces included.
+    await expect(backup(await open(), [stream("政务 dump.sql")], { type: "full" })).resolves.toBeDefined();
   });
 
   it("restores a sub-path only, and refuses to overwrite existing files unless asked", async () => {
