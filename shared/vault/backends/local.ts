@@ -4,7 +4,19 @@ import { chmod, mkdir, open, readdir, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import { type Backend, NotFoundInRepositoryError } from "../backend.ts";
 
-/** A repository in a local directory. Objects are written to a temporary name, then renamed, and made read-only. */
+async function syncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A repository in a local directory. Objects are written to a temporary name, synced, renamed and
+ * made read-only.
+ */
 export class LocalBackend implements Backend {
   readonly location: string;
 
@@ -28,10 +40,14 @@ export class LocalBackend implements Backend {
       const parts = Array.isArray(data) ? data : [data];
       // writev takes at most IOV_MAX (1024) buffers per call.
       for (let i = 0; i < parts.length; i += 1024) await handle.writev(parts.slice(i, i + 1024));
+      // On disk before it has its name, and the name on disk before put returns: a snapshot (written
+      // last) must never survive a power cut that the packs and index it names did not.
+      await handle.datasync();
     } finally {
       await handle.close();
     }
     await rename(temporary, target);
+    await syncDirectory(path.dirname(target));
     return {};
   }
 
