@@ -132,6 +132,8 @@ export async function backup(
   }
   // The workers' part is done: they stop while the tree, the index and the manifest are written.
   const stopping = run.close();
+  // Its failure is reported below (awaited); until then it must not count as unhandled.
+  stopping.catch(() => undefined);
   try {
     const treeBlobs = await run.tree.finish();
     await repository.flush();
