@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { Option } from "commander";
+import { RepositoryAccessError } from "../../shared/vault/backend.ts";
 import { type BackupSource, BackupSourceError, backup } from "../../shared/vault/backup.ts";
 import { WrongKeyError } from "../../shared/vault/key-wrapper.ts";
 import {
@@ -56,6 +57,13 @@ async function vaultAction(run: () => Promise<void>): Promise<void> {
     }
     if (error instanceof NoRepositoryError || error instanceof RepositoryExistsError) {
       throw new CliError(error.message, undefined, exitCodes.repository);
+    }
+    if (error instanceof RepositoryAccessError) {
+      throw new CliError(
+        error.message,
+        "check --repo, and the AWS credentials, region and endpoint (AWS_* variables)",
+        exitCodes.repository,
+      );
     }
     if (error instanceof RepositoryDamagedError) {
       throw new CliError(

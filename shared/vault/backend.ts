@@ -33,3 +33,7 @@ export interface Backend {
 export class NotFoundInRepositoryError extends Error {
   override readonly name = "NotFoundInRepositoryError";
 }
+/** The storage refused the agent or cannot be reached: no such bucket, no access, no Object Lock. */
+export class RepositoryAccessError extends Error {
+  override readonly name = "RepositoryAccessError";
+}

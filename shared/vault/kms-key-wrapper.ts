@@ -6,6 +6,15 @@ import { type KeyWrapper, WrongKeyError } from "./key-wrapper.ts";
  * (GenerateDataKey) and stores only encrypted; opening it needs Decrypt with the same encryption
  * context (tenant and repository), so another tenant, or a deleted key (crypto-shredding), cannot.
  */
+/** KMS's answers for a key id that is wrong, disabled, pending deletion or not the caller's to use. */
+const unusableKeyNames = [
+  "NotFoundException",
+  "DisabledException",
+  "KMSInvalidStateException",
+  "AccessDeniedException",
+  "InvalidKeyUsageException",
+];
+
 export function kmsKeyWrapper(kms: KMSClient, keyId: string, tenantId: string): KeyWrapper {
   const context = (repositoryId: string) => ({
     tenant: tenantId,
@@ -14,13 +23,18 @@ export function kmsKeyWrapper(kms: KMSClient, keyId: string, tenantId: string): 
   });
   return {
     async generate(repositoryId) {
-      const { Plaintext, CiphertextBlob } = await kms.send(
-        new GenerateDataKeyCommand({
-          KeyId: keyId,
-          KeySpec: "AES_256",
-          EncryptionContext: context(repositoryId),
-        }),
-      );
+      const { Plaintext, CiphertextBlob } = await kms
+        .send(
+          new GenerateDataKeyCommand({
+            KeyId: keyId,
+            KeySpec: "AES_256",
+            EncryptionContext: context(repositoryId),
+          }),
+        )
+        .catch((error: Error) => {
+          if (!unusableKeyNames.includes(error.name)) throw error;
+          throw new WrongKeyError(`KMS cannot make a repository key with ${keyId} (${error.name})`);
+        });
       if (!Plaintext || !CiphertextBlob) throw new Error(`KMS returned no data key for ${keyId}`);
       return {
         masterKey: Buffer.from(Plaintext),

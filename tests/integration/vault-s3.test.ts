@@ -3,14 +3,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import {
+  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   GetObjectRetentionCommand,
+  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RepositoryAccessError } from "../../shared/vault/backend.ts";
 import { S3Backend } from "../../shared/vault/backends/s3.ts";
 import { backup } from "../../shared/vault/backup.ts";
 import { WrongKeyError } from "../../shared/vault/key-wrapper.ts";
@@ -142,5 +145,35 @@ describe("vault on the emulator's S3 with KMS-wrapped keys and Object Lock", () 
     const intruder = kmsKeyWrapper(new KMSClient(clientConfig()), keyId, uniqueName("t"));
 
     await expect(Repository.open(backend, intruder)).rejects.toThrow(WrongKeyError);
+  });
+
+  it("answers a missing bucket, a bucket without Object Lock and an unusable KMS key with clear errors", async () => {
+    const tenantId = uniqueName("t");
+    const wrapper = kmsKeyWrapper(new KMSClient(clientConfig()), keyId, tenantId);
+    const plainBucket = uniqueName("govdr-no-lock");
+    await s3().send(new CreateBucketCommand({ Bucket: plainBucket }));
+    const init = (bucket: string, keys = wrapper) =>
+      Repository.init(
+        new S3Backend(s3(), bucket, `tenants/${tenantId}/`),
+        keys,
+        { suite: "aes-256-gcm" },
+        { retainUntil: new Date(Date.now() + day) },
+      ).catch((error: Error) => error);
+
+    const noBucket = await init(uniqueName("govdr-missing"));
+    const noLock = await init(plainBucket);
+    const noKey = await init(
+      localStack().vaultBucket,
+      kmsKeyWrapper(new KMSClient(clientConfig()), "alias/no-such-key", tenantId),
+    );
+
+    expect(noBucket).toBeInstanceOf(RepositoryAccessError);
+    expect((noBucket as Error).message).toMatch(/^The bucket govdr-missing\S* does not exist/);
+    expect(noLock).toBeInstanceOf(RepositoryAccessError);
+    expect((noLock as Error).message).toContain(`The bucket ${plainBucket} has no Object Lock`);
+    expect(noKey).toBeInstanceOf(WrongKeyError);
+    expect((noKey as Error).message).toContain("KMS cannot make a repository key with alias/no-such-key");
+    const { Contents } = await s3().send(new ListObjectsV2Command({ Bucket: plainBucket }));
+    expect(Contents ?? []).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { type Backend, NotFoundInRepositoryError } from "../backend.ts";
+import { type Backend, NotFoundInRepositoryError, RepositoryAccessError } from "../backend.ts";
 
 /**
  * The request body with its SHA-256, which S3 checks on arrival. Parts (a pack: its blobs, header and
@@ -35,6 +35,39 @@ function body(data: Uint8Array | Uint8Array[], knownSha256?: string) {
       ? hash.digest("base64")
       : Buffer.from(knownSha256 as string, "hex").toString("base64"),
   };
+}
+
+const deniedNames = [
+  "AccessDenied",
+  "Forbidden",
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+];
+const unreachableCodes = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET"];
+
+/** What S3 answers when the bucket or the credentials are wrong, as a clear error; others unchanged. */
+function refusal(error: unknown, bucket: string): unknown {
+  const { name, message } = error as Error;
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (name === "NoSuchBucket") {
+    return new RepositoryAccessError(
+      `The bucket ${bucket} does not exist (or these credentials cannot see it)`,
+    );
+  }
+  if (deniedNames.includes(name) || status === 403) {
+    return new RepositoryAccessError(`S3 refused access to the bucket ${bucket} (${name})`);
+  }
+  if (name === "InvalidRequest" && /object ?lock/i.test(message)) {
+    return new RepositoryAccessError(
+      `The bucket ${bucket} has no Object Lock; govdr keeps backups only in buckets created with Object Lock enabled`,
+    );
+  }
+  if (unreachableCodes.includes(code) || name === "TimeoutError") {
+    return new RepositoryAccessError(`Cannot reach S3 for the bucket ${bucket} (${code || name})`);
+  }
+  return error;
 }
 
 const isMissing = (error: unknown) =>
@@ -69,18 +102,22 @@ export class S3Backend implements Backend {
     data: Uint8Array | Uint8Array[],
     options: { retainUntil?: Date; contentType?: string; sha256?: string } = {},
   ): Promise<{ versionId?: string }> {
-    const { VersionId } = await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: this.key(name),
-        ...body(data, options.sha256),
-        ContentType: options.contentType,
-        ...(options.retainUntil
-          ? { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: options.retainUntil }
-          : {}),
-      }),
-    );
-    return { versionId: VersionId };
+    try {
+      const { VersionId } = await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key(name),
+          ...body(data, options.sha256),
+          ContentType: options.contentType,
+          ...(options.retainUntil
+            ? { ObjectLockMode: "COMPLIANCE", ObjectLockRetainUntilDate: options.retainUntil }
+            : {}),
+        }),
+      );
+      return { versionId: VersionId };
+    } catch (error) {
+      throw refusal(error, this.bucket);
+    }
   }
 
   async get(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
@@ -96,7 +133,7 @@ export class S3Backend implements Backend {
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       if (isMissing(error)) throw new NotFoundInRepositoryError(`${name} is missing from ${this.location}`);
-      throw error;
+      throw refusal(error, this.bucket);
     }
   }
 
@@ -108,7 +145,7 @@ export class S3Backend implements Backend {
       await pipeline(Body, createWriteStream(file, { mode: 0o600 }));
     } catch (error) {
       if (isMissing(error)) throw new NotFoundInRepositoryError(`${name} is missing from ${this.location}`);
-      throw error;
+      throw refusal(error, this.bucket);
     }
   }
 
@@ -123,17 +160,22 @@ export class S3Backend implements Backend {
       ) {
         return false;
       }
-      throw error;
+      throw refusal(error, this.bucket);
     }
   }
 
   async *list(prefix: string): AsyncIterable<string> {
     const base = this.key("");
-    for await (const page of paginateListObjectsV2(
+    const pages = paginateListObjectsV2(
       { client: this.s3 },
       { Bucket: this.bucket, Prefix: this.key(prefix) },
-    )) {
-      for (const object of page.Contents ?? []) if (object.Key) yield object.Key.slice(base.length);
+    );
+    try {
+      for await (const page of pages) {
+        for (const object of page.Contents ?? []) if (object.Key) yield object.Key.slice(base.length);
+      }
+    } catch (error) {
+      throw refusal(error, this.bucket);
     }
   }
 
@@ -141,13 +183,17 @@ export class S3Backend implements Backend {
   async extendRetention(name: string, retainUntil: Date): Promise<void> {
     const current = await this.retention(name);
     if (current && current >= retainUntil) return;
-    await this.s3.send(
-      new PutObjectRetentionCommand({
-        Bucket: this.bucket,
-        Key: this.key(name),
-        Retention: { Mode: "COMPLIANCE", RetainUntilDate: retainUntil },
-      }),
-    );
+    try {
+      await this.s3.send(
+        new PutObjectRetentionCommand({
+          Bucket: this.bucket,
+          Key: this.key(name),
+          Retention: { Mode: "COMPLIANCE", RetainUntilDate: retainUntil },
+        }),
+      );
+    } catch (error) {
+      throw refusal(error, this.bucket);
+    }
   }
 
   async retention(name: string): Promise<Date | undefined> {
@@ -164,7 +210,7 @@ export class S3Backend implements Backend {
       ) {
         return undefined;
       }
-      throw error;
+      throw refusal(error, this.bucket);
     }
   }
 }
