@@ -3,7 +3,7 @@ export const exitCodes = {
   ok: 0,
   unexpected: 1,
   usage: 2,
-  /** No repository, or the key does not open it. */
+  /** No repository, the key does not open it, or the storage refuses the agent or cannot be reached. */
   repository: 3,
   /** Verify found damage, a restore met a chunk that failed authentication, or the config or key file is damaged. */
   integrity: 4,
