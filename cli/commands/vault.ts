@@ -13,9 +13,9 @@ import { RestoreTargetError, restoreToDirectory, restoreToStream } from "../../s
 import {
   backupTypes,
   findSnapshot,
-  listSnapshots,
   ManifestIntegrityError,
   NoSuchSnapshotError,
+  readSnapshots,
   type Snapshot,
 } from "../../shared/vault/snapshot.ts";
 import { sourceSize } from "../../shared/vault/source-size.ts";
@@ -45,6 +45,7 @@ import {
 } from "../vault/repository-access.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+const warn = (message: string) => process.stderr.write(`govdr: warning: ${message}\n`);
 
 /** Vault errors become one clear line and a documented exit code (docs/agent.md). */
 async function vaultAction(run: () => Promise<void>): Promise<void> {
@@ -221,6 +222,7 @@ export function registerVaultCommands(program: Command): void {
           excludes: options.exclude,
           pool,
           onProgress: (p) => progress.update(p.bytes, p.files),
+          onWarning: warn,
         });
         progress.done();
         const { stats } = snapshot;
@@ -317,7 +319,12 @@ export function registerVaultCommands(program: Command): void {
   ).action((options: RepositoryFlags & { json?: boolean }) =>
     vaultAction(async () => {
       const { repository } = await openRepository(options);
-      const snapshots = await listSnapshots(repository);
+      const records = await readSnapshots(repository);
+      const snapshots = records.flatMap((r) => (r.snapshot ? [r.snapshot] : []));
+      for (const { name, damage } of records.filter((r) => r.damage)) {
+        warn(`${name} is damaged (${damage}); \`govdr verify\` tells what it affects`);
+        process.exitCode = exitCodes.integrity;
+      }
       if (options.json) {
         out(JSON.stringify(snapshots, null, 2));
         return;

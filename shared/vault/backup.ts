@@ -5,7 +5,7 @@ import picomatch from "picomatch";
 import { entryBase, knownFile } from "./entry-stats.ts";
 import { ParentEntries } from "./parent-entries.ts";
 import type { Repository } from "./repository.ts";
-import { type BackupType, listSnapshots, newSnapshotId, type Snapshot, saveSnapshot } from "./snapshot.ts";
+import { type BackupType, newSnapshotId, readSnapshots, type Snapshot, saveSnapshot } from "./snapshot.ts";
 import { merkleRoot, readTreeBlobs, type TreeEntry, TreeWriter } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { type FilesToRead, packEntries, type WorkerReply } from "./workers/protocol.ts";
@@ -36,6 +36,8 @@ export interface BackupOptions {
    */
   pool?: WorkerPool;
   onProgress?: (progress: BackupProgress) => void;
+  /** What the backup went on despite, e.g. a damaged manifest it could not consider as a parent. */
+  onWarning?: (message: string) => void;
 }
 
 export class BackupSourceError extends Error {
@@ -115,7 +117,7 @@ export async function backup(
   const run = new BackupRun(repository, stats, options);
   let parent: Snapshot | undefined;
   try {
-    parent = await parentSnapshot(repository, options.type, sourceLabels);
+    parent = await parentSnapshot(repository, options, sourceLabels);
     const previous = parent
       ? new ParentEntries(readTreeBlobs(repository, parent.tree), names)
       : ParentEntries.none();
@@ -360,15 +362,23 @@ interface ReadyEntry {
   size: number;
 }
 
-/** Incremental: the last snapshot of the same sources; differential: the last full one. */
+/**
+ * Incremental: the last snapshot of the same sources; differential: the last full one. A damaged
+ * manifest cannot be a parent: it is passed over (with a warning), which costs re-reading, not data.
+ */
 async function parentSnapshot(
   repository: Repository,
-  type: BackupType,
+  options: BackupOptions,
   sources: string[],
 ): Promise<Snapshot | undefined> {
-  if (type === "full") return undefined;
-  const same = (await listSnapshots(repository)).filter(
-    (s) => JSON.stringify(s.sources) === JSON.stringify(sources),
-  );
-  return (type === "differential" ? same.filter((s) => s.type === "full") : same).at(-1);
+  if (options.type === "full") return undefined;
+  const same: Snapshot[] = [];
+  for (const record of await readSnapshots(repository)) {
+    if (!record.snapshot) {
+      options.onWarning?.(`${record.name} is damaged (${record.damage}); it is not considered as a parent`);
+    } else if (JSON.stringify(record.snapshot.sources) === JSON.stringify(sources)) {
+      same.push(record.snapshot);
+    }
+  }
+  return (options.type === "differential" ? same.filter((s) => s.type === "full") : same).at(-1);
 }

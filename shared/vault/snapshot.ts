@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { objectNames } from "./object-names.ts";
 import type { Repository } from "./repository.ts";
-import { suiteNames } from "./suites.ts";
+import { BlobIntegrityError, suiteNames } from "./suites.ts";
 import { merkleRoot } from "./tree.ts";
 
 export const backupTypes = ["full", "incremental", "differential"] as const;
@@ -74,22 +74,60 @@ export async function loadSnapshot(repository: Repository, name: string): Promis
   return snapshot;
 }
 
+/**
+ * A manifest as listed: its name's time and id, and the snapshot when it opens and checks, or why not
+ * (it was tampered with or damaged). One damaged manifest must not keep the others from being used.
+ */
+export interface SnapshotRecord {
+  name: string;
+  /** From the name (`<time>-<id>`), which is all a damaged manifest still tells. */
+  time: Date | undefined;
+  id: string;
+  snapshot?: Snapshot;
+  damage?: string;
+}
+
+const nameParts = /(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([0-9a-f]+)$/;
+
+/** Every manifest in time order, each opened or marked damaged. */
+export async function readSnapshots(repository: Repository): Promise<SnapshotRecord[]> {
+  const records: SnapshotRecord[] = [];
+  for (const name of await snapshotNames(repository)) {
+    const parts = nameParts.exec(name);
+    const [, y, mo, d, h, mi, sec, ms, id = ""] = parts ?? [];
+    const time = parts ? new Date(`${y}-${mo}-${d}T${h}:${mi}:${sec}.${ms}Z`) : undefined;
+    try {
+      const snapshot = await loadSnapshot(repository, name);
+      records.push({ name, time: new Date(snapshot.time), id: snapshot.id, snapshot });
+    } catch (error) {
+      if (!(error instanceof BlobIntegrityError || error instanceof ManifestIntegrityError)) throw error;
+      records.push({ name, time, id, damage: error.message });
+    }
+  }
+  return records;
+}
+
+/** Every snapshot; throws on the first damaged manifest (see readSnapshots to go on without it). */
 export async function listSnapshots(repository: Repository): Promise<Snapshot[]> {
-  const snapshots: Snapshot[] = [];
-  for (const name of await snapshotNames(repository)) snapshots.push(await loadSnapshot(repository, name));
-  return snapshots;
+  return (await readSnapshots(repository)).map((record) => {
+    if (record.snapshot) return record.snapshot;
+    throw new ManifestIntegrityError(`${record.name} is damaged: ${record.damage}`);
+  });
 }
 
 export class NoSuchSnapshotError extends Error {
   override readonly name = "NoSuchSnapshotError";
 }
 
-/** `latest`, a snapshot id (or unique prefix), or the latest snapshot at or before `at`. */
+/**
+ * `latest`, a snapshot id (or unique prefix), or the latest snapshot at or before `at`. Damaged
+ * manifests count: when the one asked for is damaged this throws rather than give an older one.
+ */
 export async function findSnapshot(repository: Repository, which: string, at?: Date): Promise<Snapshot> {
-  const snapshots = await listSnapshots(repository);
-  const candidates = at ? snapshots.filter((s) => new Date(s.time) <= at) : snapshots;
+  const records = await readSnapshots(repository);
+  const candidates = at ? records.filter((r) => r.time !== undefined && r.time <= at) : records;
   const found =
-    which === "latest" ? candidates.at(-1) : candidates.filter((s) => s.id.startsWith(which)).at(-1);
+    which === "latest" ? candidates.at(-1) : candidates.filter((r) => r.id.startsWith(which)).at(-1);
   if (!found) {
     throw new NoSuchSnapshotError(
       at
@@ -97,5 +135,10 @@ export async function findSnapshot(repository: Repository, which: string, at?: D
         : `No snapshot ${which}`,
     );
   }
-  return found;
+  if (!found.snapshot) {
+    throw new ManifestIntegrityError(
+      `${found.name}, the snapshot asked for, is damaged (${found.damage}); name an earlier one by its id`,
+    );
+  }
+  return found.snapshot;
 }

@@ -189,6 +189,28 @@ describe("govdr agent CLI", () => {
     expect(afterRepair.code, afterRepair.stderr).toBe(0);
   }, 60_000);
 
+  it("lists and restores the good snapshots beside a damaged manifest, warning and exiting 4 for it", async () => {
+    const source = path.join(work, "tree");
+    const repo = path.join(work, "vault");
+    await writeSampleTree(source);
+    await run(["backup", source, "--repo", repo]);
+    await writeFile(path.join(source, "data", "file-1.bin"), "second version");
+    await run(["backup", source, "--repo", repo]);
+    const [older] = (await readdir(path.join(repo, "snapshots"))).sort();
+    const damaged = path.join(repo, "snapshots", older as string);
+    await chmod(damaged, 0o644);
+    await writeFile(damaged, "not a sealed manifest");
+
+    const listed = await run(["snapshots", "--repo", repo]);
+    const restored = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "out")]);
+
+    expect(listed.code).toBe(4);
+    expect(listed.stdout.trim().split("\n")).toHaveLength(1);
+    expect(listed.stderr).toContain(`govdr: warning: snapshots/${older} is damaged`);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(await describeTree(path.join(work, "out", "tree"))).toEqual(await describeTree(source));
+  }, 60_000);
+
   it("survives being killed mid-backup: no partial snapshot, the re-run reuses the packs, verify passes", async () => {
     const source = path.join(work, "big");
     const repo = path.join(work, "vault");

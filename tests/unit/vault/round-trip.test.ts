@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -12,7 +12,7 @@ import { localKeyWrapper, WrongKeyError } from "../../../shared/vault/key-wrappe
 import { packSuite, readPackHeader } from "../../../shared/vault/pack.ts";
 import { Repository } from "../../../shared/vault/repository.ts";
 import { RestoreTargetError, restoreToDirectory, restoreToStream } from "../../../shared/vault/restore.ts";
-import { findSnapshot, listSnapshots } from "../../../shared/vault/snapshot.ts";
+import { findSnapshot, listSnapshots, ManifestIntegrityError } from "../../../shared/vault/snapshot.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
 const chunkSizes = { min: 16 << 10, avg: 64 << 10, max: 256 << 10 };
@@ -159,6 +159,41 @@ describe("vault round trip (local directory repository)", () => {
     expect(await listSnapshots(await open())).toEqual([]);
     // A name of one component is fine, Unicode and spaces included.
     await expect(backup(await open(), [stream("政务 dump.sql")], { type: "full" })).resolves.toBeDefined();
+  });
+
+  it("goes on without a damaged manifest: finds the others, refuses the damaged one, backs up with a warning", async () => {
+    const open = await freshRepository();
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const sources = [{ kind: "path" as const, path: source }];
+    const first = await backup(await open(), sources, { type: "full" });
+    const second = await backup(await open(), sources, { type: "incremental" });
+    const damagedName = (await readdir(path.join(work, "repo", "snapshots"))).find((n) =>
+      n.endsWith(second.id),
+    );
+    const damagedFile = path.join(work, "repo", "snapshots", damagedName as string);
+    await chmod(damagedFile, 0o644);
+    const bytes = await readFile(damagedFile);
+    bytes[30] = (bytes[30] ?? 0) ^ 1;
+    await writeFile(damagedFile, bytes);
+
+    const warnings: string[] = [];
+    const third = await backup(await open(), sources, {
+      type: "incremental",
+      onWarning: (message) => warnings.push(message),
+    });
+
+    expect(third.parent).toBe(first.id);
+    expect(warnings).toEqual([
+      `snapshots/${damagedName} is damaged (blob authentication failed); it is not considered as a parent`,
+    ]);
+    expect((await findSnapshot(await open(), "latest")).id).toBe(third.id);
+    expect((await findSnapshot(await open(), first.id.slice(0, 6))).id).toBe(first.id);
+    await expect(findSnapshot(await open(), second.id)).rejects.toThrow(ManifestIntegrityError);
+    await expect(findSnapshot(await open(), "latest", new Date(second.time))).rejects.toThrow(
+      /the snapshot asked for, is damaged \(blob authentication failed\); name an earlier one by its id/,
+    );
+    await expect(listSnapshots(await open())).rejects.toThrow(ManifestIntegrityError);
   });
 
   it("restores a sub-path only, and refuses to overwrite existing files unless asked", async () => {
