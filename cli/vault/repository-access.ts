@@ -102,7 +102,13 @@ export async function openRepository(
   const wrapper = await keyWrapperFor(flags);
   const options = { ...settings, retainUntil: settings.retainUntil ?? retentionFor(flags) };
   try {
-    return { repository: await Repository.open(backend, wrapper, options), created: false };
+    const repository = await Repository.open(backend, wrapper, options);
+    for (const { name, damage } of repository.damagedIndexes) {
+      process.stderr.write(
+        `govdr: warning: ${name} is damaged (${damage}); its packs were read directly, nothing is lost (\`govdr verify\` reports it)\n`,
+      );
+    }
+    return { repository, created: false };
   } catch (error) {
     if (!(error instanceof NoRepositoryError) || !options.create) throw error;
     await Repository.init(backend, wrapper, { suite: options.create }, options);

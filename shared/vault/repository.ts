@@ -68,6 +68,8 @@ export class Repository {
    * serialised as it is stored, so the index costs little time once the last pack is in.
    */
   private written: string[] = [];
+  /** Index files that did not open when the repository was opened; `verify` reports them. */
+  readonly damagedIndexes: { name: string; damage: string }[] = [];
   private readonly uploads = new Set<Promise<void>>();
   private uploadFailure: unknown;
   readonly chunker: FastCdc;
@@ -256,10 +258,21 @@ export class Repository {
     this.written = [];
   }
 
-  /** Every indexed blob, then the blobs of packs that no index names (left by a crashed session). */
+  /**
+   * Every indexed blob, then the blobs of packs that no index names: left by a crashed session, or
+   * named only by a damaged index file (passed over and listed in `damagedIndexes`: the packs' own
+   * sealed headers say the same, so nothing is lost, and this session's index names them again).
+   */
   private async loadIndex(): Promise<void> {
     for await (const name of this.backend.list("index/")) {
-      const raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", await this.backend.get(name));
+      let raw: unknown;
+      try {
+        raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", await this.backend.get(name));
+      } catch (error) {
+        if (!(error instanceof BlobIntegrityError)) throw error;
+        this.damagedIndexes.push({ name, damage: error.message });
+        continue;
+      }
       for (const { pack, suite, blobs } of parseIndexDocument(raw).packs) {
         for (const blob of blobs) this.index.set(blob.id, blobLocation(blob, pack, suite));
         this.indexOfPack.set(pack, name);

@@ -6,6 +6,7 @@ import { BlobIntegrityError } from "./suites.ts";
 import { readTree } from "./tree.ts";
 
 export type ProblemKind =
+  | "damaged-index"
   | "damaged-manifest"
   | "missing-pack"
   | "damaged-pack"
@@ -46,6 +47,9 @@ export async function verifyRepository(
     if (!problems.has(key)) problems.set(key, { kind, object, detail, files: [] });
     return problems.get(key) as VerifyProblem;
   };
+
+  // Their packs were indexed from their own headers: the files stay restorable, none is named.
+  for (const { name, damage } of repository.damagedIndexes) problem("damaged-index", name, damage);
 
   const badPacks = new Map<string, VerifyProblem>();
   const badBlobs = new Map<string, VerifyProblem>();

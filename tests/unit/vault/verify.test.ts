@@ -6,8 +6,10 @@ import { LocalBackend } from "../../../shared/vault/backends/local.ts";
 import { backup } from "../../../shared/vault/backup.ts";
 import { localKeyWrapper } from "../../../shared/vault/key-wrapper.ts";
 import { Repository } from "../../../shared/vault/repository.ts";
+import { restoreToDirectory } from "../../../shared/vault/restore.ts";
+import { listSnapshots, type Snapshot } from "../../../shared/vault/snapshot.ts";
 import { verifyRepository } from "../../../shared/vault/verify.ts";
-import { writeSampleTree } from "../../support/file-trees.ts";
+import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
 const secret = "verify-secret-of-enough-length";
 let work: string;
@@ -91,5 +93,29 @@ describe("vault verify", () => {
     const report = await verifyRepository(await open(), "structure");
 
     expect(report.problems).toEqual([expect.objectContaining({ kind: "damaged-manifest" })]);
+  });
+
+  it("reports a damaged index file, and opens, restores and re-indexes from the packs' own headers", async () => {
+    const [index] = await objects("index");
+    const expectedBlobs = (await verifyRepository(await open(), "structure")).blobs;
+    await flipByte(index ?? "", 30);
+
+    const repository = await open();
+    const report = await verifyRepository(repository, "read-data");
+    const snapshot = (await listSnapshots(repository))[0] as Snapshot;
+    await restoreToDirectory(repository, snapshot, path.join(work, "out"));
+    await backup(await open(), [{ kind: "path", path: path.join(work, "source") }], { type: "incremental" });
+
+    expect(repository.damagedIndexes).toEqual([
+      { name: `index/${path.basename(index ?? "")}`, damage: expect.any(String) },
+    ]);
+    expect(report.problems).toEqual([expect.objectContaining({ kind: "damaged-index", files: [] })]);
+    expect(report.blobs).toBe(expectedBlobs);
+    expect(await describeTree(path.join(work, "out", "source"))).toEqual(
+      await describeTree(path.join(work, "source")),
+    );
+    // Once the damaged file is removed (possible on a local repository) the repository verifies clean.
+    await rm(index ?? "");
+    expect((await verifyRepository(await open(), "read-data")).ok).toBe(true);
   });
 });
