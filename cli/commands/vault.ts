@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { RepositoryAccessError } from "../../shared/vault/backend.ts";
+import { NotFoundInRepositoryError, RepositoryAccessError } from "../../shared/vault/backend.ts";
 import { type BackupSource, BackupSourceError, backup } from "../../shared/vault/backup.ts";
 import { WrongKeyError } from "../../shared/vault/key-wrapper.ts";
 import {
@@ -73,7 +73,11 @@ async function vaultAction(run: () => Promise<void>): Promise<void> {
         exitCodes.integrity,
       );
     }
-    if (error instanceof BlobIntegrityError || error instanceof ManifestIntegrityError) {
+    if (
+      error instanceof BlobIntegrityError ||
+      error instanceof ManifestIntegrityError ||
+      error instanceof NotFoundInRepositoryError
+    ) {
       throw new CliError(
         `integrity check failed: ${error.message}`,
         "run `govdr verify --read-data` to see what is affected",

@@ -21,6 +21,7 @@ import { PackCache } from "./pack-cache.ts";
 import { PackStager } from "./pack-stager.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
+import { BlobIntegrityError } from "./suites.ts";
 import { mtimeSeconds, readTree, type TreeEntry } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { ChunkToFetch, FileToWrite } from "./workers/protocol.ts";
@@ -227,7 +228,7 @@ class WorkerFileWriter {
     const chunks: ChunkToFetch[] = (entry.chunks ?? []).map((id) => {
       const location = this.repository.location(id);
       if (!location)
-        throw new RestoreTargetError(`chunk ${id} of ${entry.path} is in no pack of this repository`);
+        throw new BlobIntegrityError(`chunk ${id} of ${entry.path} is in no pack of this repository`);
       const { pack, offset, length, rawLength, suite } = location;
       return { id, pack, offset, length, rawLength, suite };
     });

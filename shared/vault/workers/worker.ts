@@ -280,6 +280,16 @@ function readSmall(fd: number): Buffer | undefined {
   return read < smallFileBuffer.length ? smallFileBuffer.subarray(0, read) : undefined;
 }
 
+/** A pack file that is not there is damage to the repository, like a chunk that fails to open. */
+function openPack(file: string, chunk: ChunkToFetch): number {
+  try {
+    return openSync(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    throw new BlobIntegrityError(`pack ${chunk.pack} is missing (it holds chunk ${chunk.id})`);
+  }
+}
+
 /** Sealed chunks straight from local pack files: a few open descriptors, one positioned read per chunk. */
 class PackReader {
   private readonly descriptors = new Map<string, number>();
@@ -289,7 +299,7 @@ class PackReader {
   read(chunk: ChunkToFetch): Buffer {
     let fd = this.descriptors.get(chunk.pack);
     if (fd === undefined) {
-      fd = openSync(path.join(this.root, objectNames.pack(chunk.pack)), "r");
+      fd = openPack(path.join(this.root, objectNames.pack(chunk.pack)), chunk);
       this.descriptors.set(chunk.pack, fd);
       if (this.descriptors.size > 16) {
         const [oldest, oldestFd] = this.descriptors.entries().next().value as [string, number];

@@ -189,6 +189,31 @@ describe("govdr agent CLI", () => {
     expect(afterRepair.code, afterRepair.stderr).toBe(0);
   }, 60_000);
 
+  it("reports a missing pack as damage (exit 4), whether it held file data or the directory listing", async () => {
+    const source = path.join(work, "tree");
+    const repo = path.join(work, "vault");
+    await writeSampleTree(source);
+    await run(["backup", source, "--repo", repo]);
+    const packs = await Promise.all(
+      (await readdir(path.join(repo, "packs"), { recursive: true, withFileTypes: true }))
+        .filter((f) => f.isFile())
+        .map(async (f) => {
+          const file = path.join(f.parentPath, f.name);
+          return { file, size: (await readFile(file)).length };
+        }),
+    );
+    const largest = packs.sort((a, b) => b.size - a.size)[0]?.file as string;
+
+    await rm(largest);
+    const noData = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "out-1")]);
+    for (const { file } of packs) await rm(file, { force: true });
+    const noListing = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "out-2")]);
+
+    expect([noData.code, noListing.code]).toEqual([4, 4]);
+    expect(noData.stderr).toMatch(/integrity check failed: pack [0-9a-f]{64} is missing \(it holds chunk/);
+    expect(noListing.stderr).toMatch(/integrity check failed: packs\/\S+ is missing from/);
+  }, 60_000);
+
   it("lists and restores the good snapshots beside a damaged manifest, warning and exiting 4 for it", async () => {
     const source = path.join(work, "tree");
     const repo = path.join(work, "vault");
