@@ -315,6 +315,15 @@ export function registerVaultCommands(program: Command): void {
         out(
           `restored snapshot ${snapshot.id} (${snapshot.time}): ${result.files} files, ${formatBytes(result.bytes)} into ${options.target}`,
         );
+        if (result.damaged.length > 0) {
+          for (const { path, reason } of result.damaged)
+            process.stderr.write(`govdr: not restored: ${path}: ${reason}\n`);
+          throw new CliError(
+            `integrity check failed: ${result.damaged.length} files could not be restored (their data in the repository is missing or damaged); every other file was`,
+            "run `govdr verify --read-data` to see what else is affected",
+            exitCodes.integrity,
+          );
+        }
       }),
   );
 

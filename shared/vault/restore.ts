@@ -21,7 +21,6 @@ import { PackCache } from "./pack-cache.ts";
 import { PackStager } from "./pack-stager.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
-import { BlobIntegrityError } from "./suites.ts";
 import { mtimeSeconds, readTree, type TreeEntry } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { ChunkToFetch, FileToWrite } from "./workers/protocol.ts";
@@ -34,6 +33,11 @@ export interface RestoreProgress {
   files: number;
   bytes: number;
   currentPath?: string;
+  /**
+   * Files that could not be restored because the repository's data for them is missing or damaged
+   * (snapshot paths, with why); the restore goes on with the others and leaves none of these behind.
+   */
+  damaged: { path: string; reason: string }[];
 }
 
 export interface RestoreOptions {
@@ -83,7 +87,7 @@ export async function restoreToDirectory(
     repository.backend instanceof LocalBackend ? repository.backend.root : (stager as PackStager).root;
   // The worker threads start up while the tree is read.
   const writer = new WorkerFileWriter(repository, packRoot, options, stager);
-  const progress: RestoreProgress = { files: 0, bytes: 0 };
+  const progress: RestoreProgress = { files: 0, bytes: 0, damaged: [] };
   const directories: TreeEntry[] = [];
   // One mkdir per directory, not per file (a recursive mkdir of an existing one costs two calls).
   const made = new Set<string>();
@@ -111,11 +115,14 @@ export async function restoreToDirectory(
         await lutimes(file, mtimeSeconds(entry.mtimeNs), mtimeSeconds(entry.mtimeNs)).catch(() => undefined);
       } else {
         makeParent(file);
-        await writer.add(file, entry, (bytes) => {
-          progress.files += 1;
-          progress.bytes += bytes;
-          progress.currentPath = entry.path;
-          options.onProgress?.(progress);
+        await writer.add(file, entry, {
+          written: (bytes) => {
+            progress.files += 1;
+            progress.bytes += bytes;
+            progress.currentPath = entry.path;
+            options.onProgress?.(progress);
+          },
+          damaged: (reason) => progress.damaged.push({ path: entry.path, reason }),
         });
       }
     }
@@ -204,10 +211,17 @@ function existingEntry(file: string): Stats | undefined {
  * A file larger than `segmentBytes` is created here and written as segments by several jobs, so one
  * large file uses every worker and, from a remote repository, pins only a segment's packs at a time.
  */
+/** How a file's restore ended: written whole, or not at all because its data is damaged. */
+interface FileOutcome {
+  written(bytes: number): void;
+  damaged(reason: string): void;
+}
+
 class WorkerFileWriter {
   private readonly pool: WorkerPool;
   private batch: FileToWrite[] = [];
-  private callbacks: (() => void)[] = [];
+  /** Per file of the batch: told whether the worker found its data damaged. */
+  private callbacks: ((damage: string | undefined) => void)[] = [];
   private batchSize = 0;
   private readonly jobs: Promise<void>[] = [];
   private readonly segmentBytes: number;
@@ -224,18 +238,21 @@ class WorkerFileWriter {
     this.pool.configure(repository.workerSetup([]));
   }
 
-  async add(file: string, entry: TreeEntry, written: (bytes: number) => void): Promise<void> {
-    const chunks: ChunkToFetch[] = (entry.chunks ?? []).map((id) => {
+  async add(file: string, entry: TreeEntry, outcome: FileOutcome): Promise<void> {
+    const chunks: ChunkToFetch[] = [];
+    for (const id of entry.chunks ?? []) {
       const location = this.repository.location(id);
-      if (!location)
-        throw new BlobIntegrityError(`chunk ${id} of ${entry.path} is in no pack of this repository`);
+      if (!location) {
+        outcome.damaged(`chunk ${id} is in no pack of this repository`);
+        return;
+      }
       const { pack, offset, length, rawLength, suite } = location;
-      return { id, pack, offset, length, rawLength, suite };
-    });
+      chunks.push({ id, pack, offset, length, rawLength, suite });
+    }
     const mtime = mtimeSeconds(entry.mtimeNs);
     if (entry.size <= this.segmentBytes) {
       this.batch.push({ absolute: file, mode: entry.mode, mtime, chunks });
-      this.callbacks.push(() => written(entry.size));
+      this.callbacks.push((damage) => (damage ? outcome.damaged(damage) : outcome.written(entry.size)));
       this.batchSize += entry.size;
       if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submit();
       return;
@@ -245,9 +262,16 @@ class WorkerFileWriter {
     closeSync(openSync(file, "wx", 0o600));
     const segments = splitIntoSegments(chunks, this.segmentBytes);
     let remaining = segments.length;
-    const finished = () => {
+    let firstDamage: string | undefined;
+    const finished = (damage: string | undefined) => {
+      firstDamage ??= damage;
       remaining -= 1;
       if (remaining > 0) return;
+      if (firstDamage) {
+        rmSync(file, { force: true });
+        outcome.damaged(firstDamage);
+        return;
+      }
       const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
       try {
         fchmodSync(fd, entry.mode);
@@ -255,7 +279,7 @@ class WorkerFileWriter {
       } finally {
         closeSync(fd);
       }
-      written(entry.size);
+      outcome.written(entry.size);
     };
     for (const segment of segments) {
       this.batch.push({
@@ -289,7 +313,8 @@ class WorkerFileWriter {
       }),
       (reply) => {
         if (reply.kind !== "restored") return false;
-        for (const done of callbacks) done();
+        const damage = new Map(reply.damaged.map(({ file, reason }) => [file, reason]));
+        callbacks.forEach((done, i) => done(damage.get(i)));
         return true;
       },
     );

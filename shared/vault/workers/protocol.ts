@@ -117,5 +117,15 @@ export type WorkerReply =
   | ({ kind: "pack"; job: number } & FinishedPack)
   | { kind: "flushed"; job: number }
   | ({ kind: "backed-up"; job: number } & FilesBackedUp)
-  | { kind: "restored"; job: number; files: number; bytes: number }
+  /**
+   * A restore job done. `damaged`: indexes into the job's files whose chunks were missing or failed
+   * authentication, with why; those were not finished (a whole file's partial copy was removed).
+   */
+  | {
+      kind: "restored";
+      job: number;
+      files: number;
+      bytes: number;
+      damaged: { file: number; reason: string }[];
+    }
   | { kind: "failed"; job: number; name: string; message: string };

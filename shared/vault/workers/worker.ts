@@ -196,8 +196,9 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
   function restoreFiles(job: number, packRoot: string, overwrite: boolean, files: FileToWrite[]) {
     const packs = new PackReader(packRoot);
     let bytes = 0;
+    const damaged: { file: number; reason: string }[] = [];
     try {
-      for (const file of files) {
+      for (const [index, file] of files.entries()) {
         const segment = file.offset !== undefined;
         // Replacing removes the old entry first: opening it could follow a symlink out of the target.
         if (overwrite && !segment) rmSync(file.absolute, { force: true });
@@ -217,6 +218,12 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
             fchmodSync(fd, file.mode);
             futimesSync(fd, file.mtime, file.mtime);
           }
+        } catch (error) {
+          // Damaged or missing repository data costs this file, not the restore; anything else
+          // (a full disk, a permission) stops it.
+          if (!(error instanceof BlobIntegrityError)) throw error;
+          damaged.push({ file: index, reason: error.message });
+          if (!segment) rmSync(file.absolute, { force: true });
         } finally {
           closeSync(fd);
         }
@@ -224,7 +231,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     } finally {
       packs.close();
     }
-    send({ kind: "restored", job, files: files.length, bytes });
+    send({ kind: "restored", job, files: files.length, bytes, damaged });
   }
 
   const open = (chunk: ChunkToFetch, sealed: Buffer) => {

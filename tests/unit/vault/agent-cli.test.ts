@@ -189,7 +189,7 @@ describe("govdr agent CLI", () => {
     expect(afterRepair.code, afterRepair.stderr).toBe(0);
   }, 60_000);
 
-  it("reports a missing pack as damage (exit 4), whether it held file data or the directory listing", async () => {
+  it("reports a missing pack as damage (exit 4): the files it held are named and left out, a missing listing stops the restore", async () => {
     const source = path.join(work, "tree");
     const repo = path.join(work, "vault");
     await writeSampleTree(source);
@@ -210,7 +210,8 @@ describe("govdr agent CLI", () => {
     const noListing = await run(["restore", "latest", "--repo", repo, "--target", path.join(work, "out-2")]);
 
     expect([noData.code, noListing.code]).toEqual([4, 4]);
-    expect(noData.stderr).toMatch(/integrity check failed: pack [0-9a-f]{64} is missing \(it holds chunk/);
+    expect(noData.stderr).toMatch(/not restored: tree\/\S+: pack [0-9a-f]{64} is missing \(it holds chunk/);
+    expect(noData.stderr).toMatch(/integrity check failed: \d+ files could not be restored/);
     expect(noListing.stderr).toMatch(/integrity check failed: packs\/\S+ is missing from/);
   }, 60_000);
 

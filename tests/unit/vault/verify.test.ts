@@ -95,6 +95,30 @@ describe("vault verify", () => {
     expect(report.problems).toEqual([expect.objectContaining({ kind: "damaged-manifest" })]);
   });
 
+  it("restores past a damaged pack every file whose data is intact, naming and leaving out the others", async () => {
+    await flipByte(await firstPack(), 40);
+    const report = await verifyRepository(await open(), "read-data");
+    const snapshot = (await listSnapshots(await open()))[0] as Snapshot;
+
+    // Small segments, so large files are written by several jobs and the damage may hit one segment.
+    const restored = await restoreToDirectory(await open(), snapshot, path.join(work, "out"), {
+      segmentBytes: 64 << 10,
+    });
+
+    const hit = report.problems
+      .filter((p) => p.kind === "damaged-blob")
+      .flatMap((p) => p.files.map((f) => f.path));
+    expect(hit.length).toBeGreaterThan(0);
+    expect(restored.damaged.map((d) => d.path).sort()).toEqual([...new Set(hit)].sort());
+    expect(restored.damaged.every((d) => d.reason.includes("authentication failed"))).toBe(true);
+    const source = await describeTree(path.join(work, "source"));
+    const out = await describeTree(path.join(work, "out", "source"));
+    for (const [file, description] of Object.entries(source)) {
+      if (hit.includes(`source/${file}`)) expect(out[file], file).toBeUndefined();
+      else expect(out[file], file).toBe(description);
+    }
+  });
+
   it("reports a damaged index file, and opens, restores and re-indexes from the packs' own headers", async () => {
     const [index] = await objects("index");
     const expectedBlobs = (await verifyRepository(await open(), "structure")).blobs;
