@@ -314,7 +314,7 @@ class WorkerFileWriter {
       (reply) => {
         if (reply.kind !== "restored") return false;
         const damage = new Map(reply.damaged.map(({ file, reason }) => [file, reason]));
-        callbacks.forEach((done, i) => done(damage.get(i)));
+        for (const [i, done] of callbacks.entries()) done(damage.get(i));
         return true;
       },
     );
