@@ -206,17 +206,17 @@ function existingEntry(file: string): Stats | undefined {
   }
 }
 
-/**
- * Batches files for worker threads that read chunks straight from the (local or staged) pack files.
- * A file larger than `segmentBytes` is created here and written as segments by several jobs, so one
- * large file uses every worker and, from a remote repository, pins only a segment's packs at a time.
- */
 /** How a file's restore ended: written whole, or not at all because its data is damaged. */
 interface FileOutcome {
   written(bytes: number): void;
   damaged(reason: string): void;
 }
 
+/**
+ * Batches files for worker threads that read chunks straight from the (local or staged) pack files.
+ * A file larger than `segmentBytes` is created here and written as segments by several jobs, so one
+ * large file uses every worker and, from a remote repository, pins only a segment's packs at a time.
+ */
 class WorkerFileWriter {
   private readonly pool: WorkerPool;
   private batch: FileToWrite[] = [];
