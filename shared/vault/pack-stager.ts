@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { NotFoundInRepositoryError } from "./backend.ts";
 import { objectNames } from "./object-names.ts";
 import type { Repository } from "./repository.ts";
 
@@ -65,8 +66,14 @@ export class PackStager {
       const file = path.join(this.root, objectNames.pack(pack));
       await mkdir(path.dirname(file), { recursive: true });
       const { backend } = this.repository;
-      if (backend.download) await backend.download(objectNames.pack(pack), file);
-      else await writeFile(file, await backend.get(objectNames.pack(pack)));
+      try {
+        if (backend.download) await backend.download(objectNames.pack(pack), file);
+        else await writeFile(file, await backend.get(objectNames.pack(pack)));
+      } catch (error) {
+        if (!(error instanceof NotFoundInRepositoryError)) throw error;
+        // Left unstaged: the workers find it missing, and only the files that need it are lost.
+        await rm(file, { force: true });
+      }
     } finally {
       this.fetching -= 1;
       this.queued.shift()?.();

@@ -12,6 +12,7 @@ import { objectNames } from "../../../shared/vault/object-names.ts";
 import { PackStager } from "../../../shared/vault/pack-stager.ts";
 import { Repository } from "../../../shared/vault/repository.ts";
 import { restoreToDirectory } from "../../../shared/vault/restore.ts";
+import { readTree } from "../../../shared/vault/tree.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
 const secret = "stager-test-secret-of-length";
@@ -56,6 +57,34 @@ async function remoteRepository() {
 }
 
 describe("restores from remote repositories through staged packs", () => {
+  it("restores every other file when a pack is gone, naming the files it held", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const { open } = await remoteRepository();
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const repository = await open();
+    const dataPacks = [...repository.indexedBlobs()]
+      .filter(([, l]) => l.type === "data")
+      .map(([, l]) => l.pack);
+    const gone = dataPacks[0] as string;
+    const held = new Set([...repository.indexedBlobs()].filter(([, l]) => l.pack === gone).map(([id]) => id));
+    await rm(path.join(work, "repo", objectNames.pack(gone)));
+
+    const restored = await restoreToDirectory(repository, snapshot, path.join(work, "out"));
+
+    const expected: string[] = [];
+    for await (const entry of readTree(repository, snapshot.tree)) {
+      if (entry.chunks?.some((id) => held.has(id))) expected.push(entry.path);
+    }
+    expect(expected.length).toBeGreaterThan(0);
+    expect(restored.damaged.map((d) => d.path).sort()).toEqual(expected.sort());
+    expect(restored.damaged.every((d) => d.reason.includes(`pack ${gone} is missing`))).toBe(true);
+    const out = await describeTree(path.join(work, "out", "source"));
+    for (const [file, description] of Object.entries(await describeTree(source))) {
+      expect(out[file], file).toBe(expected.includes(`source/${file}`) ? undefined : description);
+    }
+  });
+
   it("restores byte for byte and removes its staging directory", async () => {
     const source = path.join(work, "source");
     await writeSampleTree(source);
