@@ -31,6 +31,12 @@ class RemoteLike implements Backend {
   fetches = 0;
   private inFlight = 0;
   mostInFlight = 0;
+  /**
+   * When set, pack fetches are held until this many are in flight at once (the first time only), so
+   * a test of the stager's limit does not depend on how fast local reads finish.
+   */
+  holdUntilInFlight: number | undefined;
+  private held: (() => void)[] = [];
   constructor(private readonly local: LocalBackend) {}
   put: Backend["put"] = (name, data) => this.local.put(name, data);
   get: Backend["get"] = async (name, range) => {
@@ -38,6 +44,13 @@ class RemoteLike implements Backend {
     this.fetches += 1;
     this.inFlight += 1;
     this.mostInFlight = Math.max(this.mostInFlight, this.inFlight);
+    if (this.holdUntilInFlight !== undefined) {
+      if (this.inFlight < this.holdUntilInFlight) await new Promise<void>((go) => this.held.push(go));
+      else {
+        this.holdUntilInFlight = undefined;
+        for (const go of this.held.splice(0)) go();
+      }
+    }
     try {
       return await this.local.get(name, range);
     } finally {
@@ -129,6 +142,7 @@ describe("restores from remote repositories through staged packs", () => {
     const repository = await open();
     const packs = [...new Set([...repository.indexedBlobs()].map(([, l]) => l.pack))];
     const stager = await PackStager.create(repository, packs.length);
+    backend.holdUntilInFlight = PackStager.maxFetches;
 
     await stager.pin(packs);
     await stager.close();
