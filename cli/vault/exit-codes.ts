@@ -5,7 +5,10 @@ export const exitCodes = {
   usage: 2,
   /** No repository, the key does not open it, or the storage refuses the agent or cannot be reached. */
   repository: 3,
-  /** Verify found damage, a restore met a chunk that failed authentication, or the config or key file is damaged. */
+  /**
+   * Damage: verify found some; a restore left out files whose data is missing or damaged, or met a
+   * damaged listing or manifest; `snapshots` met a damaged manifest; the config or key file is damaged.
+   */
   integrity: 4,
   /** A source cannot be read, a target would be overwritten, or no such snapshot. */
   input: 5,
