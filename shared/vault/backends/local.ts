@@ -33,7 +33,7 @@ export class LocalBackend implements Backend {
 
   async put(name: string, data: Uint8Array | Uint8Array[]): Promise<{ versionId?: string }> {
     const target = this.file(name);
-    await mkdir(path.dirname(target), { recursive: true });
+    const created = await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomUUID()}.tmp`;
     const handle = await open(temporary, "wx", 0o444);
     try {
@@ -47,7 +47,11 @@ export class LocalBackend implements Backend {
       await handle.close();
     }
     await rename(temporary, target);
-    await syncDirectory(path.dirname(target));
+    // The new name is durable, and so is every directory made for it (each lives in its parent).
+    for (let directory = path.dirname(target); ; directory = path.dirname(directory)) {
+      await syncDirectory(directory);
+      if (!created || directory === path.dirname(created) || directory === path.dirname(directory)) break;
+    }
     return {};
   }
 
