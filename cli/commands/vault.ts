@@ -24,6 +24,7 @@ import { readTree } from "../../shared/vault/tree.ts";
 import { verifyRepository } from "../../shared/vault/verify.ts";
 import { WorkerPool } from "../../shared/vault/workers/pool.ts";
 import { CliError } from "../errors.ts";
+import { warn } from "../log.ts";
 import {
   agentKeyVariable,
   apiVariable,
@@ -45,7 +46,6 @@ import {
 } from "../vault/repository-access.ts";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const warn = (message: string) => process.stderr.write(`govdr: warning: ${message}\n`);
 
 /** Vault errors become one clear line and a documented exit code (docs/agent.md). */
 async function vaultAction(run: () => Promise<void>): Promise<void> {

@@ -5,6 +5,7 @@ import { type KeyWrapper, localKeyWrapper } from "../../shared/vault/key-wrapper
 import { NoRepositoryError, Repository, type RepositoryOptions } from "../../shared/vault/repository.ts";
 import type { SuiteName } from "../../shared/vault/suites.ts";
 import { CliError } from "../errors.ts";
+import { warn } from "../log.ts";
 import { exitCodes } from "./exit-codes.ts";
 
 export const repoKeyVariable = "GOVDR_REPO_KEY";
@@ -104,8 +105,8 @@ export async function openRepository(
   try {
     const repository = await Repository.open(backend, wrapper, options);
     for (const { name, damage } of repository.damagedIndexes) {
-      process.stderr.write(
-        `govdr: warning: ${name} is damaged (${damage}); its packs were read directly, nothing is lost (\`govdr verify\` reports it)\n`,
+      warn(
+        `${name} is damaged (${damage}); its packs were read directly, nothing is lost (\`govdr verify\` reports it)`,
       );
     }
     return { repository, created: false };

@@ -6,7 +6,7 @@ import { entryBase, knownFile } from "./entry-stats.ts";
 import { ParentEntries } from "./parent-entries.ts";
 import type { Repository } from "./repository.ts";
 import { type BackupType, newSnapshotId, readSnapshots, type Snapshot, saveSnapshot } from "./snapshot.ts";
-import { merkleRoot, readTreeBlobs, type TreeEntry, TreeWriter } from "./tree.ts";
+import { merkleRoot, readTreeBlobs, type TreeEntry, TreeWriter, validPath } from "./tree.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import { type FilesToRead, packEntries, type WorkerReply } from "./workers/protocol.ts";
 import { SharedIdSet } from "./workers/shared-id-set.ts";
@@ -66,7 +66,7 @@ function checkSourceName(name: string, source: BackupSource): void {
       `Back up the directories under ${source.path} by name (e.g. /etc /srv), not the root itself`,
     );
   }
-  if (name === "" || name === "." || name === ".." || /[/\0]/.test(name) || Buffer.byteLength(name) > 255) {
+  if (!validPath(name) || /[/\0]/.test(name) || Buffer.byteLength(name) > 255) {
     throw new BackupSourceError(
       `"${name}" cannot name a source in a snapshot: it must be one path component (no "/", not "." or "..", at most 255 bytes)`,
     );

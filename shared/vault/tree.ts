@@ -7,7 +7,8 @@ import type { Repository } from "./repository.ts";
 
 /** A component that is empty, `.` or `..` (without splitting the path: this runs for every entry read). */
 const badComponent = /(?:^|\/)\.{0,2}(?:\/|$)/;
-const validPath = (p: string) => !badComponent.test(p);
+/** A snapshot path: relative, `/`-separated, no empty, `.` or `..` component. */
+export const validPath = (p: string) => !badComponent.test(p);
 const digits = /^\d+$/;
 
 /** One file system entry of a snapshot. Paths are relative, `/`-separated, and never contain `..`. */
