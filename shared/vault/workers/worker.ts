@@ -3,7 +3,6 @@ import {
   constants,
   fchmodSync,
   futimesSync,
-  lstatSync,
   openSync,
   readSync,
   rmSync,
@@ -11,36 +10,19 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { type MessagePort, parentPort } from "node:worker_threads";
-import { entryBase, unchangedChunks } from "../entry-stats.ts";
-import { ChunkSplitter, FastCdc } from "../fastcdc.ts";
+import { FastCdc } from "../fastcdc.ts";
 import { blobIdFunction, deriveKeys } from "../keys.ts";
 import { objectNames } from "../object-names.ts";
-import { PackWriter, reusedBlobContext } from "../pack.ts";
+import { reusedBlobContext } from "../pack.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
-import type { TreeEntry } from "../tree.ts";
-import { openListedFile } from "./listed-file.ts";
-import {
-  type ChunkToFetch,
-  type FilesToRead,
-  type FileToWrite,
-  finishedPack,
-  type WorkerJob,
-  type WorkerReply,
-  type WorkerSetup,
-} from "./protocol.ts";
+import { FileSealer } from "./file-sealer.ts";
+import type { ChunkToFetch, FileToWrite, WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
 import { SharedIdSet } from "./shared-id-set.ts";
-
-const readBuffer = Buffer.allocUnsafe(4 << 20);
-let smallFileBuffer = Buffer.allocUnsafe(0);
-/** Finished packs the main thread has not stored yet, beyond which a worker waits. */
-const maxPacksHandedOver = 1;
 
 /**
  * A vault worker thread: reads, chunks, fingerprints and seals files into packs of its own for
- * backup, and fetches, opens, checks and writes files for restore, with synchronous file I/O (no
- * thread-pool round trip per call). A full pack is handed to the main thread to upload (transferred,
- * not copied), which gives its buffer back once stored; while the main thread holds more than
- * `maxPacksHandedOver` the worker waits, so memory stays bounded however large the input.
+ * backup (FileSealer), and fetches, opens, checks and writes files for restore, with synchronous file
+ * I/O (no thread-pool round trip per call).
  */
 export function runVaultWorker(): void {
   const port = parentPort;
@@ -54,144 +36,24 @@ export function runVaultWorker(): void {
 function serve(port: MessagePort, setup: WorkerSetup): void {
   const keys = deriveKeys(Buffer.from(setup.masterKey), setup.repositoryId);
   const blobId = blobIdFunction(setup.fingerprint, keys.fingerprint);
-  const cdc = new FastCdc(keys.chunker, setup.chunkSizes);
   const suite = suitesFor(keys.data);
-  const packSuite = suite(setup.suite);
   const blobContext = reusedBlobContext();
-  /** Pack buffers the main thread gave back once it had stored their packs. */
-  const spareBuffers: ArrayBuffer[] = [];
-  // A pack is finished once it holds packSize bytes: room for one more chunk and a header of up to
-  // 1 MiB (about 23,000 blobs), so it seldom grows; pages never written are never resident.
-  const packCapacity = setup.packSize + setup.chunkSizes.max + (1 << 20);
-  const newPack = () => {
-    const spare = spareBuffers.pop();
-    return new PackWriter(packSuite, spare ? Buffer.from(spare) : Buffer.allocUnsafeSlow(packCapacity));
-  };
-  const preexisting = new Set(setup.knownIds);
-  /** Blobs this worker met in this session; `sealedByAny` knows those of every worker (while it has room). */
-  const metHere = new Set<string>();
-  const sealedByAny = setup.sealedIds ? new SharedIdSet(setup.sealedIds) : undefined;
-  smallFileBuffer = Buffer.allocUnsafe(setup.chunkSizes.min);
-  const smallBelow = BigInt(setup.chunkSizes.min);
-  let pack: PackWriter | undefined;
-  let handedOver = 0;
-  let acknowledged: (() => void) | undefined;
   const queue: WorkerJob[] = [];
   let running = false;
 
   const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
-
-  /** Hands the pack being filled over to the main thread (as part of `job`), if it holds anything. */
-  function handOver(job: number) {
-    if (!pack || pack.entries.length === 0) return;
-    const { name, bytes } = pack.finish();
-    const { entries } = pack;
-    pack = undefined;
-    send({ kind: "pack", job, ...finishedPack(name, bytes, entries) }, [bytes.buffer as ArrayBuffer]);
-    handedOver += 1;
-  }
-
-  /**
-   * The entry of a file the parent snapshot has (`known`, see knownFile), when its size, mtime and
-   * inode are unchanged and the repository holds all its chunks: then it is not read.
-   */
-  function unchangedEntry(absolute: string, relative: string, known: string): TreeEntry | undefined {
-    const info = lstatSync(absolute, { bigint: true, throwIfNoEntry: false });
-    if (!info?.isFile()) return undefined;
-    const entry = entryBase(relative, "file", info);
-    const chunks = unchangedChunks(known, entry);
-    if (!chunks?.every((id) => preexisting.has(id))) return undefined;
-    entry.chunks = chunks;
-    return entry;
-  }
-
-  /** Waits while the main thread has not stored the packs handed to it. */
-  async function roomForPacks() {
-    while (handedOver > maxPacksHandedOver) await new Promise<void>((resolve) => (acknowledged = resolve));
-  }
-
-  async function backupFiles(job: number, files: FilesToRead, claims: Int32Array) {
-    const names = files.names.split("\0");
-    let readBytes = 0;
-    const reused: string[] = [];
-    /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites). */
-    const store = (chunk: Buffer) => {
-      const id = blobId(chunk);
-      readBytes += chunk.length;
-      if (preexisting.has(id)) reused.push(id);
-      else if (!metHere.has(id)) {
-        metHere.add(id);
-        // Sealed once in the session: by whichever worker claims it first.
-        if (sealedByAny?.claim(id) === false) return id;
-        pack ??= newPack();
-        pack.addSealed("data", id, packSuite.sealParts(chunk, blobContext(id)), chunk.length);
-        if (pack.size >= setup.packSize) handOver(job);
-      }
-      return id;
-    };
-    const done: { seqs: number[]; sizes: number[]; lines: string[] } = { seqs: [], sizes: [], lines: [] };
-    const addEntry = (seq: number, entry: TreeEntry) => {
-      done.seqs.push(seq);
-      done.sizes.push(entry.size);
-      done.lines.push(JSON.stringify(entry));
-    };
-    const vanished: number[] = [];
-    for (let i = Atomics.add(claims, 0, 1); i < files.seqs.length; i = Atomics.add(claims, 0, 1)) {
-      const seq = files.seqs[i] as number;
-      const absolute = names[3 * i] as string;
-      const relative = names[3 * i + 1] as string;
-      const known = names[3 * i + 2];
-      const unchanged = known ? unchangedEntry(absolute, relative, known) : undefined;
-      if (unchanged) {
-        reused.push(...(unchanged.chunks ?? []));
-        addEntry(seq, unchanged);
-        continue;
-      }
-      const opened = openListedFile(absolute);
-      if (!opened) {
-        vanished.push(seq);
-        continue;
-      }
-      const { fd, info } = opened;
-      try {
-        const chunks: string[] = [];
-        let size = 0;
-        const small = info.size < smallBelow ? readSmall(fd) : undefined;
-        if (small) {
-          size = small.length;
-          if (small.length > 0) chunks.push(store(small));
-        } else {
-          const splitter = new ChunkSplitter(cdc);
-          const onChunk = (chunk: Buffer) => chunks.push(store(chunk));
-          for (;;) {
-            const read = readSync(fd, readBuffer, 0, readBuffer.length, null);
-            if (read === 0) break;
-            size += read;
-            splitter.push(readBuffer.subarray(0, read), onChunk);
-            if (handedOver > maxPacksHandedOver) await roomForPacks();
-          }
-          splitter.end(onChunk);
-        }
-        if (handedOver > maxPacksHandedOver) await roomForPacks();
-        const entry: TreeEntry = entryBase(relative, "file", info);
-        entry.size = size;
-        entry.chunks = chunks;
-        addEntry(seq, entry);
-      } finally {
-        closeSync(fd);
-      }
-    }
-    send({
-      kind: "backed-up",
-      job,
-      seqs: Int32Array.from(done.seqs),
-      sizes: Float64Array.from(done.sizes),
-      lines: done.lines.join("\n"),
-      reused,
-      vanished,
-      readBytes,
-    });
-  }
+  const sealer = new FileSealer({
+    send,
+    blobId,
+    blobContext,
+    cdc: new FastCdc(keys.chunker, setup.chunkSizes),
+    packSuite: suite(setup.suite),
+    packSize: setup.packSize,
+    packCapacity: setup.packSize + setup.chunkSizes.max + (1 << 20),
+    smallBelow: setup.chunkSizes.min,
+    preexisting: new Set(setup.knownIds),
+    sealedByAny: setup.sealedIds ? new SharedIdSet(setup.sealedIds) : undefined,
+  });
 
   function restoreFiles(job: number, packRoot: string, overwrite: boolean, files: FileToWrite[]) {
     const packs = new PackReader(packRoot);
@@ -248,9 +110,9 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     while (queue.length > 0) {
       const job = queue.shift() as Exclude<WorkerJob, { kind: "ack" | "setup" }>;
       try {
-        if (job.kind === "backup") await backupFiles(job.job, job.files, job.claims);
+        if (job.kind === "backup") await sealer.backupFiles(job.job, job.files, job.claims);
         else if (job.kind === "flush") {
-          handOver(job.job);
+          sealer.flush(job.job);
           send({ kind: "flushed", job: job.job });
         } else restoreFiles(job.job, job.packRoot, job.overwrite, job.files);
       } catch (error) {
@@ -267,24 +129,13 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
 
   port.on("message", (message: WorkerJob) => {
     if (message.kind === "ack") {
-      spareBuffers.push(message.buffer);
-      handedOver -= 1;
-      if (handedOver <= maxPacksHandedOver) acknowledged?.();
+      sealer.packStored(message.buffer);
       return;
     }
     if (message.kind === "setup") throw new Error("a vault worker is set up once");
     queue.push(message);
     void drain();
   });
-}
-
-/**
- * A file smaller than the minimum chunk, read into a reused buffer with one positioned read (no
- * allocation). Undefined when it has grown to a chunk or more since its fstat: then it is streamed.
- */
-function readSmall(fd: number): Buffer | undefined {
-  const read = readSync(fd, smallFileBuffer, 0, smallFileBuffer.length, 0);
-  return read < smallFileBuffer.length ? smallFileBuffer.subarray(0, read) : undefined;
 }
 
 /** A pack file that is not there is damage to the repository, like a chunk that fails to open. */

@@ -1,0 +1,227 @@
+import { closeSync, lstatSync, readSync } from "node:fs";
+import { type EntryStats, entryBase, unchangedChunks } from "../entry-stats.ts";
+import { ChunkSplitter, type FastCdc } from "../fastcdc.ts";
+import { PackWriter } from "../pack.ts";
+import type { CryptoSuite } from "../suites.ts";
+import type { TreeEntry } from "../tree.ts";
+import { openListedFile } from "./listed-file.ts";
+import { type FilesToRead, finishedPack, type WorkerReply } from "./protocol.ts";
+import type { SharedIdSet } from "./shared-id-set.ts";
+
+/** Finished packs the main thread has not stored yet, beyond which a worker waits. */
+const maxPacksHandedOver = 1;
+const readBuffer = Buffer.allocUnsafe(4 << 20);
+
+export interface SealerSetup {
+  send: (reply: WorkerReply, transfer?: ArrayBuffer[]) => void;
+  blobId: (data: Uint8Array) => string;
+  blobContext: (id: string) => Buffer;
+  cdc: FastCdc;
+  packSuite: CryptoSuite;
+  /** Bytes of blobs after which a pack is finished and handed over. */
+  packSize: number;
+  /** Room for one more chunk and a header of up to 1 MiB: a pack seldom grows past it. */
+  packCapacity: number;
+  /** Files below this size are one chunk, read with one call. */
+  smallBelow: number;
+  /** Chunks the repository already holds. */
+  preexisting: Set<string>;
+  /** Chunks any worker sealed in this session (while it has room). */
+  sealedByAny: SharedIdSet | undefined;
+}
+
+/**
+ * A worker's backup side: reads, chunks, fingerprints and seals files into packs of its own. A full
+ * pack is handed to the main thread to store (transferred, not copied), which gives its buffer back
+ * once stored; while the main thread holds more than `maxPacksHandedOver` the worker waits, so memory
+ * stays bounded however large the input.
+ */
+export class FileSealer {
+  private pack: PackWriter | undefined;
+  private readonly spareBuffers: ArrayBuffer[] = [];
+  private handedOver = 0;
+  private acknowledged: (() => void) | undefined;
+  /** Blobs this worker met in this session. */
+  private readonly metHere = new Set<string>();
+  private readonly smallFileBuffer: Buffer;
+  private readonly smallBelow: bigint;
+  // The batch being worked on.
+  private job = 0;
+  private readBytes = 0;
+  private reused: string[] = [];
+  private done = { seqs: [] as number[], sizes: [] as number[], lines: [] as string[] };
+  private vanished: number[] = [];
+
+  constructor(private readonly setup: SealerSetup) {
+    this.smallFileBuffer = Buffer.allocUnsafe(setup.smallBelow);
+    this.smallBelow = BigInt(setup.smallBelow);
+  }
+
+  /** Backs up the files of a batch that this worker claims (Atomics.add on `claims[0]`), then reports them. */
+  async backupFiles(job: number, files: FilesToRead, claims: Int32Array): Promise<void> {
+    this.startBatch(job);
+    const names = files.names.split("\0");
+    for (let i = Atomics.add(claims, 0, 1); i < files.seqs.length; i = Atomics.add(claims, 0, 1)) {
+      const seq = files.seqs[i] as number;
+      const absolute = names[3 * i] as string;
+      const relative = names[3 * i + 1] as string;
+      const known = names[3 * i + 2];
+      const unchanged = known ? this.unchangedEntry(absolute, relative, known) : undefined;
+      if (unchanged) {
+        this.reused.push(...(unchanged.chunks ?? []));
+        this.addEntry(seq, unchanged);
+        continue;
+      }
+      const opened = openListedFile(absolute);
+      if (!opened) {
+        this.vanished.push(seq);
+        continue;
+      }
+      try {
+        if (!this.sealSmallFile(seq, relative, opened.fd, opened.info)) {
+          await this.sealStreamedFile(seq, relative, opened.fd, opened.info);
+        }
+      } finally {
+        closeSync(opened.fd);
+      }
+      if (this.handedOver > maxPacksHandedOver) await this.roomForPacks();
+    }
+    const { done } = this;
+    this.setup.send({
+      kind: "backed-up",
+      job,
+      seqs: Int32Array.from(done.seqs),
+      sizes: Float64Array.from(done.sizes),
+      lines: done.lines.join("\n"),
+      reused: this.reused,
+      vanished: this.vanished,
+      readBytes: this.readBytes,
+    });
+  }
+
+  /** Hands over the pack being filled, if it holds anything (the end of a backup). */
+  flush(job: number): void {
+    this.handOver(job);
+  }
+
+  /** The main thread stored a pack: its buffer is reused for the next one. */
+  packStored(buffer: ArrayBuffer): void {
+    this.spareBuffers.push(buffer);
+    this.handedOver -= 1;
+    if (this.handedOver <= maxPacksHandedOver) this.acknowledged?.();
+  }
+
+  private startBatch(job: number) {
+    this.job = job;
+    this.readBytes = 0;
+    this.reused = [];
+    this.done = { seqs: [], sizes: [], lines: [] };
+    this.vanished = [];
+  }
+
+  /** Seals a file smaller than a chunk with one read; false when it has grown since (stream it then). */
+  private sealSmallFile(seq: number, relative: string, fd: number, info: EntryStats): boolean {
+    if (info.size >= this.smallBelow) return false;
+    const small = this.readSmall(fd);
+    if (!small) return false;
+    this.addEntry(seq, fileEntry(relative, info, small.length, small.length > 0 ? [this.store(small)] : []));
+    return true;
+  }
+
+  /** Chunks a file as it reads it, waiting while the main thread has packs enough to store. */
+  private async sealStreamedFile(seq: number, relative: string, fd: number, info: EntryStats) {
+    const chunks: string[] = [];
+    let size = 0;
+    const splitter = new ChunkSplitter(this.setup.cdc);
+    const onChunk = (chunk: Buffer) => chunks.push(this.store(chunk));
+    for (;;) {
+      const read = readSync(fd, readBuffer, 0, readBuffer.length, null);
+      if (read === 0) break;
+      size += read;
+      splitter.push(readBuffer.subarray(0, read), onChunk);
+      if (this.handedOver > maxPacksHandedOver) await this.roomForPacks();
+    }
+    splitter.end(onChunk);
+    this.addEntry(seq, fileEntry(relative, info, size, chunks));
+  }
+
+  /**
+   * A file smaller than the minimum chunk, read into a reused buffer with one positioned read (no
+   * allocation). Undefined when it has grown to a chunk or more since its fstat: then it is streamed.
+   */
+  private readSmall(fd: number): Buffer | undefined {
+    const buffer = this.smallFileBuffer;
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    return read < buffer.length ? buffer.subarray(0, read) : undefined;
+  }
+
+  /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites). */
+  private store(chunk: Buffer): string {
+    const { setup } = this;
+    const id = setup.blobId(chunk);
+    this.readBytes += chunk.length;
+    if (setup.preexisting.has(id)) {
+      this.reused.push(id);
+    } else if (!this.metHere.has(id)) {
+      this.metHere.add(id);
+      // Sealed once in the session: by whichever worker claims it first.
+      if (setup.sealedByAny?.claim(id) === false) return id;
+      this.pack ??= this.newPack();
+      this.pack.addSealed("data", id, setup.packSuite.sealParts(chunk, setup.blobContext(id)), chunk.length);
+      if (this.pack.size >= setup.packSize) this.handOver(this.job);
+    }
+    return id;
+  }
+
+  private addEntry(seq: number, entry: TreeEntry) {
+    this.done.seqs.push(seq);
+    this.done.sizes.push(entry.size);
+    this.done.lines.push(JSON.stringify(entry));
+  }
+
+  private newPack(): PackWriter {
+    const spare = this.spareBuffers.pop();
+    const buffer = spare ? Buffer.from(spare) : Buffer.allocUnsafeSlow(this.setup.packCapacity);
+    return new PackWriter(this.setup.packSuite, buffer);
+  }
+
+  /** Hands the pack being filled over to the main thread (as part of `job`), if it holds anything. */
+  private handOver(job: number) {
+    const { pack } = this;
+    if (!pack || pack.entries.length === 0) return;
+    const { name, bytes } = pack.finish();
+    this.pack = undefined;
+    this.setup.send({ kind: "pack", job, ...finishedPack(name, bytes, pack.entries) }, [
+      bytes.buffer as ArrayBuffer,
+    ]);
+    this.handedOver += 1;
+  }
+
+  /** Waits while the main thread has not stored the packs handed to it. */
+  private async roomForPacks() {
+    while (this.handedOver > maxPacksHandedOver) {
+      await new Promise<void>((resolve) => (this.acknowledged = resolve));
+    }
+  }
+
+  /**
+   * The entry of a file the parent snapshot has (`known`, see knownFile), when its size, mtime and
+   * inode are unchanged and the repository holds all its chunks: then it is not read.
+   */
+  private unchangedEntry(absolute: string, relative: string, known: string): TreeEntry | undefined {
+    const info = lstatSync(absolute, { bigint: true, throwIfNoEntry: false });
+    if (!info?.isFile()) return undefined;
+    const entry = entryBase(relative, "file", info);
+    const chunks = unchangedChunks(known, entry);
+    if (!chunks?.every((id) => this.setup.preexisting.has(id))) return undefined;
+    entry.chunks = chunks;
+    return entry;
+  }
+}
+
+function fileEntry(relative: string, info: EntryStats, size: number, chunks: string[]): TreeEntry {
+  const entry = entryBase(relative, "file", info);
+  entry.size = size;
+  entry.chunks = chunks;
+  return entry;
+}
