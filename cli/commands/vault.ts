@@ -1,8 +1,9 @@
+import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { NotFoundInRepositoryError, RepositoryAccessError } from "../../shared/vault/backend.ts";
 import { type BackupSource, BackupSourceError, backup } from "../../shared/vault/backup.ts";
-import { WrongKeyError } from "../../shared/vault/key-wrapper.ts";
+import { generateRepositoryKey, WrongKeyError } from "../../shared/vault/key-wrapper.ts";
 import {
   NoRepositoryError,
   Repository,
@@ -95,6 +96,21 @@ async function vaultAction(run: () => Promise<void>): Promise<void> {
   }
 }
 
+/** A generated key in a new file, mode 0600; without it (or a copy) the repository cannot be opened. */
+async function writeKeyFile(file: string): Promise<void> {
+  try {
+    await writeFile(file, `${generateRepositoryKey()}\n`, { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    const why = code === "EEXIST" ? "it exists (a key is never overwritten)" : code;
+    throw new CliError(`Cannot write the key file ${file}: ${why}`, undefined, exitCodes.input);
+  }
+  out(
+    `wrote a new repository key to ${file}; keep a copy somewhere safe: without it, a repository made with it cannot be opened`,
+  );
+}
+
 const repoOptions = (command: Command) =>
   command
     .requiredOption("--repo <location>", "repository: a local directory, or s3://bucket/prefix")
@@ -152,6 +168,14 @@ function parseTime(value: string): Date {
 }
 
 export function registerVaultCommands(program: Command): void {
+  program
+    .command("key")
+    .description("repository keys for local repositories")
+    .command("generate")
+    .description("write a new 256-bit repository key to a file (readable by its owner only)")
+    .argument("<file>", "where to write it; an existing file is never replaced")
+    .action((file: string) => writeKeyFile(file));
+
   repoOptions(program.command("init").description("create a repository").addOption(suiteOption())).action(
     (options: RepositoryFlags & { suite: SuiteName }) =>
       vaultAction(async () => {

@@ -10,7 +10,7 @@ export const exitCodes = {
    * damaged listing or manifest; `snapshots` met a damaged manifest; the config or key file is damaged.
    */
   integrity: 4,
-  /** A source cannot be read, a target would be overwritten, or no such snapshot. */
+  /** A source cannot be read, a target would be overwritten (a restored file, a key file), or no such snapshot. */
   input: 5,
   /**
    * The control-plane API refused or could not be reached. After a backup this means the snapshot

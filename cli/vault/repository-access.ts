@@ -59,7 +59,7 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
   if (!secret) {
     throw new CliError(
       "No repository key",
-      `pass --key-file <file> or set ${repoKeyVariable} (at least 16 characters)`,
+      `pass --key-file <file> (\`govdr key generate <file>\` makes one) or set ${repoKeyVariable}`,
       exitCodes.repository,
     );
   }

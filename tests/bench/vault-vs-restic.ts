@@ -23,6 +23,7 @@ import { emulatorClientConfig } from "../../cli/local-stack/aws-clients.ts";
 import { type Dataset, largeFiles, smallFiles } from "./vault/datasets.ts";
 import {
   freshDirectory,
+  generatedKeyFile,
   govdrS3Tool,
   govdrTool,
   type Measurement,
@@ -42,6 +43,7 @@ await mkdir(process.env.TMPDIR, { recursive: true });
 
 await ensureDebianPackages([{ name: "restic", file: "/usr/bin/restic" }], "the vault benchmark");
 const { agent } = await buildAgentBundle(path.join(work, "agent"));
+const keyFile = await generatedKeyFile(agent, path.join(work, "govdr.key"));
 
 async function treeDigest(root: string): Promise<string> {
   const hash = createHash("sha256");
@@ -79,7 +81,12 @@ const phases: (() => Promise<Tool[]>)[] = [
   async () =>
     only.includes("s3-only")
       ? []
-      : [resticTool(), govdrTool(agent, "aes-256-gcm"), govdrTool(agent, "sm4-ctr+hmac-sm3")],
+      : [
+          resticTool(),
+          govdrTool(agent, "aes-256-gcm", keyFile),
+          govdrTool(agent, "aes-256-gcm"),
+          govdrTool(agent, "sm4-ctr+hmac-sm3", keyFile),
+        ],
   async () => {
     if (only.includes("no-s3")) return [];
     const target = await emulatorS3();

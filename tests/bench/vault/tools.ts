@@ -115,11 +115,17 @@ export function govdrS3Tool(agent: string, target: S3Target): Tool {
   };
 }
 
-export function govdrTool(agent: string, suite: "aes-256-gcm" | "sm4-ctr+hmac-sm3"): Tool {
+/**
+ * The agent on a local repository, opened with a generated key file (`govdr key generate`, what
+ * docs/agent.md recommends; no scrypt) or, without `keyFile`, a passphrase in GOVDR_REPO_KEY.
+ */
+export function govdrTool(agent: string, suite: "aes-256-gcm" | "sm4-ctr+hmac-sm3", keyFile?: string): Tool {
   const env = { GOVDR_REPO_KEY: password };
-  const govdr = (args: string[]) => measure(process.execPath, [agent, ...args], env);
+  const key = keyFile ? ["--key-file", keyFile] : [];
+  const govdr = (args: string[]) => measure(process.execPath, [agent, ...args, ...key], env);
+  const name = suite === "aes-256-gcm" ? "govdr" : "govdr (sm4)";
   return {
-    name: suite === "aes-256-gcm" ? "govdr" : "govdr (sm4)",
+    name: keyFile ? name : `${name}, passphrase`,
     stored: localBytes,
     async init(repo) {
       await govdr(["init", "--repo", repo, "--suite", suite]);
@@ -127,6 +133,13 @@ export function govdrTool(agent: string, suite: "aes-256-gcm" | "sm4-ctr+hmac-sm
     backup: (repo, source) => govdr(["backup", source, "--repo", repo, "--suite", suite]),
     restore: (repo, target) => govdr(["restore", "latest", "--repo", repo, "--target", target]),
   };
+}
+
+/** A new generated repository key, written by the agent itself. */
+export async function generatedKeyFile(agent: string, file: string): Promise<string> {
+  await rm(file, { force: true });
+  await measure(process.execPath, [agent, "key", "generate", file]);
+  return file;
 }
 
 export async function freshDirectory(dir: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -157,6 +157,42 @@ describe("govdr agent CLI", () => {
     // Refused before anything was written.
     expect(await readdir(path.join(dirInTheWay, "tree"))).toEqual(["data"]);
     expect(await readdir(path.join(fileInTheWay, "tree"))).toEqual(["docs"]);
+  }, 60_000);
+
+  it("writes a generated key file (mode 0600, never replaced) that backs up and restores, and a passphrase does not open its repository", async () => {
+    const keyFile = path.join(work, "repo.key");
+    const repo = path.join(work, "vault");
+    await writeSampleTree(path.join(work, "tree"));
+
+    const generated = await run(["key", "generate", keyFile]);
+    const key = await readFile(keyFile, "utf8");
+    const again = await run(["key", "generate", keyFile]);
+    const backedUp = await run(["backup", path.join(work, "tree"), "--repo", repo, "--key-file", keyFile]);
+    const restored = await run([
+      "restore",
+      "latest",
+      "--repo",
+      repo,
+      "--key-file",
+      keyFile,
+      "--target",
+      path.join(work, "out"),
+    ]);
+    const withPassphrase = await run(["snapshots", "--repo", repo]);
+
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toContain(`wrote a new repository key to ${keyFile}`);
+    expect(key).toMatch(/^govdr-key-v1:[A-Za-z0-9_-]{43}\n$/);
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toContain("it exists (a key is never overwritten)");
+    expect(await readFile(keyFile, "utf8")).toBe(key);
+    expect([backedUp.code, restored.code], restored.stderr).toEqual([0, 0]);
+    expect(await describeTree(path.join(work, "out", "tree"))).toEqual(
+      await describeTree(path.join(work, "tree")),
+    );
+    expect(withPassphrase.code).toBe(3);
+    expect(withPassphrase.stderr).toContain("opened with a generated key file");
   }, 60_000);
 
   it("reports a missing, unreadable or changed config or key file as damage (exit 4), not as a crash", async () => {
