@@ -49,7 +49,7 @@ export class FileSealer {
   private readonly spareBuffers: ArrayBuffer[] = [];
   private handedOver = 0;
   private acknowledged: (() => void) | undefined;
-  /** Blobs this worker met in this session. */
+  /** New chunks this worker met once the shared table was full (see firstClaim). */
   private readonly metHere = new Set<string>();
   private readonly smallFileBuffer: Buffer;
   private readonly smallBelow: bigint;
@@ -173,10 +173,7 @@ export class FileSealer {
     this.readBytes += chunk.length;
     if (setup.preexisting.has(id)) {
       this.reused.push(id);
-    } else if (!this.metHere.has(id)) {
-      this.metHere.add(id);
-      // Sealed once in the session: by whichever worker claims it first.
-      if (setup.sealedByAny?.claim(id) === false) return id;
+    } else if (this.firstClaim(id)) {
       this.pack ??= this.newPack();
       this.pack.addSealed("data", id, setup.packSuite.sealParts(chunk, setup.blobContext(id)), chunk.length);
       if (this.pack.size >= setup.packSize || this.pack.entries.length === this.firstPackBlobs) {
@@ -185,6 +182,21 @@ export class FileSealer {
       }
     }
     return id;
+  }
+
+  /**
+   * Whether this worker is the first in the session to meet a new chunk, and so seals it: the shared
+   * table tells, for every worker; once it is full, what this worker met itself (a chunk may then be
+   * sealed by two workers, never by none). Asking the table first keeps `metHere` empty until then,
+   * which spares each worker's heap the ids of every chunk it sealed (and the full garbage
+   * collections their growth brought on).
+   */
+  private firstClaim(id: string): boolean {
+    const claimed = this.setup.sealedByAny?.claim(id);
+    if (claimed !== undefined) return claimed;
+    if (this.metHere.has(id)) return false;
+    this.metHere.add(id);
+    return true;
   }
 
   private addEntry(seq: number, entry: TreeEntry) {

@@ -1,0 +1,98 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defaultChunkSizes, FastCdc } from "../../../shared/vault/fastcdc.ts";
+import { blobIdFunction, deriveKeys } from "../../../shared/vault/keys.ts";
+import { reusedBlobContext } from "../../../shared/vault/pack.ts";
+import { suitesFor } from "../../../shared/vault/suites.ts";
+import { FileSealer } from "../../../shared/vault/workers/file-sealer.ts";
+import { packEntries, type WorkerReply } from "../../../shared/vault/workers/protocol.ts";
+import { SharedIdSet } from "../../../shared/vault/workers/shared-id-set.ts";
+
+let work: string;
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "govdr-sealer-"));
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const keys = deriveKeys(randomBytes(32), "0123456789abcdef0123456789abcdef");
+const blobId = blobIdFunction("hmac-sha256", keys.fingerprint);
+
+/** A worker's FileSealer with the given shared table, and every reply it sends. */
+function sealer(sealedByAny: SharedIdSet | undefined) {
+  const replies: WorkerReply[] = [];
+  const fileSealer = new FileSealer({
+    send: (reply) => replies.push(reply),
+    blobId,
+    blobContext: reusedBlobContext(),
+    cdc: new FastCdc(keys.chunker),
+    packSuite: suitesFor(keys.data)("aes-256-gcm"),
+    packSize: 16 << 20,
+    packCapacity: 32 << 20,
+    smallBelow: defaultChunkSizes.min,
+    preexisting: new Set(),
+    sealedByAny,
+  });
+  return { fileSealer, replies };
+}
+
+/** Writes the files and backs them up as one batch, then flushes: the ids of the blobs sealed, per pack. */
+async function backUp(fileSealer: FileSealer, replies: WorkerReply[], contents: Buffer[]) {
+  const names: string[] = [];
+  for (const [i, content] of contents.entries()) {
+    const file = path.join(work, `f${i}`);
+    await writeFile(file, content);
+    names.push(file, `src/f${i}`, "");
+  }
+  const files = { names: names.join("\0"), seqs: Int32Array.from(contents.keys()) };
+  await fileSealer.backupFiles(1, files, new Int32Array(new SharedArrayBuffer(4)));
+  fileSealer.flush(2);
+  const packs = replies.flatMap((reply) =>
+    reply.kind === "pack" ? [packEntries(reply).map((e) => e.id)] : [],
+  );
+  const backedUp = replies.find((reply) => reply.kind === "backed-up");
+  const lines = backedUp?.kind === "backed-up" ? backedUp.lines.split("\n").map((l) => JSON.parse(l)) : [];
+  return { packs, lines };
+}
+
+describe("FileSealer (a backup worker's files into packs)", () => {
+  it("seals a chunk it meets twice once when the shared table is full, from what it met itself", async () => {
+    const full = new SharedIdSet(SharedIdSet.allocate(2));
+    expect(full.claim(randomBytes(32).toString("hex"))).toBe(true);
+    const { fileSealer, replies } = sealer(full);
+    const same = randomBytes(4096);
+
+    const { packs, lines } = await backUp(fileSealer, replies, [same, Buffer.from(same), randomBytes(100)]);
+
+    expect(packs.flat()).toHaveLength(2);
+    expect(new Set(packs.flat())).toEqual(new Set([blobId(same), lines[2].chunks[0]]));
+    expect(lines.map((l) => l.chunks)).toEqual([[blobId(same)], [blobId(same)], [lines[2].chunks[0]]]);
+  });
+
+  it("leaves a chunk that another worker claimed in the shared table to that worker", async () => {
+    const shared = new SharedIdSet(SharedIdSet.allocate(16));
+    const theirs = randomBytes(4096);
+    shared.claim(blobId(theirs));
+    const { fileSealer, replies } = sealer(shared);
+    const mine = randomBytes(4096);
+
+    const { packs, lines } = await backUp(fileSealer, replies, [theirs, mine]);
+
+    expect(packs.flat()).toEqual([blobId(mine)]);
+    expect(lines.map((l) => l.chunks)).toEqual([[blobId(theirs)], [blobId(mine)]]);
+  });
+
+  it("hands its first pack over after 16 blobs, and the rest when flushed", async () => {
+    const { fileSealer, replies } = sealer(new SharedIdSet(SharedIdSet.allocate(64)));
+    const contents = Array.from({ length: 20 }, () => randomBytes(1000));
+
+    const { packs } = await backUp(fileSealer, replies, contents);
+
+    expect(packs.map((pack) => pack.length)).toEqual([16, 4]);
+    expect(packs.flat()).toEqual(contents.map((content) => blobId(content)));
+  });
+});
