@@ -58,7 +58,7 @@ export class FileSealer {
   // The batch being worked on.
   private job = 0;
   private readBytes = 0;
-  // Emptied for each batch rather than replaced (postMessage copies them).
+  // Emptied for each batch rather than replaced; a reply carries copies.
   private readonly reused: string[] = [];
   private readonly done = { seqs: [] as number[], sizes: [] as number[], lines: [] as string[] };
   private readonly vanished: number[] = [];
@@ -104,8 +104,8 @@ export class FileSealer {
       seqs: Int32Array.from(done.seqs),
       sizes: Float64Array.from(done.sizes),
       lines: done.lines.join("\n"),
-      reused: this.reused,
-      vanished: this.vanished,
+      reused: this.reused.slice(),
+      vanished: this.vanished.slice(),
       readBytes: this.readBytes,
     });
   }
