@@ -29,6 +29,8 @@ export async function wasmKernelsModuleText(): Promise<string> {
     sm4CtrSimd: await compile("sm4-ctr.ts", ["simd"]),
     /** SM4-CTR with relaxed SIMD (one instruction per table lookup). */
     sm4CtrRelaxedSimd: await compile("sm4-ctr.ts", ["simd", "relaxed-simd"]),
+    /** SM3 of four messages side by side (shared/vault/sm3/hmac-sm3-lanes.ts), standard SIMD. */
+    sm3LanesSimd: await compile("sm3-lanes.ts", ["simd"]),
     /** FastCDC's gear-hash scan (shared/vault/fastcdc.ts). */
     gearScan: await compile("gear-scan.ts", []),
   };

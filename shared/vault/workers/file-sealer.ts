@@ -1,7 +1,7 @@
 import { closeSync, lstatSync, readSync } from "node:fs";
 import { type EntryStats, entryBase, unchangedChunks } from "../entry-stats.ts";
 import { ChunkSplitter, type FastCdc } from "../fastcdc.ts";
-import { PackWriter } from "../pack.ts";
+import { blobContext, PackWriter } from "../pack.ts";
 import type { CryptoSuite } from "../suites.ts";
 import type { TreeEntry } from "../tree.ts";
 import { openListedFile } from "./listed-file.ts";
@@ -18,12 +18,29 @@ const maxPacksHandedOver = 1;
  * price is one small pack per worker and run.
  */
 const firstPackBlobs = 16;
+/** Bytes of small files waiting to be sealed as a group (see SealerSetup.smallFilesPerGroup). */
+const waitingBytes = 256 << 10;
 const readBuffer = Buffer.allocUnsafe(4 << 20);
+
+interface WaitingFile {
+  seq: number;
+  relative: string;
+  info: EntryStats;
+  bytes: Buffer;
+}
 
 export interface SealerSetup {
   send: (reply: WorkerReply, transfer?: ArrayBuffer[]) => void;
   blobId: (data: Uint8Array) => string;
+  /** blobId of many chunks, in order. */
+  blobIds: (chunks: Uint8Array[]) => string[];
+  /** The context a blob is sealed with, in one buffer that the next call overwrites. */
   blobContext: (id: string) => Buffer;
+  /**
+   * Small files read before they are fingerprinted and sealed, as a group, through blobIds and
+   * sealMany: where those gain by it (HMAC-SM3 hashes four messages at once). 1: each on its own.
+   */
+  smallFilesPerGroup: number;
   cdc: FastCdc;
   packSuite: CryptoSuite;
   /** Bytes of blobs after which a pack is finished and handed over. */
@@ -51,7 +68,10 @@ export class FileSealer {
   private acknowledged: (() => void) | undefined;
   /** New chunks this worker met once the shared table was full (see firstClaim). */
   private readonly metHere = new Set<string>();
-  private readonly smallFileBuffer: Buffer;
+  /** Small files read but not yet sealed, their bytes one after another in `waitingBuffer`. */
+  private readonly waiting: WaitingFile[] = [];
+  private readonly waitingBuffer: Buffer;
+  private waitingBufferUsed = 0;
   private readonly smallBelow: bigint;
   /** Until the first hand-over: see firstPackBlobs. */
   private firstPackBlobs = firstPackBlobs;
@@ -64,7 +84,7 @@ export class FileSealer {
   private readonly vanished: number[] = [];
 
   constructor(private readonly setup: SealerSetup) {
-    this.smallFileBuffer = Buffer.allocUnsafe(setup.smallBelow);
+    this.waitingBuffer = Buffer.allocUnsafe(setup.smallBelow + waitingBytes);
     this.smallBelow = BigInt(setup.smallBelow);
   }
 
@@ -97,6 +117,7 @@ export class FileSealer {
       }
       if (this.handedOver > maxPacksHandedOver) await this.roomForPacks();
     }
+    this.sealWaitingFiles();
     const { done } = this;
     this.setup.send({
       kind: "backed-up",
@@ -130,13 +151,40 @@ export class FileSealer {
     }
   }
 
-  /** Seals a file smaller than a chunk with one read; false when it has grown since (stream it then). */
+  /**
+   * A file smaller than a chunk, read with one positioned read: sealed now, or put in the group of
+   * files waiting to be sealed together. False when it has grown to a chunk or more since its fstat:
+   * then it is streamed.
+   */
   private sealSmallFile(seq: number, relative: string, fd: number, info: EntryStats): boolean {
     if (info.size >= this.smallBelow) return false;
-    const small = this.readSmall(fd);
-    if (!small) return false;
-    this.addEntry(seq, fileEntry(relative, info, small.length, small.length > 0 ? [this.store(small)] : []));
+    const { setup, waitingBuffer } = this;
+    const read = readSync(fd, waitingBuffer, this.waitingBufferUsed, setup.smallBelow, 0);
+    if (read === setup.smallBelow) return false;
+    const bytes = waitingBuffer.subarray(this.waitingBufferUsed, this.waitingBufferUsed + read);
+    if (read === 0 || setup.smallFilesPerGroup === 1) {
+      this.addEntry(seq, fileEntry(relative, info, read, read > 0 ? [this.store(bytes)] : []));
+      return true;
+    }
+    this.waiting.push({ seq, relative, info, bytes });
+    this.waitingBufferUsed += read;
+    const full = waitingBuffer.length - this.waitingBufferUsed < setup.smallBelow;
+    if (full || this.waiting.length === setup.smallFilesPerGroup) this.sealWaitingFiles();
     return true;
+  }
+
+  private sealWaitingFiles() {
+    const { waiting } = this;
+    if (waiting.length === 0) return;
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < waiting.length; i++) chunks.push((waiting[i] as WaitingFile).bytes);
+    const ids = this.storeGroup(chunks);
+    for (let i = 0; i < waiting.length; i++) {
+      const file = waiting[i] as WaitingFile;
+      this.addEntry(file.seq, fileEntry(file.relative, file.info, file.bytes.length, [ids[i] as string]));
+    }
+    waiting.length = 0;
+    this.waitingBufferUsed = 0;
   }
 
   /** Chunks a file as it reads it, waiting while the main thread has packs enough to store. */
@@ -156,17 +204,7 @@ export class FileSealer {
     this.addEntry(seq, fileEntry(relative, info, size, chunks));
   }
 
-  /**
-   * A file smaller than the minimum chunk, read into a reused buffer with one positioned read (no
-   * allocation). Undefined when it has grown to a chunk or more since its fstat: then it is streamed.
-   */
-  private readSmall(fd: number): Buffer | undefined {
-    const buffer = this.smallFileBuffer;
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    return read < buffer.length ? buffer.subarray(0, read) : undefined;
-  }
-
-  /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites). */
+  /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites); its id. */
   private store(chunk: Buffer): string {
     const { setup } = this;
     const id = setup.blobId(chunk);
@@ -174,14 +212,48 @@ export class FileSealer {
     if (setup.preexisting.has(id)) {
       this.reused.push(id);
     } else if (this.firstClaim(id)) {
-      this.pack ??= this.newPack();
-      this.pack.addSealed("data", id, setup.packSuite.sealParts(chunk, setup.blobContext(id)), chunk.length);
-      if (this.pack.size >= setup.packSize || this.pack.entries.length === this.firstPackBlobs) {
-        this.firstPackBlobs = 0;
-        this.handOver(this.job);
-      }
+      this.addToPack(id, setup.packSuite.sealParts(chunk, setup.blobContext(id)), chunk.length);
     }
     return id;
+  }
+
+  /**
+   * store for a group of chunks: fingerprinted together, and the new ones sealed together. Plain
+   * loops: this runs hot, and V8 took longer to compile iterator and closure code here than it ran.
+   */
+  private storeGroup(chunks: Buffer[]): string[] {
+    const { setup } = this;
+    const ids = setup.blobIds(chunks);
+    const plaintexts: Buffer[] = [];
+    const newIds: string[] = [];
+    const contexts: Buffer[] = [];
+    for (let i = 0; i < chunks.length; i++) {
+      const id = ids[i] as string;
+      const chunk = chunks[i] as Buffer;
+      this.readBytes += chunk.length;
+      if (setup.preexisting.has(id)) {
+        this.reused.push(id);
+      } else if (this.firstClaim(id)) {
+        plaintexts.push(chunk);
+        newIds.push(id);
+        contexts.push(blobContext(id));
+      }
+    }
+    if (plaintexts.length === 0) return ids;
+    const sealed = setup.packSuite.sealMany(plaintexts, contexts);
+    for (let i = 0; i < newIds.length; i++) {
+      this.addToPack(newIds[i] as string, sealed[i] as Buffer[], (plaintexts[i] as Buffer).length);
+    }
+    return ids;
+  }
+
+  private addToPack(id: string, sealed: Buffer[], rawLength: number) {
+    this.pack ??= this.newPack();
+    this.pack.addSealed("data", id, sealed, rawLength);
+    if (this.pack.size >= this.setup.packSize || this.pack.entries.length === this.firstPackBlobs) {
+      this.firstPackBlobs = 0;
+      this.handOver(this.job);
+    }
   }
 
   /**

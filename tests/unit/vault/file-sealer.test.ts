@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultChunkSizes, FastCdc } from "../../../shared/vault/fastcdc.ts";
-import { blobIdFunction, deriveKeys } from "../../../shared/vault/keys.ts";
-import { reusedBlobContext } from "../../../shared/vault/pack.ts";
-import { suitesFor } from "../../../shared/vault/suites.ts";
+import { blobIdFunction, blobIdsFunction, deriveKeys } from "../../../shared/vault/keys.ts";
+import { blobContext, reusedBlobContext } from "../../../shared/vault/pack.ts";
+import { type SuiteName, suitesFor } from "../../../shared/vault/suites.ts";
 import { FileSealer } from "../../../shared/vault/workers/file-sealer.ts";
 import { packEntries, type WorkerReply } from "../../../shared/vault/workers/protocol.ts";
 import { SharedIdSet } from "../../../shared/vault/workers/shared-id-set.ts";
@@ -23,14 +23,20 @@ const keys = deriveKeys(randomBytes(32), "0123456789abcdef0123456789abcdef");
 const blobId = blobIdFunction("hmac-sha256", keys.fingerprint);
 
 /** A worker's FileSealer with the given shared table, and every reply it sends. */
-function sealer(sealedByAny: SharedIdSet | undefined) {
+function sealer(
+  sealedByAny: SharedIdSet | undefined,
+  suite: SuiteName = "aes-256-gcm",
+  smallFilesPerGroup = 1,
+) {
   const replies: WorkerReply[] = [];
   const fileSealer = new FileSealer({
     send: (reply) => replies.push(reply),
     blobId,
+    blobIds: blobIdsFunction("hmac-sha256", keys.fingerprint),
     blobContext: reusedBlobContext(),
+    smallFilesPerGroup,
     cdc: new FastCdc(keys.chunker),
-    packSuite: suitesFor(keys.data)("aes-256-gcm"),
+    packSuite: suitesFor(keys.data)(suite),
     packSize: 16 << 20,
     packCapacity: 32 << 20,
     smallBelow: defaultChunkSizes.min,
@@ -54,9 +60,19 @@ async function backUp(fileSealer: FileSealer, replies: WorkerReply[], contents: 
   const packs = replies.flatMap((reply) =>
     reply.kind === "pack" ? [packEntries(reply).map((e) => e.id)] : [],
   );
+  const blobs = replies.flatMap((reply) =>
+    reply.kind === "pack"
+      ? packEntries(reply).map((e) => ({ ...e, sealed: reply.bytes.subarray(e.offset, e.offset + e.length) }))
+      : [],
+  );
   const backedUp = replies.find((reply) => reply.kind === "backed-up");
-  const lines = backedUp?.kind === "backed-up" ? backedUp.lines.split("\n").map((l) => JSON.parse(l)) : [];
-  return { packs, lines };
+  if (backedUp?.kind !== "backed-up") throw new Error("no backed-up reply");
+  // A file's tree line is reported when it is sealed, not in the order read: ordered by seq here.
+  const lines: { chunks: string[] }[] = [];
+  backedUp.lines.split("\n").forEach((line, i) => {
+    lines[backedUp.seqs[i] as number] = JSON.parse(line);
+  });
+  return { packs, blobs, lines };
 }
 
 describe("FileSealer (a backup worker's files into packs)", () => {
@@ -69,8 +85,9 @@ describe("FileSealer (a backup worker's files into packs)", () => {
     const { packs, lines } = await backUp(fileSealer, replies, [same, Buffer.from(same), randomBytes(100)]);
 
     expect(packs.flat()).toHaveLength(2);
-    expect(new Set(packs.flat())).toEqual(new Set([blobId(same), lines[2].chunks[0]]));
-    expect(lines.map((l) => l.chunks)).toEqual([[blobId(same)], [blobId(same)], [lines[2].chunks[0]]]);
+    const other = lines[2]?.chunks[0];
+    expect(new Set(packs.flat())).toEqual(new Set([blobId(same), other]));
+    expect(lines.map((l) => l.chunks)).toEqual([[blobId(same)], [blobId(same)], [other]]);
   });
 
   it("leaves a chunk that another worker claimed in the shared table to that worker", async () => {
@@ -94,5 +111,30 @@ describe("FileSealer (a backup worker's files into packs)", () => {
 
     expect(packs.map((pack) => pack.length)).toEqual([16, 4]);
     expect(packs.flat()).toEqual(contents.map((content) => blobId(content)));
+  });
+
+  it("seals small files in groups (up to 32, or 256 KiB) that open to each file's bytes, duplicates once", async () => {
+    const { fileSealer, replies } = sealer(
+      new SharedIdSet(SharedIdSet.allocate(256)),
+      "sm4-ctr+hmac-sm3",
+      32,
+    );
+    const sizes = [0, 1, 4096, 4096, 100_000, 100_000, 100_000, 300, 70_000, 4096];
+    const unique = Array.from({ length: 80 }, (_, i) => randomBytes(sizes[i % sizes.length] as number));
+    const contents = [...unique, ...unique.slice(0, 8).map((bytes) => Buffer.from(bytes))];
+
+    const { blobs, lines } = await backUp(fileSealer, replies, contents);
+
+    expect(lines.map((line) => line.chunks)).toEqual(
+      contents.map((bytes) => (bytes.length === 0 ? [] : [blobId(bytes)])),
+    );
+    const nonEmpty = new Set(unique.filter((bytes) => bytes.length > 0).map((bytes) => blobId(bytes)));
+    expect(blobs.map((blob) => blob.id).sort()).toEqual([...nonEmpty].sort());
+    const suite = suitesFor(keys.data)("sm4-ctr+hmac-sm3");
+    for (const blob of blobs) {
+      const plaintext = suite.open(blob.sealed, blobContext(blob.id));
+      expect(blobId(plaintext)).toBe(blob.id);
+      expect(plaintext.length).toBe(blob.rawLength);
+    }
   });
 });
