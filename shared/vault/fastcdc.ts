@@ -68,7 +68,9 @@ export class FastCdc {
   async *chunks(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncIterable<Buffer> {
     const splitter = new ChunkSplitter(this);
     const ready: Buffer[] = [];
-    const keep = (chunk: Buffer) => ready.push(Buffer.from(chunk));
+    const keep = (chunks: Buffer[]) => {
+      for (const chunk of chunks) ready.push(Buffer.from(chunk));
+    };
     for await (const piece of source) {
       splitter.push(piece, keep);
       yield* ready.splice(0);
@@ -125,7 +127,9 @@ function gearScanner(gear: Int32Array) {
  * Splits a byte stream into chunks, holding at most twice the maximum chunk size however long the
  * stream: a cut is decided only with `max` bytes in view (or at the end), so how the input is split
  * into pieces never changes the chunks. Synchronous, for worker threads reading with sync I/O.
- * `onChunk` gets a view into the window, valid only during the call: copy it to keep it.
+ * `onChunks` gets the chunks cut since its last call (several, where a piece holds several, so they
+ * can be hashed together) as views into the window, valid only during the call: copy them to keep
+ * them.
  */
 export class ChunkSplitter {
   private readonly window: Buffer;
@@ -136,11 +140,14 @@ export class ChunkSplitter {
     this.window = Buffer.allocUnsafe(2 * cdc.sizes.max);
   }
 
-  push(piece: Uint8Array, onChunk: (chunk: Buffer) => void): void {
+  push(piece: Uint8Array, onChunks: (chunks: Buffer[]) => void): void {
     const { max } = this.cdc.sizes;
+    const cut: Buffer[] = [];
     let offset = 0;
     while (offset < piece.byteLength) {
       if (this.filled === this.window.length) {
+        // The chunks cut so far are views of what is about to be overwritten.
+        if (cut.length > 0) onChunks(cut.splice(0));
         this.window.copyWithin(0, this.start, this.filled);
         this.filled -= this.start;
         this.start = 0;
@@ -149,12 +156,15 @@ export class ChunkSplitter {
       this.window.set(piece.subarray(offset, offset + copied), this.filled);
       this.filled += copied;
       offset += copied;
-      while (this.filled - this.start >= max) onChunk(this.take());
+      while (this.filled - this.start >= max) cut.push(this.take());
     }
+    if (cut.length > 0) onChunks(cut);
   }
 
-  end(onChunk: (chunk: Buffer) => void): void {
-    while (this.filled > this.start) onChunk(this.take());
+  end(onChunks: (chunks: Buffer[]) => void): void {
+    const cut: Buffer[] = [];
+    while (this.filled > this.start) cut.push(this.take());
+    if (cut.length > 0) onChunks(cut);
     this.start = 0;
     this.filled = 0;
   }

@@ -18,7 +18,8 @@ const maxPacksHandedOver = 1;
  * price is one small pack per worker and run.
  */
 const firstPackBlobs = 16;
-/** Bytes of small files waiting to be sealed as a group (see SealerSetup.smallFilesPerGroup). */
+/** Small files waiting to be sealed as a group (see SealerSetup.sealInGroups), at most. */
+const smallFilesPerGroup = 32;
 const waitingBytes = 256 << 10;
 const readBuffer = Buffer.allocUnsafe(4 << 20);
 
@@ -37,10 +38,11 @@ export interface SealerSetup {
   /** The context a blob is sealed with, in one buffer that the next call overwrites. */
   blobContext: (id: string) => Buffer;
   /**
-   * Small files read before they are fingerprinted and sealed, as a group, through blobIds and
-   * sealMany: where those gain by it (HMAC-SM3 hashes four messages at once). 1: each on its own.
+   * Whether chunks are fingerprinted and sealed in groups, through blobIds and sealMany: where those
+   * gain by it (HMAC-SM3 hashes four messages at once). Small files are then read 32 at a time, and a
+   * large file's chunks are taken as each read yields them.
    */
-  smallFilesPerGroup: number;
+  sealInGroups: boolean;
   cdc: FastCdc;
   packSuite: CryptoSuite;
   /** Bytes of blobs after which a pack is finished and handed over. */
@@ -162,14 +164,14 @@ export class FileSealer {
     const read = readSync(fd, waitingBuffer, this.waitingBufferUsed, setup.smallBelow, 0);
     if (read === setup.smallBelow) return false;
     const bytes = waitingBuffer.subarray(this.waitingBufferUsed, this.waitingBufferUsed + read);
-    if (read === 0 || setup.smallFilesPerGroup === 1) {
+    if (read === 0 || !setup.sealInGroups) {
       this.addEntry(seq, fileEntry(relative, info, read, read > 0 ? [this.store(bytes)] : []));
       return true;
     }
     this.waiting.push({ seq, relative, info, bytes });
     this.waitingBufferUsed += read;
     const full = waitingBuffer.length - this.waitingBufferUsed < setup.smallBelow;
-    if (full || this.waiting.length === setup.smallFilesPerGroup) this.sealWaitingFiles();
+    if (full || this.waiting.length === smallFilesPerGroup) this.sealWaitingFiles();
     return true;
   }
 
@@ -192,15 +194,18 @@ export class FileSealer {
     const chunks: string[] = [];
     let size = 0;
     const splitter = new ChunkSplitter(this.setup.cdc);
-    const onChunk = (chunk: Buffer) => chunks.push(this.store(chunk));
+    const onChunks = (cut: Buffer[]) => {
+      if (this.setup.sealInGroups) chunks.push(...this.storeGroup(cut));
+      else for (const chunk of cut) chunks.push(this.store(chunk));
+    };
     for (;;) {
       const read = readSync(fd, readBuffer, 0, readBuffer.length, null);
       if (read === 0) break;
       size += read;
-      splitter.push(readBuffer.subarray(0, read), onChunk);
+      splitter.push(readBuffer.subarray(0, read), onChunks);
       if (this.handedOver > maxPacksHandedOver) await this.roomForPacks();
     }
-    splitter.end(onChunk);
+    splitter.end(onChunks);
     this.addEntry(seq, fileEntry(relative, info, size, chunks));
   }
 

@@ -38,9 +38,9 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
   const blobId = blobIdFunction(setup.fingerprint, keys.fingerprint);
   const suite = suitesFor(keys.data);
   const blobContext = reusedBlobContext();
-  // HMAC-SM3 hashes four messages at once (../sm3/hmac-sm3-lanes.ts), so small files are sealed in
-  // groups of 32 when it is used. The other algorithms gain nothing, and grouping cost their
-  // small-file backups 4% (8 alternating pairs).
+  // HMAC-SM3 hashes four messages at once (../sm3/hmac-sm3-lanes.ts), so chunks are sealed in
+  // groups when it is used. The other algorithms gain nothing, and grouping cost their small-file
+  // backups 4% (8 alternating pairs).
   const groupsGain = setup.fingerprint === "hmac-sm3" || setup.suite === "sm4-ctr+hmac-sm3";
   const queue: WorkerJob[] = [];
   let running = false;
@@ -51,7 +51,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     blobId,
     blobIds: blobIdsFunction(setup.fingerprint, keys.fingerprint),
     blobContext,
-    smallFilesPerGroup: groupsGain ? 32 : 1,
+    sealInGroups: groupsGain,
     cdc: new FastCdc(keys.chunker, setup.chunkSizes),
     packSuite: suite(setup.suite),
     packSize: setup.packSize,

@@ -26,7 +26,7 @@ const blobId = blobIdFunction("hmac-sha256", keys.fingerprint);
 function sealer(
   sealedByAny: SharedIdSet | undefined,
   suite: SuiteName = "aes-256-gcm",
-  smallFilesPerGroup = 1,
+  sealInGroups = false,
 ) {
   const replies: WorkerReply[] = [];
   const fileSealer = new FileSealer({
@@ -34,7 +34,7 @@ function sealer(
     blobId,
     blobIds: blobIdsFunction("hmac-sha256", keys.fingerprint),
     blobContext: reusedBlobContext(),
-    smallFilesPerGroup,
+    sealInGroups,
     cdc: new FastCdc(keys.chunker),
     packSuite: suitesFor(keys.data)(suite),
     packSize: 16 << 20,
@@ -117,7 +117,7 @@ describe("FileSealer (a backup worker's files into packs)", () => {
     const { fileSealer, replies } = sealer(
       new SharedIdSet(SharedIdSet.allocate(256)),
       "sm4-ctr+hmac-sm3",
-      32,
+      true,
     );
     const sizes = [0, 1, 4096, 4096, 100_000, 100_000, 100_000, 300, 70_000, 4096];
     const unique = Array.from({ length: 80 }, (_, i) => randomBytes(sizes[i % sizes.length] as number));
@@ -136,5 +136,23 @@ describe("FileSealer (a backup worker's files into packs)", () => {
       expect(blobId(plaintext)).toBe(blob.id);
       expect(plaintext.length).toBe(blob.rawLength);
     }
+  });
+
+  it("seals a large file's chunks in the groups each read yields, in order, each opening to its bytes", async () => {
+    const { fileSealer, replies } = sealer(
+      new SharedIdSet(SharedIdSet.allocate(256)),
+      "sm4-ctr+hmac-sm3",
+      true,
+    );
+    const large = randomBytes(20 << 20);
+
+    const { blobs, lines } = await backUp(fileSealer, replies, [large]);
+
+    const suite = suitesFor(keys.data)("sm4-ctr+hmac-sm3");
+    const opened = new Map(blobs.map((blob) => [blob.id, suite.open(blob.sealed, blobContext(blob.id))]));
+    const chunkIds = lines[0]?.chunks ?? [];
+    expect(chunkIds.length).toBeGreaterThan(4);
+    expect(Buffer.concat(chunkIds.map((id) => opened.get(id) as Buffer)).equals(large)).toBe(true);
+    for (const [id, plaintext] of opened) expect(blobId(plaintext)).toBe(id);
   });
 });
