@@ -213,10 +213,7 @@ export class FileSealer {
   private store(chunk: Buffer): string {
     const { setup } = this;
     const id = setup.blobId(chunk);
-    this.readBytes += chunk.length;
-    if (setup.preexisting.has(id)) {
-      this.reused.push(id);
-    } else if (this.firstClaim(id)) {
+    if (this.toSeal(id, chunk.length)) {
       this.addToPack(id, setup.packSuite.sealParts(chunk, setup.blobContext(id)), chunk.length);
     }
     return id;
@@ -235,10 +232,7 @@ export class FileSealer {
     for (let i = 0; i < chunks.length; i++) {
       const id = ids[i] as string;
       const chunk = chunks[i] as Buffer;
-      this.readBytes += chunk.length;
-      if (setup.preexisting.has(id)) {
-        this.reused.push(id);
-      } else if (this.firstClaim(id)) {
+      if (this.toSeal(id, chunk.length)) {
         plaintexts.push(chunk);
         newIds.push(id);
         contexts.push(blobContext(id));
@@ -250,6 +244,14 @@ export class FileSealer {
       this.addToPack(newIds[i] as string, sealed[i] as Buffer[], (plaintexts[i] as Buffer).length);
     }
     return ids;
+  }
+
+  /** Counts a chunk read; whether this worker seals it (new to the repository, and claimed first). */
+  private toSeal(id: string, length: number): boolean {
+    this.readBytes += length;
+    if (!this.setup.preexisting.has(id)) return this.firstClaim(id);
+    this.reused.push(id);
+    return false;
   }
 
   private addToPack(id: string, sealed: Buffer[], rawLength: number) {
