@@ -81,10 +81,15 @@ export function hmacSm3Many(
   key: Uint8Array,
   use: KernelUse = "auto",
 ): (messages: MessageParts[]) => Buffer[] {
-  const lanes = use === "never" ? null : loadedKernel();
-  if (!lanes) return (messages) => openSslHmacs(key, messages);
-  const states = keyStates(lanes, key);
-  return (messages) => hmacMany(lanes, states, key, messages, use === "always");
+  // The kernel is loaded (and self-tested) at the first call, not here: a thread that only restores
+  // makes such a function and never calls it.
+  let states: KeyStates | undefined;
+  return (messages) => {
+    const lanes = use === "never" ? null : loadedKernel();
+    if (!lanes) return openSslHmacs(key, messages);
+    states ??= keyStates(lanes, key);
+    return hmacMany(lanes, states, key, messages, use === "always");
+  };
 }
 
 function openSslHmacs(key: Uint8Array, messages: MessageParts[]): Buffer[] {
