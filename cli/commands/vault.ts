@@ -23,6 +23,7 @@ import { sourceSize } from "../../shared/vault/source-size.ts";
 import { BlobIntegrityError, type SuiteName, suiteNames } from "../../shared/vault/suites.ts";
 import { readTree } from "../../shared/vault/tree.ts";
 import { verifyRepository } from "../../shared/vault/verify.ts";
+import { RestoreOwnerError } from "../../shared/vault/workers/owner.ts";
 import { WorkerPool } from "../../shared/vault/workers/pool.ts";
 import { CliError } from "../errors.ts";
 import { warn } from "../log.ts";
@@ -83,6 +84,13 @@ async function vaultAction(run: () => Promise<void>): Promise<void> {
         `integrity check failed: ${error.message}`,
         "run `govdr verify --read-data` to see what is affected",
         exitCodes.integrity,
+      );
+    }
+    if (error instanceof RestoreOwnerError) {
+      throw new CliError(
+        error.message,
+        "restore as root to a file system that keeps owners, or pass --no-owners",
+        exitCodes.input,
       );
     }
     if (
@@ -300,6 +308,7 @@ export function registerVaultCommands(program: Command): void {
       .option("--path <path>", "only this path of the snapshot (e.g. source/docs)")
       .option("--stdout", "write the file named by --path to standard output")
       .option("--overwrite", "replace files that already exist in the target")
+      .option("--no-owners", "as root: leave restored files owned by root, not by their recorded owners")
       .addOption(workersOption()),
   ).action(
     (
@@ -310,6 +319,7 @@ export function registerVaultCommands(program: Command): void {
         path?: string;
         stdout?: boolean;
         overwrite?: boolean;
+        owners: boolean;
         workers?: number;
       },
     ) =>
@@ -332,6 +342,8 @@ export function registerVaultCommands(program: Command): void {
         const result = await restoreToDirectory(repository, snapshot, options.target as string, {
           subPath: options.path,
           overwrite: options.overwrite,
+          // Without --no-owners: the default (recorded owners when running as root).
+          owners: options.owners ? undefined : false,
           pool,
           onProgress: (p) => progress.update(p.bytes, p.files),
         });
@@ -410,7 +422,7 @@ export function registerVaultCommands(program: Command): void {
       const entries = async (which: string) => {
         const map = new Map<string, string>();
         for await (const e of readTree(repository, (await findSnapshot(repository, which)).tree)) {
-          map.set(e.path, JSON.stringify([e.type, e.mode, e.size, e.target, e.chunks]));
+          map.set(e.path, JSON.stringify([e.type, e.mode, e.uid, e.gid, e.size, e.target, e.chunks]));
         }
         return map;
       };

@@ -7,6 +7,8 @@ export interface EntryStats {
   size: bigint;
   dev: bigint;
   ino: bigint;
+  uid: bigint;
+  gid: bigint;
 }
 
 export function entryBase(relative: string, type: TreeEntry["type"], info: EntryStats): TreeEntry {
@@ -17,6 +19,8 @@ export function entryBase(relative: string, type: TreeEntry["type"], info: Entry
     mtimeNs: info.mtimeNs.toString(),
     size: type === "file" ? Number(info.size) : 0,
     inode: `${info.dev}:${info.ino}`,
+    uid: Number(info.uid),
+    gid: Number(info.gid),
   };
 }
 

@@ -10,6 +10,8 @@ const badComponent = /(?:^|\/)\.{0,2}(?:\/|$)/;
 /** A snapshot path: relative, `/`-separated, no empty, `.` or `..` component. */
 export const validPath = (p: string) => !badComponent.test(p);
 const digits = /^\d+$/;
+/** uid_t and gid_t are 32 bits; (uid_t)-1 means "unchanged" to chown and is never a file's owner. */
+const maxId = 2 ** 32 - 2;
 
 /** One file system entry of a snapshot. Paths are relative, `/`-separated, and never contain `..`. */
 export const treeEntrySchema = z.object({
@@ -21,6 +23,9 @@ export const treeEntrySchema = z.object({
   size: z.number().int().min(0),
   /** Device and inode: with size and mtime, how the next backup knows a file is unchanged. */
   inode: z.string().optional(),
+  /** Owner and group ids (absent for a stream source): restored when the restore runs as root. */
+  uid: z.number().int().min(0).max(maxId).optional(),
+  gid: z.number().int().min(0).max(maxId).optional(),
   target: z.string().optional(),
   chunks: z.array(z.string()).optional(),
 });
@@ -28,6 +33,9 @@ export type TreeEntry = z.infer<typeof treeEntrySchema>;
 
 const entryKeys = keysOf(treeEntrySchema);
 const optionalString = (value: unknown) => value === undefined || typeof value === "string";
+const optionalId = (value: unknown) =>
+  value === undefined ||
+  (Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= maxId);
 
 /**
  * treeEntrySchema's rules as plain checks, for reading trees: zod costs about 1 µs an entry, which
@@ -51,6 +59,8 @@ export function isTreeEntry(value: unknown): value is TreeEntry {
     Number.isSafeInteger(size) &&
     (size as number) >= 0 &&
     optionalString(value.inode) &&
+    optionalId(value.uid) &&
+    optionalId(value.gid) &&
     optionalString(value.target) &&
     (chunks === undefined || (Array.isArray(chunks) && chunks.every((chunk) => typeof chunk === "string")))
   );
@@ -145,5 +155,14 @@ export function merkleRoot(leaves: string[]): string {
   return level[0] as string;
 }
 
-/** An entry's mtime as the seconds `utimes` takes (microsecond precision, which is what it keeps). */
-export const mtimeSeconds = (mtimeNs: string) => Number(BigInt(mtimeNs) / 1000n) / 1e6;
+/**
+ * An entry's mtime as the seconds `utimes` takes, such that the file gets the recorded microsecond.
+ * libuv keeps no finer (it truncates to whole microseconds), and a double near 1.8e9 s is only
+ * good to 0.24 µs: aiming at the middle of the microsecond keeps that error from truncating into
+ * the one before.
+ */
+export function mtimeSeconds(mtimeNs: string): number {
+  const ns = BigInt(mtimeNs);
+  const microseconds = Number((ns % 1_000_000_000n) / 1000n);
+  return Number(ns / 1_000_000_000n) + (microseconds + 0.5) / 1e6;
+}

@@ -2,6 +2,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { BlobIntegrityError } from "../suites.ts";
+import { RestoreOwnerError } from "./owner.ts";
 import type { WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
 
 /** Where the worker code is: the bundle itself (set by a bundled entry), or the TypeScript entry via tsx. */
@@ -23,11 +24,14 @@ export class VaultWorkerError extends Error {
   }
 }
 
-/** A worker's failure as the error its caller expects: damage stays a BlobIntegrityError (exit code 4). */
+/**
+ * A worker's failure as the error its caller expects: damage stays a BlobIntegrityError (exit code
+ * 4), a refused owner a RestoreOwnerError.
+ */
 function workerError(name: string, message: string): Error {
-  return name === "BlobIntegrityError"
-    ? new BlobIntegrityError(message)
-    : new VaultWorkerError(name, message);
+  if (name === "BlobIntegrityError") return new BlobIntegrityError(message);
+  if (name === "RestoreOwnerError") return new RestoreOwnerError(message);
+  return new VaultWorkerError(name, message);
 }
 
 type Job = Exclude<WorkerJob, { kind: "ack" | "setup" }>;

@@ -45,6 +45,9 @@ export interface FileToWrite {
   absolute: string;
   offset?: number;
   mode: number;
+  /** Owner and group to give the file (before its mode), when the restore gives owners back. */
+  uid?: number;
+  gid?: number;
   /** Seconds, as `futimes` takes them. */
   mtime: number;
   chunks: ChunkToFetch[];

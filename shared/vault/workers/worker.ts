@@ -16,6 +16,7 @@ import { objectNames } from "../object-names.ts";
 import { reusedBlobContext } from "../pack.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
 import { FileSealer } from "./file-sealer.ts";
+import { giveOwnerSync } from "./owner.ts";
 import type { ChunkToFetch, FileToWrite, WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
 import { SharedIdSet } from "./shared-id-set.ts";
 
@@ -83,6 +84,10 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
             bytes += data.length;
           }
           if (!segment) {
+            // Before the mode: a change of owner clears the set-user-ID and set-group-ID bits.
+            if (file.uid !== undefined && file.gid !== undefined) {
+              giveOwnerSync(fd, file.absolute, file.uid, file.gid);
+            }
             fchmodSync(fd, file.mode);
             futimesSync(fd, file.mtime, file.mtime);
           }

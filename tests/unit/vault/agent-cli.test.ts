@@ -30,7 +30,7 @@ async function packCount(repo: string) {
 }
 
 describe("govdr agent CLI", () => {
-  it("backs up a tree and restores latest and --at byte for byte (the issue's check)", async () => {
+  it("backs up a tree and restores latest and --at byte for byte (the issue's check), and with --no-owners as the restorer's", async () => {
     const source = path.join(work, "tree");
     const repo = path.join(work, "vault");
     await writeSampleTree(source);
@@ -67,6 +67,19 @@ describe("govdr agent CLI", () => {
     expect(await describeTree(path.join(work, "latest", "tree"))).toEqual(await describeTree(source));
     expect(earlier.code, earlier.stderr).toBe(0);
     expect(await describeTree(path.join(work, "earlier", "tree"))).toEqual(before);
+
+    const mine = await run([
+      "restore",
+      "latest",
+      "--repo",
+      repo,
+      "--target",
+      path.join(work, "mine"),
+      "--no-owners",
+    ]);
+    expect(mine.code, mine.stderr).toBe(0);
+    const readme = await stat(path.join(work, "mine", "tree", "docs", "readme.md"));
+    expect(`${readme.uid}:${readme.gid}`).toBe(`${process.geteuid?.()}:${process.getegid?.()}`);
   }, 60_000);
 
   it("answers wrong keys, missing snapshots and occupied targets with clear errors and exit codes", async () => {

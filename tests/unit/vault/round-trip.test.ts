@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -13,7 +13,8 @@ import { packSuite, readPackHeader } from "../../../shared/vault/pack.ts";
 import { Repository } from "../../../shared/vault/repository.ts";
 import { RestoreTargetError, restoreToDirectory, restoreToStream } from "../../../shared/vault/restore.ts";
 import { findSnapshot, listSnapshots, ManifestIntegrityError } from "../../../shared/vault/snapshot.ts";
-import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
+import { readTree } from "../../../shared/vault/tree.ts";
+import { describeTree, isRoot, sampleOwners, writeSampleTree } from "../../support/file-trees.ts";
 
 const chunkSizes = { min: 16 << 10, avg: 64 << 10, max: 256 << 10 };
 const secret = "correct horse battery staple 2026";
@@ -45,6 +46,55 @@ describe("vault round trip (local directory repository)", () => {
 
       expect(await describeTree(path.join(work, "out", "source"))).toEqual(await describeTree(source));
       expect(snapshot.stats).toMatchObject({ files: 8, dirs: 5 });
+    },
+  );
+
+  it("records owners and gives them back when restoring as root, small and segmented files alike; --no-owners leaves the restorer's", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const open = await freshRepository();
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+
+    const recorded = new Map<string, string>();
+    for await (const entry of readTree(await open(), snapshot.tree)) {
+      recorded.set(entry.path, `${entry.uid}:${entry.gid}`);
+    }
+    const me = `${process.geteuid?.()}:${process.getegid?.()}`;
+    for (const [entry, { uid, gid }] of Object.entries(sampleOwners)) {
+      expect(recorded.get(`source/${entry}`)).toBe(isRoot() ? `${uid}:${gid}` : me);
+    }
+    expect(recorded.get("source/data/file-0.bin")).toBe(me);
+
+    // Files over 64 KiB are written in segments, and given their owner by the main thread.
+    await restoreToDirectory(await open(), snapshot, path.join(work, "out"), { segmentBytes: 64 << 10 });
+    expect(await describeTree(path.join(work, "out", "source"))).toEqual(await describeTree(source));
+
+    await restoreToDirectory(await open(), snapshot, path.join(work, "mine"), {
+      owners: false,
+      segmentBytes: 64 << 10,
+    });
+    const mine = await describeTree(path.join(work, "mine", "source"));
+    for (const entry of [...Object.keys(sampleOwners), "data/file-0.bin"]) {
+      expect(mine[entry]).toContain(` ${me} `);
+    }
+  });
+
+  // Only root may give files to other users, or restore into a directory of another group.
+  it.runIf(isRoot())(
+    "gives root's files back their group in a set-group-ID target, whose group new files would take",
+    async () => {
+      const source = path.join(work, "source");
+      await writeSampleTree(source, [10, 70_000]);
+      const open = await freshRepository();
+      const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+      const target = path.join(work, "shared-group");
+      await mkdir(target);
+      await chown(target, 0, 4242);
+      await chmod(target, 0o2775);
+
+      await restoreToDirectory(await open(), snapshot, target, { segmentBytes: 64 << 10 });
+
+      expect(await describeTree(path.join(target, "source"))).toEqual(await describeTree(source));
     },
   );
 

@@ -15,12 +15,24 @@ const fields = {
     fc.anything(),
   ),
   inode: fc.oneof(fc.constant("2049:1"), fc.anything()),
+  uid: fc.oneof(fc.constantFrom(0, 1000, 2 ** 32 - 2, 2 ** 32 - 1, -1, 1.5, "0"), fc.anything()),
+  gid: fc.oneof(fc.constantFrom(0, 1000, 2 ** 32 - 2, 2 ** 32 - 1, -1, 1.5, "0"), fc.anything()),
   target: fc.oneof(fc.constant("../elsewhere"), fc.anything()),
   chunks: fc.oneof(fc.array(fc.string()), fc.array(fc.anything()), fc.anything()),
   extra: fc.anything(),
 };
 const anyFields = fc.record(fields, { requiredKeys: [] });
-const valid = { path: "a/b", type: "file", mode: 0o644, mtimeNs: "1", size: 1, inode: "1:2", chunks: ["c"] };
+const valid = {
+  path: "a/b",
+  type: "file",
+  mode: 0o644,
+  mtimeNs: "1",
+  size: 1,
+  inode: "1:2",
+  uid: 0,
+  gid: 0,
+  chunks: ["c"],
+};
 /** A valid entry with one field changed or added: where the two checks could part. */
 const oneChanged = fc
   .constantFrom(...(Object.keys(fields) as (keyof typeof fields)[]))
@@ -67,6 +79,8 @@ describe("isTreeEntry (the fast check of tree entries read back)", () => {
         mtimeNs: "1",
         size: 7,
         inode: "2049:13",
+        uid: 1000,
+        gid: 1000,
         chunks: ["ab"],
       },
       { path: "src/link", type: "symlink", mode: 0o777, mtimeNs: "1", size: 0, target: "../x" },
