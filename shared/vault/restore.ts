@@ -63,29 +63,30 @@ export interface RestoreOptions {
 const within = (entry: TreeEntry, subPath?: string) =>
   !subPath || entry.path === subPath || entry.path.startsWith(`${subPath.replace(/\/+$/, "")}/`);
 
-/** Whether restores give entries their recorded owner unless told: only root may give files away. */
-export const restoresOwners = () => process.geteuid?.() === 0;
-
 interface Owner {
   uid: number;
   gid: number;
 }
 
 /**
- * Which owner to give an entry, if any (D-29). A file or symlink the restore creates is the
- * restorer's already, unless its directory is set-group-ID (it then takes the directory's group):
- * for those chown is left out (5% of a small-file restore by root). A directory may have been there
- * before, so it is always given its owner. The restorer's ids are read once: each process.geteuid()
- * is a call into Node's C++ side, and one per entry cost a small-file restore 13%.
+ * Whether a restore gives entries their recorded owners (`requested`, or by default when running as
+ * root: only root may give files away), and which owner to give an entry, if any (D-29). A file or
+ * symlink the restore creates is the restorer's already, unless its directory is set-group-ID (it
+ * then takes the directory's group): for those chown is left out (5% of a small-file restore by
+ * root). A directory may have been there before, so it is always given its owner. The restorer's
+ * ids are read once: each process.geteuid() is a call into Node's C++ side, and one per entry cost a
+ * small-file restore 13%.
  */
-function ownerPolicy(owners: boolean) {
+function ownerPolicy(requested: boolean | undefined) {
   const uid = process.geteuid?.();
   const gid = process.getegid?.();
-  return (entry: TreeEntry, created?: { parentSetgid: boolean }): Owner | undefined => {
-    if (!owners || entry.uid === undefined || entry.gid === undefined) return undefined;
+  const enabled = requested ?? uid === 0;
+  const ownerToGive = (entry: TreeEntry, created?: { parentSetgid: boolean }): Owner | undefined => {
+    if (!enabled || entry.uid === undefined || entry.gid === undefined) return undefined;
     const restorers = created && !created.parentSetgid && entry.uid === uid && entry.gid === gid;
     return restorers ? undefined : { uid: entry.uid, gid: entry.gid };
   };
+  return { enabled, ownerToGive };
 }
 
 /** S_ISGID: on a directory, what is created in it takes its group. */
@@ -122,8 +123,7 @@ export async function restoreToDirectory(
     repository.backend instanceof LocalBackend ? repository.backend.root : (stager as PackStager).root;
   // The worker threads start up while the tree is read.
   const writer = new WorkerFileWriter(repository, packRoot, options, stager);
-  const owners = options.owners ?? restoresOwners();
-  const ownerToGive = ownerPolicy(owners);
+  const { enabled: owners, ownerToGive } = ownerPolicy(options.owners);
   const progress: RestoreProgress = { files: 0, bytes: 0, damaged: [] };
   const directories: TreeEntry[] = [];
   // One mkdir per directory, not per file (a recursive mkdir of an existing one costs two calls),
