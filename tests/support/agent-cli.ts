@@ -11,14 +11,16 @@ export interface AgentRun {
 
 /**
  * Starts the `govdr` agent CLI as a separate process, as an operator or scheduler would: from source,
- * or a bundle `script` (cli/agent-bundle.ts).
+ * or a bundle `script` (cli/agent-bundle.ts); `launcher` runs it, e.g. with fewer privileges.
  */
 export function startAgent(
   args: string[],
   env: NodeJS.ProcessEnv,
   script = govdr,
+  launcher: string[] = [],
 ): ChildProcess & { output: Promise<AgentRun> } {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const [command, ...rest] = [...launcher, process.execPath, script, ...args] as [string, ...string[]];
+  const child = spawn(command, rest, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d) => {

@@ -1,13 +1,26 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import {
+  chmod,
+  chown,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  truncate,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pollUntil } from "../../../cli/poll.ts";
 import { startAgent } from "../../support/agent-cli.ts";
-import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
+import { describeTree, isRoot, writeSampleTree } from "../../support/file-trees.ts";
 
 const env = { ...process.env, GOVDR_REPO_KEY: "agent-cli-test-secret-2026" };
+const setpriv = "/usr/bin/setpriv";
 let work: string;
 
 beforeEach(async () => {
@@ -81,6 +94,46 @@ describe("govdr agent CLI", () => {
     const readme = await stat(path.join(work, "mine", "tree", "docs", "readme.md"));
     expect(`${readme.uid}:${readme.gid}`).toBe(`${process.geteuid?.()}:${process.getegid?.()}`);
   }, 60_000);
+
+  // Root without CAP_CHOWN (setpriv drops it) stands for any restorer the file system refuses owners to.
+  it.runIf(isRoot() && existsSync(setpriv))(
+    "stops a restore whose owners are refused with exit 5, naming the file and --no-owners, from a worker and for a segmented file; --no-owners restores",
+    async () => {
+      const source = path.join(work, "tree");
+      const repo = path.join(work, "vault");
+      await writeSampleTree(source);
+      const huge = path.join(source, "huge.bin");
+      await writeFile(huge, "");
+      // Zeros beyond the 64 MiB a restore writes as segments from the main thread; sparse, so cheap.
+      await truncate(huge, 65 * 2 ** 20);
+      await chown(huge, 1500, 1600);
+      expect((await run(["backup", source, "--repo", repo])).code).toBe(0);
+      const withoutChown = (args: string[]) =>
+        startAgent(["restore", "latest", "--repo", repo, ...args], env, undefined, [
+          setpriv,
+          "--inh-caps=-chown",
+          "--bounding-set=-chown",
+        ]).output;
+
+      const small = await withoutChown(["--path", "tree/data", "--target", path.join(work, "small")]);
+      const segmented = await withoutChown(["--path", "tree/huge.bin", "--target", path.join(work, "huge")]);
+      const asRestorer = await withoutChown(["--target", path.join(work, "mine"), "--no-owners"]);
+
+      expect(small.code, small.stderr).toBe(5);
+      expect(small.stderr).toContain(
+        `${path.join(work, "small", "tree", "data", "file-5.bin")} cannot be given its owner 1500:1600 (EPERM)`,
+      );
+      expect(small.stderr).toMatch(/hint: .*--no-owners/);
+      expect(segmented.code, segmented.stderr).toBe(5);
+      expect(segmented.stderr).toContain(
+        `${path.join(work, "huge", "tree", "huge.bin")} cannot be given its owner 1500:1600 (EPERM)`,
+      );
+      expect(asRestorer.code, asRestorer.stderr).toBe(0);
+      const restored = await stat(path.join(work, "mine", "tree", "huge.bin"));
+      expect([restored.size, restored.uid, restored.gid]).toEqual([65 * 2 ** 20, 0, 0]);
+    },
+    60_000,
+  );
 
   it("answers wrong keys, missing snapshots and occupied targets with clear errors and exit codes", async () => {
     const repo = path.join(work, "vault");
