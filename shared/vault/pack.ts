@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames } from "./suites.ts";
 
 /**
@@ -49,11 +49,17 @@ export function reusedBlobContext(): (id: string) => Buffer {
 }
 const hexDigits = /^[0-9a-f]*$/;
 
+/** Bytes appended between updates of a pack's name hash: well inside a core's cache. */
+const hashStep = 64 << 10;
+
 export class PackWriter {
   /** Blobs are sealed or copied straight into one buffer, so a finished pack is one transferable object. */
   private buffer: Buffer;
   readonly entries: PackEntry[] = [];
   size = 0;
+  /** The SHA-256 that names the pack, of its first `hashed` bytes so far. */
+  private readonly hash: Hash = createHash("sha256");
+  private hashed = 0;
 
   /**
    * `buffer`: where to write the pack (it is replaced by one twice as large when a blob does not fit);
@@ -96,8 +102,17 @@ export class PackWriter {
     trailer.writeUInt8(suiteNames.indexOf(this.suite.name), 0);
     trailer.writeUInt32LE(sealedHeader.length, 1);
     this.append([sealedHeader, trailer]);
-    const bytes = this.buffer.subarray(0, this.size);
-    return { name: packName(bytes), bytes };
+    this.hashAppended();
+    return { name: this.hash.digest("hex"), bytes: this.buffer.subarray(0, this.size) };
+  }
+
+  /**
+   * The name's hash takes the bytes appended since its last update, while they are still in the
+   * core's cache: hashing the finished pack read it back from memory, at well under half the speed.
+   */
+  private hashAppended(): void {
+    this.hash.update(this.buffer.subarray(this.hashed, this.size));
+    this.hashed = this.size;
   }
 
   private append(data: Uint8Array | Uint8Array[]): void {
@@ -114,6 +129,7 @@ export class PackWriter {
       this.buffer.set(part, this.size);
       this.size += part.byteLength;
     }
+    if (this.size - this.hashed >= hashStep) this.hashAppended();
   }
 }
 
