@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { Option } from "commander";
 import { NotFoundInRepositoryError, RepositoryAccessError } from "../../shared/vault/backend.ts";
-import { type BackupSource, BackupSourceError, backup } from "../../shared/vault/backup.ts";
+import { type BackupSource, BackupSourceError, backup, backupWorkers } from "../../shared/vault/backup.ts";
 import { generateRepositoryKey, WrongKeyError } from "../../shared/vault/key-wrapper.ts";
 import {
   NoRepositoryError,
@@ -239,7 +239,7 @@ export function registerVaultCommands(program: Command): void {
         if (sources.length === 0)
           throw new CliError("Nothing to back up", "name paths, or pass --stdin", exitCodes.usage);
         // The worker threads start while the repository key is unwrapped (scrypt or KMS).
-        const pool = new WorkerPool(options.workers);
+        const pool = backupWorkers(options.workers);
         const plane = await ControlPlane.connect(options);
         const { repository, created } = await openRepository(options, { create: options.suite });
         if (created) out(`created repository ${repository.config.id} at ${repository.backend.location}`);

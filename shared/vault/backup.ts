@@ -31,8 +31,8 @@ export interface BackupOptions {
   /** Worker threads reading, chunking and sealing files (default: one per core). */
   workers?: number;
   /**
-   * Workers started beforehand (e.g. while the repository key was unwrapped), used instead of
-   * starting `workers`; the backup configures and closes them.
+   * Workers started beforehand with backupWorkers (e.g. while the repository key was unwrapped),
+   * used instead of starting `workers`; the backup configures and closes them.
    */
   pool?: WorkerPool;
   onProgress?: (progress: BackupProgress) => void;
@@ -49,6 +49,15 @@ export class BackupSourceError extends Error {
  * are not known before a worker opens a file, so a batch of large files is shared out as well.
  */
 const batchFiles = 256;
+/**
+ * Batches queued per worker. A batch of small files lasts the workers a few milliseconds: with two,
+ * a pause of the main thread (storing a pack, a garbage collection) left them waiting for the next
+ * (12 alternating pairs of 20,000-file backups against two: median ratio 0.969).
+ */
+const batchesPerWorker = 4;
+
+/** Workers for a backup (default: one per core), started before it, e.g. while a key is unwrapped. */
+export const backupWorkers = (workers?: number) => new WorkerPool(workers, batchesPerWorker);
 
 type Stats = Snapshot["stats"];
 
@@ -183,7 +192,7 @@ class BackupRun {
     private readonly options: BackupOptions,
   ) {
     this.tree = new TreeWriter(repository);
-    this.pool = options.pool ?? new WorkerPool(options.workers);
+    this.pool = options.pool ?? backupWorkers(options.workers);
     this.pool.configure({
       ...repository.workerSetup([...repository.indexedBlobs()].map(([id]) => id)),
       sealedIds: SharedIdSet.allocate(),
