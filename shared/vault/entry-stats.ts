@@ -9,10 +9,11 @@ export interface EntryStats {
   ino: bigint;
   uid: bigint;
   gid: bigint;
+  nlink: bigint;
 }
 
 export function entryBase(relative: string, type: TreeEntry["type"], info: EntryStats): TreeEntry {
-  return {
+  const entry: TreeEntry = {
     path: relative,
     type,
     mode: Number(info.mode & 0o7777n),
@@ -22,6 +23,9 @@ export function entryBase(relative: string, type: TreeEntry["type"], info: Entry
     uid: Number(info.uid),
     gid: Number(info.gid),
   };
+  // A file with other names (hard links): a restore gives the names of one inode one file again.
+  if (type === "file" && info.nlink > 1n) entry.links = Number(info.nlink);
+  return entry;
 }
 
 /** A file's entry in the parent snapshot, packed for a worker: `size mtimeNs inode chunk,chunk,…`. */

@@ -1,9 +1,6 @@
 import {
   closeSync,
-  constants,
   existsSync,
-  fchmodSync,
-  futimesSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -17,12 +14,14 @@ import { chmod, chown, lchown, lutimes, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { LocalBackend } from "./backends/local.ts";
+import { setFileMetadata } from "./file-metadata.ts";
+import { HardLinks } from "./hard-links.ts";
 import { PackCache } from "./pack-cache.ts";
 import { PackStager } from "./pack-stager.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { mtimeSeconds, readTree, type TreeEntry } from "./tree.ts";
-import { giveOwner, giveOwnerSync } from "./workers/owner.ts";
+import { giveOwner } from "./workers/owner.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { ChunkToFetch, FileToWrite } from "./workers/protocol.ts";
 
@@ -99,7 +98,7 @@ const defaultSegmentBytes = 64 << 20;
 
 /**
  * Restores a snapshot (or a sub-path of it) into `target`: files byte for byte, empty directories,
- * symlinks, modes and modification times. Every chunk is authenticated and checked against its id
+ * symlinks, hard links, modes, modification times and (as root) owners. Every chunk is authenticated and checked against its id
  * on the way; a damaged chunk stops the restore with an error naming the chunk. Files are written by
  * worker threads reading the packs directly: from a local repository's directory, or for remote ones
  * from packs staged in a temporary directory (PackStager).
@@ -125,6 +124,13 @@ export async function restoreToDirectory(
   const writer = new WorkerFileWriter(repository, packRoot, options, stager);
   const { enabled: owners, ownerToGive } = ownerPolicy(options.owners);
   const progress: RestoreProgress = { files: 0, bytes: 0, damaged: [] };
+  const restored = (snapshotPath: string, bytes: number) => {
+    progress.files += 1;
+    progress.bytes += bytes;
+    progress.currentPath = snapshotPath;
+    options.onProgress?.(progress);
+  };
+  const hardLinks = new HardLinks();
   const directories: TreeEntry[] = [];
   // One mkdir per directory, not per file (a recursive mkdir of an existing one costs two calls),
   // and whether it is set-group-ID (see ownerToGive).
@@ -156,21 +162,26 @@ export async function restoreToDirectory(
         if (owner) await giveOwner(file, owner.uid, owner.gid, () => lchown(file, owner.uid, owner.gid));
         await lutimes(file, mtimeSeconds(entry.mtimeNs), mtimeSeconds(entry.mtimeNs)).catch(() => undefined);
       } else {
-        const owner = ownerToGive(entry, makeParent(file));
-        await writer.add(file, entry, owner, {
-          written: (bytes) => {
-            progress.files += 1;
-            progress.bytes += bytes;
-            progress.currentPath = entry.path;
-            options.onProgress?.(progress);
+        const created = makeParent(file);
+        if (hardLinks.isLaterName(file, entry)) continue;
+        await writer.add(file, entry, ownerToGive(entry, created), {
+          written: (bytes) => restored(entry.path, bytes),
+          damaged: (reason) => {
+            progress.damaged.push({ path: entry.path, reason });
+            hardLinks.damaged(entry, reason);
           },
-          damaged: (reason) => progress.damaged.push({ path: entry.path, reason }),
         });
       }
     }
     // Nothing was written: the target is as it was.
     if (matched === 0) throw new RestoreTargetError(`The snapshot has no path ${options.subPath}`);
     await writer.finish();
+    hardLinks.linkLaterNames({
+      overwrite: options.overwrite,
+      owner: (entry) => ownerToGive(entry),
+      linked: (entry) => restored(entry.path, entry.size),
+      damaged: (entry, reason) => progress.damaged.push({ path: entry.path, reason }),
+    });
   } finally {
     await writer.close();
     await stager?.close();
@@ -320,14 +331,7 @@ class WorkerFileWriter {
         outcome.damaged(firstDamage);
         return;
       }
-      const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
-      try {
-        if (owner) giveOwnerSync(fd, file, owner.uid, owner.gid);
-        fchmodSync(fd, entry.mode);
-        futimesSync(fd, mtime, mtime);
-      } finally {
-        closeSync(fd);
-      }
+      setFileMetadata(file, entry.mode, mtime, owner);
       outcome.written(entry.size);
     };
     for (const segment of segments) {

@@ -26,6 +26,11 @@ export const treeEntrySchema = z.object({
   /** Owner and group ids (absent for a stream source): restored when the restore runs as root. */
   uid: z.number().int().min(0).max(maxId).optional(),
   gid: z.number().int().min(0).max(maxId).optional(),
+  /**
+   * A file's link count when above 1: it had other names (hard links), and a restore links those of
+   * the same `inode` it restores to one file (D-30).
+   */
+  links: z.number().int().min(2).optional(),
   target: z.string().optional(),
   chunks: z.array(z.string()).optional(),
 });
@@ -61,6 +66,7 @@ export function isTreeEntry(value: unknown): value is TreeEntry {
     optionalString(value.inode) &&
     optionalId(value.uid) &&
     optionalId(value.gid) &&
+    (value.links === undefined || (Number.isSafeInteger(value.links) && (value.links as number) >= 2)) &&
     optionalString(value.target) &&
     (chunks === undefined || (Array.isArray(chunks) && chunks.every((chunk) => typeof chunk === "string")))
   );

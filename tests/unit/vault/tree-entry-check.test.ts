@@ -17,6 +17,7 @@ const fields = {
   inode: fc.oneof(fc.constant("2049:1"), fc.anything()),
   uid: fc.oneof(fc.constantFrom(0, 1000, 2 ** 32 - 2, 2 ** 32 - 1, -1, 1.5, "0"), fc.anything()),
   gid: fc.oneof(fc.constantFrom(0, 1000, 2 ** 32 - 2, 2 ** 32 - 1, -1, 1.5, "0"), fc.anything()),
+  links: fc.oneof(fc.constantFrom(0, 1, 2, 3, 2 ** 53, 2.5, -2, "2"), fc.anything()),
   target: fc.oneof(fc.constant("../elsewhere"), fc.anything()),
   chunks: fc.oneof(fc.array(fc.string()), fc.array(fc.anything()), fc.anything()),
   extra: fc.anything(),
@@ -31,6 +32,7 @@ const valid = {
   inode: "1:2",
   uid: 0,
   gid: 0,
+  links: 2,
   chunks: ["c"],
 };
 /** A valid entry with one field changed or added: where the two checks could part. */
