@@ -10,6 +10,8 @@ export interface EntryStats {
   uid: bigint;
   gid: bigint;
   nlink: bigint;
+  /** 512-byte blocks allocated. */
+  blocks: bigint;
 }
 
 export function entryBase(relative: string, type: TreeEntry["type"], info: EntryStats): TreeEntry {
@@ -25,6 +27,8 @@ export function entryBase(relative: string, type: TreeEntry["type"], info: Entry
   };
   // A file with other names (hard links): a restore gives the names of one inode one file again.
   if (type === "file" && info.nlink > 1n) entry.links = Number(info.nlink);
+  // Fewer blocks than bytes: holes, which a restore gives back for the zeros it meets (D-31).
+  if (type === "file" && info.blocks * 512n < info.size) entry.sparse = true;
   return entry;
 }
 

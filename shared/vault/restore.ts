@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  ftruncateSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -310,7 +311,7 @@ class WorkerFileWriter {
     }
     const mtime = mtimeSeconds(entry.mtimeNs);
     if (entry.size <= this.segmentBytes) {
-      this.batch.push({ absolute: file, mode: entry.mode, mtime, ...owner, chunks });
+      this.batch.push({ absolute: file, mode: entry.mode, mtime, ...owner, chunks, sparse: entry.sparse });
       this.callbacks.push((damage) => (damage ? outcome.damaged(damage) : outcome.written(entry.size)));
       this.batchSize += entry.size;
       if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submit();
@@ -318,7 +319,13 @@ class WorkerFileWriter {
     }
     await this.submit();
     if (this.options.overwrite) rmSync(file, { force: true });
-    closeSync(openSync(file, "wx", 0o600));
+    const created = openSync(file, "wx", 0o600);
+    try {
+      // Its full size at once: a hole the segments leave at the end is then part of the file.
+      if (entry.sparse) ftruncateSync(created, entry.size);
+    } finally {
+      closeSync(created);
+    }
     const segments = splitIntoSegments(chunks, this.segmentBytes);
     let remaining = segments.length;
     let firstDamage: string | undefined;
@@ -341,6 +348,7 @@ class WorkerFileWriter {
         mtime,
         chunks: segment.chunks,
         offset: segment.offset,
+        sparse: entry.sparse,
       });
       this.callbacks.push(finished);
       await this.submit();

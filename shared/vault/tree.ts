@@ -31,6 +31,8 @@ export const treeEntrySchema = z.object({
    * the same `inode` it restores to one file (D-30).
    */
   links: z.number().int().min(2).optional(),
+  /** A file with fewer blocks allocated than its size: a restore leaves its runs of zeros as holes (D-31). */
+  sparse: z.boolean().optional(),
   target: z.string().optional(),
   chunks: z.array(z.string()).optional(),
 });
@@ -67,6 +69,7 @@ export function isTreeEntry(value: unknown): value is TreeEntry {
     optionalId(value.uid) &&
     optionalId(value.gid) &&
     (value.links === undefined || (Number.isSafeInteger(value.links) && (value.links as number) >= 2)) &&
+    (value.sparse === undefined || typeof value.sparse === "boolean") &&
     optionalString(value.target) &&
     (chunks === undefined || (Array.isArray(chunks) && chunks.every((chunk) => typeof chunk === "string")))
   );

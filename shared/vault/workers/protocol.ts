@@ -51,6 +51,8 @@ export interface FileToWrite {
   /** Seconds, as `futimes` takes them. */
   mtime: number;
   chunks: ChunkToFetch[];
+  /** The file was sparse when backed up: chunks of zeros are left as holes (D-31). */
+  sparse?: boolean;
 }
 
 export type WorkerJob =

@@ -2,6 +2,7 @@ import {
   closeSync,
   constants,
   fchmodSync,
+  ftruncateSync,
   futimesSync,
   openSync,
   readSync,
@@ -79,11 +80,13 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
           let position = file.offset ?? 0;
           for (const chunk of file.chunks) {
             const data = open(chunk, packs.read(chunk));
-            writeSync(fd, data, 0, data.length, position);
+            if (!(file.sparse && isHole(data))) writeSync(fd, data, 0, data.length, position);
             position += data.length;
             bytes += data.length;
           }
           if (!segment) {
+            // A hole at the end is still part of the file (a segmented file has its size already).
+            if (file.sparse) ftruncateSync(fd, position);
             // Before the mode: a change of owner clears the set-user-ID and set-group-ID bits.
             if (file.uid !== undefined && file.gid !== undefined) {
               giveOwnerSync(fd, file.absolute, file.uid, file.gid);
@@ -147,6 +150,17 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     queue.push(message);
     void drain();
   });
+}
+
+/** Runs of zeros shorter than a file system block are written: as a hole they would save nothing. */
+const smallestHole = 4096;
+let zeros = Buffer.alloc(0);
+
+/** Whether a chunk of a sparse file is zeros to leave unwritten, a hole (D-31). */
+function isHole(data: Buffer): boolean {
+  if (data.length < smallestHole) return false;
+  if (zeros.length < data.length) zeros = Buffer.alloc(data.length);
+  return data.equals(zeros.subarray(0, data.length));
 }
 
 /** A pack file that is not there is damage to the repository, like a chunk that fails to open. */

@@ -18,6 +18,7 @@ const fields = {
   uid: fc.oneof(fc.constantFrom(0, 1000, 2 ** 32 - 2, 2 ** 32 - 1, -1, 1.5, "0"), fc.anything()),
   gid: fc.oneof(fc.constantFrom(0, 1000, 2 ** 32 - 2, 2 ** 32 - 1, -1, 1.5, "0"), fc.anything()),
   links: fc.oneof(fc.constantFrom(0, 1, 2, 3, 2 ** 53, 2.5, -2, "2"), fc.anything()),
+  sparse: fc.oneof(fc.constantFrom(true, false, 0, "true"), fc.anything()),
   target: fc.oneof(fc.constant("../elsewhere"), fc.anything()),
   chunks: fc.oneof(fc.array(fc.string()), fc.array(fc.anything()), fc.anything()),
   extra: fc.anything(),
@@ -33,6 +34,7 @@ const valid = {
   uid: 0,
   gid: 0,
   links: 2,
+  sparse: true,
   chunks: ["c"],
 };
 /** A valid entry with one field changed or added: where the two checks could part. */
