@@ -173,7 +173,17 @@ function openPack(file: string, chunk: ChunkToFetch): number {
   }
 }
 
-/** Sealed chunks straight from local pack files: a few open descriptors, one positioned read per chunk. */
+/**
+ * Where sealed chunks are read, one after another: each is opened (into a buffer of its own) before
+ * the next is read. A buffer per chunk left up to 8 MiB of garbage per chunk outside V8's heap, which
+ * its collector was slow to free.
+ */
+let sealedChunk = Buffer.allocUnsafeSlow(0);
+
+/**
+ * Sealed chunks straight from local pack files: a few open descriptors, one positioned read per
+ * chunk, into `sealedChunk` (valid until the next read).
+ */
 class PackReader {
   private readonly descriptors = new Map<string, number>();
 
@@ -190,7 +200,8 @@ class PackReader {
         this.descriptors.delete(oldest);
       }
     }
-    const buffer = Buffer.allocUnsafe(chunk.length);
+    if (sealedChunk.length < chunk.length) sealedChunk = Buffer.allocUnsafeSlow(chunk.length);
+    const buffer = sealedChunk.subarray(0, chunk.length);
     const read = readSync(fd, buffer, 0, chunk.length, chunk.offset);
     if (read !== chunk.length) throw new BlobIntegrityError(`pack ${chunk.pack} is truncated`);
     return buffer;
