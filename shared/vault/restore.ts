@@ -99,10 +99,11 @@ const defaultSegmentBytes = 64 << 20;
 
 /**
  * Restores a snapshot (or a sub-path of it) into `target`: files byte for byte, empty directories,
- * symlinks, hard links, modes, modification times and (as root) owners. Every chunk is authenticated and checked against its id
- * on the way; a damaged chunk stops the restore with an error naming the chunk. Files are written by
- * worker threads reading the packs directly: from a local repository's directory, or for remote ones
- * from packs staged in a temporary directory (PackStager).
+ * symlinks, hard links, holes of sparse files, modes, modification times and (as root) owners.
+ * Every chunk is authenticated and checked against its id on the way; a file whose data is damaged
+ * or missing is left out and reported in `damaged`, naming the chunk or pack. Files are written by
+ * worker threads reading the packs directly: from a local repository's directory, or for remote
+ * ones from packs staged in a temporary directory (PackStager).
  */
 export async function restoreToDirectory(
   repository: Repository,
