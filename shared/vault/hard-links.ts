@@ -72,7 +72,11 @@ export class HardLinks {
       } catch (error) {
         if (!linkRefusals.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
         copyFileSync(first.file, file, constants.COPYFILE_EXCL);
-        setFileMetadata(file, entry.mode, mtimeSeconds(entry.mtimeNs), options.owner(entry));
+        setFileMetadata(file, {
+          mode: entry.mode,
+          mtime: mtimeSeconds(entry.mtimeNs),
+          ...options.owner(entry),
+        });
       }
       options.linked(entry);
     }

@@ -339,7 +339,7 @@ class WorkerFileWriter {
         outcome.damaged(firstDamage);
         return;
       }
-      setFileMetadata(file, entry.mode, mtime, owner);
+      setFileMetadata(file, { mode: entry.mode, mtime, ...owner });
       outcome.written(entry.size);
     };
     for (const segment of segments) {

@@ -1,23 +1,13 @@
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  ftruncateSync,
-  futimesSync,
-  openSync,
-  readSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, constants, ftruncateSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { type MessagePort, parentPort } from "node:worker_threads";
 import { FastCdc } from "../fastcdc.ts";
+import { giveFileMetadata } from "../file-metadata.ts";
 import { blobIdFunction, blobIdsFunction, deriveKeys } from "../keys.ts";
 import { objectNames } from "../object-names.ts";
 import { reusedBlobContext } from "../pack.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
 import { FileSealer } from "./file-sealer.ts";
-import { giveOwnerSync } from "./owner.ts";
 import type { ChunkToFetch, FileToWrite, WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
 import { SharedIdSet } from "./shared-id-set.ts";
 
@@ -87,12 +77,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
           if (!segment) {
             // A hole at the end is still part of the file (a segmented file has its size already).
             if (file.sparse) ftruncateSync(fd, position);
-            // Before the mode: a change of owner clears the set-user-ID and set-group-ID bits.
-            if (file.uid !== undefined && file.gid !== undefined) {
-              giveOwnerSync(fd, file.absolute, file.uid, file.gid);
-            }
-            fchmodSync(fd, file.mode);
-            futimesSync(fd, file.mtime, file.mtime);
+            giveFileMetadata(fd, file.absolute, file);
           }
         } catch (error) {
           // Damaged or missing repository data costs this file, not the restore; anything else
