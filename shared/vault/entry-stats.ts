@@ -25,10 +25,11 @@ export function entryBase(relative: string, type: TreeEntry["type"], info: Entry
     uid: Number(info.uid),
     gid: Number(info.gid),
   };
-  // A file with other names (hard links): a restore gives the names of one inode one file again.
-  if (type === "file" && info.nlink > 1n) entry.links = Number(info.nlink);
+  if (type !== "file") return entry;
+  // Other names (hard links): a restore gives the names of one inode one file again (D-30).
+  if (info.nlink > 1n) entry.links = Number(info.nlink);
   // Fewer blocks than bytes: holes, which a restore gives back for the zeros it meets (D-31).
-  if (type === "file" && info.blocks * 512n < info.size) entry.sparse = true;
+  if (info.blocks * 512n < info.size) entry.sparse = true;
   return entry;
 }
 
