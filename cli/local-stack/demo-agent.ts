@@ -57,7 +57,7 @@ export async function ensureDemoAgent(
   );
   await agentKeys.create(key);
   await writeFile(file, `${agentCredential(key.keyId, secret)}\n`, { mode: 0o600 });
-  await new DynamoDbAuditLog(db, stack.auditTable).append(
+  await new DynamoDbAuditLog(db, stack.auditTable).record(
     admin.tenantId,
     apiAuditEvent({
       request: { requestId: newId("s"), parameters: { systemId: system.systemId, keyId: key.keyId } },

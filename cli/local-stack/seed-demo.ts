@@ -79,7 +79,7 @@ export async function seedDemo(
         }),
       );
     }
-    await audit.append(
+    await audit.record(
       tenantId,
       apiAuditEvent({
         request: { requestId: newId("s"), parameters: { userName, role } },

@@ -3,8 +3,8 @@ import { requests } from "../../shared/api/request-schemas.ts";
 import { platformTenant } from "../../shared/audit/api-event.ts";
 import { verifyArchive } from "../../shared/audit/archive.ts";
 import { awsAuditArchive } from "../../shared/audit/aws-audit-archive.ts";
-import { verifyChain } from "../../shared/audit/chain.ts";
 import { toCsv, toJsonLines } from "../../shared/audit/export.ts";
+import { verifyTrail } from "../../shared/audit/verify-trail.ts";
 import { auditFunctionEnv } from "../../shared/config/function-env.ts";
 import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { authorize } from "../../shared/identity/permissions.ts";
@@ -73,8 +73,13 @@ export const handler = resourceHandler(
         const result =
           source === "archive"
             ? await verifyArchive(tenantId, deps.archive)
-            : await verifyChain(tenantId, deps.audit.records(tenantId), await deps.audit.head(tenantId));
-        audit.responseElements = { source, ok: result.ok, checked: result.checked };
+            : await verifyTrail(tenantId, deps.audit, deps.now());
+        audit.responseElements = {
+          source,
+          ok: result.ok,
+          checked: result.checked,
+          ...("unchained" in result ? { unchained: result.unchained.count } : {}),
+        };
         return { statusCode: 200, body: { tenantId, source, ...result } };
       },
     },

@@ -36,7 +36,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       sourceIp: event.requestContext.identity.sourceIp,
     },
   );
-  await audit.append(
+  await audit.record(
     claims?.tid ?? platformTenant,
     apiAuditEvent({
       request: requestFacts(event.requestContext, { httpMethod: method, resource: path }),

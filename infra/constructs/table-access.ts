@@ -8,6 +8,17 @@ import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 const actions = {
   "read-only": ["dynamodb:GetItem", "dynamodb:Query"],
   "append-only": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
+  /**
+   * The audit sequencer alone: it deletes a recorded event's pending item in the same transaction
+   * that chains it (shared/audit/dynamodb-audit-log.ts); chained records it only adds.
+   */
+  "audit-sequencer": [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+  ],
   /** Powertools idempotency records: a failed request's record is deleted so it can be retried. */
   idempotency: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
   "read-write": [

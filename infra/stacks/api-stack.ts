@@ -69,6 +69,7 @@ export class ApiStack extends Stack {
     const common = {
       logRetention: settings.logRetention,
       removalPolicy: settings.removalPolicy,
+      timeout: settings.apiFunctionTimeout,
       environment: {
         GOVDR_STAGE: props.config.stage,
         IDENTITY_SETTINGS_MAX_AGE_SECONDS: settings.identitySettingsMaxAgeSeconds,

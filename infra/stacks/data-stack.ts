@@ -1,5 +1,5 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
-import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Bucket } from "aws-cdk-lib/aws-s3";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
@@ -21,7 +21,10 @@ export interface DataStackProps extends StackProps {
 export class DataStack extends Stack {
   readonly tenants: Table;
   readonly policies: Table;
-  /** Hash-chained audit records per tenant (shared/audit); never updated or deleted by any API. */
+  /**
+   * Hash-chained audit records per tenant (shared/audit); never updated or deleted by any API. Its
+   * stream (keys only) triggers the sequencer that chains recorded events (docs/decisions.md D-32).
+   */
   readonly audit: Table;
   /** Remembered answers to requests with an Idempotency-Key, expiring after 24 h (TTL). */
   readonly idempotency: Table;
@@ -36,7 +39,7 @@ export class DataStack extends Stack {
     super(scope, id, props);
     this.tenants = this.table("Tenants", props.config);
     this.policies = this.table("Policies", props.config);
-    this.audit = this.table("Audit", props.config);
+    this.audit = this.table("Audit", props.config, StreamViewType.KEYS_ONLY);
     this.idempotency = new Table(this, "Idempotency", {
       partitionKey: { name: "id", type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
@@ -92,9 +95,10 @@ export class DataStack extends Stack {
     });
   }
 
-  private table(id: string, config: DeploymentConfig): Table {
+  private table(id: string, config: DeploymentConfig, stream?: StreamViewType): Table {
     const settings = stageSettings(config);
     const table = new Table(this, id, {
+      stream,
       partitionKey: { name: "pk", type: AttributeType.STRING },
       sortKey: { name: "sk", type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,

@@ -3,10 +3,14 @@ import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
+import { pendingPartitionPrefix } from "../../shared/audit/dynamodb-audit-log.ts";
 import {
   auditArchiverFunctionEnv,
+  auditSequencerFunctionEnv,
   selfCheckFunctionEnv,
   shredderFunctionEnv,
 } from "../../shared/config/function-env.ts";
@@ -68,8 +72,54 @@ export class OrchestrationStack extends Stack {
       removalPolicy: settings.removalPolicy,
     });
     new CfnOutput(this, "SelfCheckStateMachineArn", { value: this.selfCheck.stateMachine.stateMachineArn });
+    this.auditSequencer(props, settings);
     this.auditArchiver(props, settings);
     this.keyShredder(props, settings);
+  }
+
+  /**
+   * Chains recorded audit events within seconds: triggered by each new pending item on the Audit
+   * table's stream, and a sweep of every trail each minute catches whatever a trigger missed.
+   */
+  private auditSequencer(props: OrchestrationStackProps, settings: ReturnType<typeof stageSettings>) {
+    const sequencer = new GovdrFunction(this, "AuditSequencer", {
+      entry: "events/audit-sequencer.ts",
+      description: "Chains recorded audit events into each tenant's hash chain, in order, exactly once",
+      envSchema: auditSequencerFunctionEnv,
+      environment: {
+        GOVDR_STAGE: props.config.stage,
+        POWERTOOLS_SERVICE_NAME: "govdr-audit-sequencer",
+        TENANTS_TABLE: props.tenants.tableName,
+        AUDIT_TABLE: props.audit.tableName,
+      },
+      logRetention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+      timeout: Duration.minutes(1),
+      memorySize: 512,
+    });
+    grantTableAccess(sequencer.function, props.tenants, "read-only", { indexes: ["gsi1"] });
+    grantTableAccess(sequencer.function, props.audit, "audit-sequencer");
+    sequencer.function.addEventSource(
+      new DynamoEventSource(props.audit, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        // A failed batch is retried, then left: the events stay recorded and the sweep chains them.
+        retryAttempts: 10,
+        maxRecordAge: Duration.hours(1),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual("INSERT"),
+            dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(pendingPartitionPrefix) } } },
+          }),
+        ],
+      }),
+    );
+    new Rule(this, "AuditSequencerSweep", {
+      description: "Chain any recorded audit events a stream trigger missed, every minute",
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(sequencer.function, { retryAttempts: 2 })],
+    });
+    new CfnOutput(this, "AuditSequencerFunctionName", { value: sequencer.function.functionName });
   }
 
   /** Daily: schedules the deletion of exited tenants' vault keys once their export window is over (R-EX-06). */

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { DeploymentConfig } from "../config.ts";
 
@@ -9,6 +9,12 @@ export interface StageSettings {
   readonly deletionProtection: boolean;
   /** How long functions may cache the identity settings (0 locally: a change shows at once). */
   readonly identitySettingsMaxAgeSeconds: number;
+  /**
+   * How long an API function may run. Locally the emulator starts one Node process per concurrent
+   * call on a small host, so a burst of cold starts takes seconds there that it never takes in a
+   * cloud; a slow answer beats a failed one. 29 s is API Gateway's own integration limit.
+   */
+  readonly apiFunctionTimeout: Duration;
 }
 
 export function stageSettings(config: DeploymentConfig): StageSettings {
@@ -18,6 +24,7 @@ export function stageSettings(config: DeploymentConfig): StageSettings {
     logRetention: retentionAtLeast(config.logRetentionDays),
     deletionProtection: !local,
     identitySettingsMaxAgeSeconds: local ? 0 : 60,
+    apiFunctionTimeout: Duration.seconds(local ? 29 : 10),
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SessionClaims } from "../identity/session-token.ts";
+import { illFormedTextPaths, toWellFormed } from "../validation/text.ts";
 import { auditSafe } from "./audit-safe.ts";
 import type { AuditEvent } from "./event-schema.ts";
 import { redactSecrets } from "./redact.ts";
@@ -44,7 +45,9 @@ export interface ApiAuditInput {
 /** The CloudTrail-shaped record of one API call or authorizer decision, secrets redacted (DESIGN.md §Audit). */
 export function apiAuditEvent(input: ApiAuditInput): AuditEvent {
   const { request, claims } = input;
-  const parameters = auditSafe(redactSecrets(request.parameters)) as Record<string, unknown>;
+  const redacted = redactSecrets(request.parameters);
+  const parameters = auditSafe(redacted) as Record<string, unknown>;
+  const illFormed = illFormedTextPaths(redacted, ["requestParameters"]).slice(0, 100);
   return {
     eventVersion: "1.08",
     eventID: randomUUID(),
@@ -54,7 +57,7 @@ export function apiAuditEvent(input: ApiAuditInput): AuditEvent {
     eventCategory: "Management",
     awsRegion: input.region,
     sourceIPAddress: request.sourceIp ?? "unknown",
-    userAgent: (request.userAgent ?? "").slice(0, 512),
+    userAgent: toWellFormed((request.userAgent ?? "").slice(0, 512)),
     userIdentity: claims
       ? { type: "GovdrUser", principalId: claims.sub, tenantId: claims.tid, role: claims.roles.join(",") }
       : { type: "Anonymous", principalId: "anonymous", tenantId: platformTenant },
@@ -62,9 +65,13 @@ export function apiAuditEvent(input: ApiAuditInput): AuditEvent {
     responseElements: input.responseElements
       ? (auditSafe(redactSecrets(input.responseElements)) as Record<string, unknown>)
       : null,
-    ...(input.error ? { errorCode: input.error.code, errorMessage: input.error.message.slice(0, 1000) } : {}),
+    ...(input.error
+      ? { errorCode: input.error.code, errorMessage: toWellFormed(input.error.message.slice(0, 1000)) }
+      : {}),
     requestID: request.requestId,
     readOnly: input.readOnly,
     resources: input.resources ?? [],
+    // CloudTrail's place for facts about the record itself: which text was not storable as sent.
+    ...(illFormed.length > 0 ? { additionalEventData: { illFormedTextReplaced: illFormed } } : {}),
   };
 }

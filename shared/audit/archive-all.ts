@@ -1,25 +1,11 @@
 import { ConflictError } from "../errors.ts";
 import type { TenantStore } from "../stores/stores.ts";
-import { tenantStatuses } from "../tenants/tenant.ts";
-import { platformTenant } from "./api-event.ts";
 import { type ArchiveRun, type ArchiverDeps, type ArchiveSettings, archiveTrail } from "./archive.ts";
+import { allTrails } from "./trails.ts";
 
 /** Some trails could not be archived; the others were. Named so the scheduler's alarms can match it. */
 export class AuditArchiveIncompleteError extends Error {
   override readonly name = "AuditArchiveIncompleteError";
-}
-
-/** Every trail: the platform's own and each tenant's, whatever its status (exited ones included). */
-async function* trails(tenants: TenantStore): AsyncIterable<string> {
-  yield platformTenant;
-  for (const status of tenantStatuses) {
-    let cursor: string | undefined;
-    do {
-      const page = await tenants.listByStatus(status, { limit: 100, cursor });
-      for (const tenant of page.items) yield tenant.tenantId;
-      cursor = page.nextCursor;
-    } while (cursor);
-  }
 }
 
 /**
@@ -34,7 +20,7 @@ export async function archiveAllTrails(
 ): Promise<ArchiveRun[]> {
   const runs: ArchiveRun[] = [];
   const failures: string[] = [];
-  for await (const tenantId of only ?? trails(deps.tenants)) {
+  for await (const tenantId of only ?? allTrails(deps.tenants)) {
     try {
       runs.push(await archiveTrail(tenantId, deps, settings));
     } catch (error) {

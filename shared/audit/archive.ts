@@ -81,7 +81,8 @@ export interface ArchiveRun {
 }
 
 export interface ArchiverDeps {
-  audit: AuditLog;
+  /** Only the chain: events still waiting for the sequencer are archived once chained. */
+  audit: Pick<AuditLog, "head" | "records">;
   cursors: ArchiveCursorStore;
   objects: ArchiveObjects;
   now: () => Date;

@@ -46,7 +46,12 @@ export type ChainProblem =
   | { kind: "head-mismatch"; sequence: number }
   /** An archived batch or digest differs from what its digest committed to (shared/audit/archive). */
   | { kind: "archive-altered"; sequence: number; archiveKey: string }
-  | { kind: "digest-chain-broken"; sequence: number; archiveKey: string };
+  | { kind: "digest-chain-broken"; sequence: number; archiveKey: string }
+  /**
+   * Recorded events still unchained past the sequencer's promise (shared/audit/verify-trail.ts);
+   * `sequence` is the next one the chain would give, `eventID` the oldest waiting event.
+   */
+  | { kind: "unchained-overdue"; sequence: number; eventID: string; eventTime: string; overdue: number };
 
 export interface VerifyResult {
   ok: boolean;
@@ -112,7 +117,8 @@ export class ChainVerifier {
 
 /**
  * Recomputes a tenant's chain from records in sequence order (streamed, so memory stays bounded).
- * `expectedHead` is the head the index last committed: a chain that stops short of it lost records.
+ * `expectedHead` is the head the index last committed, read before the records: a chain that stops
+ * short of it lost records, and records the sequencer added after it was read are left for later.
  */
 export async function verifyChain(
   tenantId: string,
@@ -121,6 +127,7 @@ export async function verifyChain(
 ): Promise<VerifyResult> {
   const verifier = new ChainVerifier(tenantId);
   for await (const record of records) {
+    if (expectedHead && record.sequence > expectedHead.sequence) break;
     const problem = verifier.next(record);
     if (problem) return verifier.result(problem);
   }

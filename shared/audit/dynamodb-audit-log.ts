@@ -1,41 +1,82 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   paginateQuery,
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "../errors.ts";
+import { isConditionFailure } from "../stores/dynamodb/keys.ts";
 import type { Page } from "../stores/page.ts";
-import { AuditContentionError, type AuditLog } from "./audit-log.ts";
+import {
+  type AuditChainStore,
+  type AuditEntry,
+  type AuditLog,
+  ChainMovedError,
+  type PendingEvent,
+  type PendingSummary,
+} from "./audit-log.ts";
 import { type AuditQuery, daysBetween, parseAuditCursor } from "./audit-query.ts";
-import { type ChainHead, chainRecord } from "./chain.ts";
+import type { ChainHead } from "./chain.ts";
 import { type AuditEvent, type AuditRecord, auditRecordSchema } from "./event-schema.ts";
 
 export const auditPartition = (tenantId: string) => `TENANT#${tenantId}#AUDIT`;
+/** Recorded events wait here, one item each, keyed so that they sort in the order they are chained. */
+export const pendingPartition = (tenantId: string) => `AUDIT_PENDING#${tenantId}`;
+export const pendingPartitionPrefix = "AUDIT_PENDING#";
+const pendingKey = (event: AuditEvent) => `${event.eventTime}#${event.eventID}`;
 const sequenceKey = (sequence: number) => `SEQ#${String(sequence).padStart(12, "0")}`;
 const headKey = "HEAD";
 
-/** The time index: one gsi1 partition per tenant and UTC day, sorted by event time then sequence. */
+/** The time index: one gsi1 partition per tenant and UTC day, sorted by event time then event id. */
 export const auditDayPartition = (tenantId: string, day: string) => `AUDIT#${tenantId}#${day}`;
-const timeIndexKeys = (record: AuditRecord) => ({
-  gsi1pk: auditDayPartition(record.tenantId, record.event.eventTime.slice(0, 10)),
-  gsi1sk: `${record.event.eventTime}#${String(record.sequence).padStart(12, "0")}`,
+const indexAttributes = (tenantId: string, event: AuditEvent) => ({
+  gsi1pk: auditDayPartition(tenantId, event.eventTime.slice(0, 10)),
+  gsi1sk: `${event.eventTime}#${event.eventID}`,
+  // Flattened for lookups by resource (a filter on a list of maps cannot match one field).
+  resourceIds: event.resources.map((r) => r.id),
 });
 
+/** DynamoDB's limits on one transaction: 100 items and 4 MB; two items per event plus the head. */
+const maxTransactionItems = 100;
+const maxTransactionBytes = 3_500_000;
+
 /**
- * Audit log in one DynamoDB table (pk/sk). Each tenant's chain lives in its own partition: records
- * under `SEQ#…`, the committed head under `HEAD`. An append writes the record and moves the head in
- * one transaction, conditional on the head it read, so two writers can never both extend the same
- * head; the loser re-reads and retries.
+ * Audit log in one DynamoDB table (pk/sk). A recorded event is one item in its tenant's pending
+ * partition, put under its own key, so concurrent requests never contend. The sequencer moves
+ * events into the chain partition (`SEQ#…` records and the `HEAD`) in transactions conditional on
+ * the head it read and on each pending item still being there, so two sequencers can never both
+ * extend the same head nor chain one event twice.
  */
-export class DynamoDbAuditLog implements AuditLog {
+export class DynamoDbAuditLog implements AuditLog, AuditChainStore {
+  readonly maxBatch = Math.floor((maxTransactionItems - 1) / 2);
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly maxAttempts = 8,
   ) {}
+
+  async record(tenantId: string, event: AuditEvent): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: pendingPartition(tenantId),
+            sk: pendingKey(event),
+            ...indexAttributes(tenantId, event),
+            tenantId,
+            event,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      // The same event id is only ever written again by the SDK retrying a put that succeeded.
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
 
   async head(tenantId: string): Promise<ChainHead | undefined> {
     const { Item } = await this.db.send(
@@ -48,59 +89,92 @@ export class DynamoDbAuditLog implements AuditLog {
     return Item ? { sequence: Item.sequence as number, hash: Item.hash as string } : undefined;
   }
 
-  async append(tenantId: string, event: AuditEvent): Promise<AuditRecord> {
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const head = await this.head(tenantId);
-      const record = chainRecord(tenantId, head, event);
-      try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: this.appendItems(record, head) }));
-        return record;
-      } catch (error) {
-        if (
-          !(error instanceof TransactionCanceledException) &&
-          (error as Error).name !== "TransactionCanceledException"
-        ) {
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-      }
-    }
-    throw new AuditContentionError(
-      `Could not append to the audit chain of ${tenantId} after ${this.maxAttempts} attempts`,
+  async oldestPending(tenantId: string, limit: number): Promise<PendingEvent[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": pendingPartition(tenantId) },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
     );
+    // The event is chained as it was stored, even if edited out of shape: the hash then covers it.
+    return Items.map((item) => ({ tenantId, event: item.event as AuditEvent }));
   }
 
-  private appendItems(record: AuditRecord, head: ChainHead | undefined) {
-    const pk = auditPartition(record.tenantId);
-    return [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            pk,
-            sk: sequenceKey(record.sequence),
-            ...timeIndexKeys(record),
-            // Flattened for lookups by resource (a filter on a list of maps cannot match one field).
-            resourceIds: record.event.resources.map((r) => r.id),
-            ...record,
-          },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { pk, sk: headKey, sequence: record.sequence, hash: record.hash },
-          ...(head
-            ? {
-                ConditionExpression: "#hash = :previous",
-                ExpressionAttributeNames: { "#hash": "hash" },
-                ExpressionAttributeValues: { ":previous": head.hash },
-              }
-            : { ConditionExpression: "attribute_not_exists(pk)" }),
-        },
-      },
-    ];
+  async extend(tenantId: string, previous: ChainHead | undefined, records: AuditRecord[]): Promise<number> {
+    const batch = this.fittingPrefix(records);
+    const last = batch.at(-1);
+    if (!last) throw new Error("extend needs at least one record");
+    const TableName = this.tableName;
+    const pk = auditPartition(tenantId);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...batch.flatMap((record) => [
+              {
+                Put: {
+                  TableName,
+                  Item: this.chainedItem(record),
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+              {
+                Delete: {
+                  TableName,
+                  Key: { pk: pendingPartition(tenantId), sk: pendingKey(record.event) },
+                  ConditionExpression: "attribute_exists(pk)",
+                },
+              },
+            ]),
+            {
+              Put: {
+                TableName,
+                Item: { pk, sk: headKey, sequence: last.sequence, hash: last.hash },
+                ...(previous
+                  ? {
+                      ConditionExpression: "#hash = :previous",
+                      ExpressionAttributeNames: { "#hash": "hash" },
+                      ExpressionAttributeValues: { ":previous": previous.hash },
+                    }
+                  : { ConditionExpression: "attribute_not_exists(pk)" }),
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // Cancelled by a condition (another sequencer was first) or a conflicting transaction.
+      if (isConditionFailure(error) || (error as Error).name === "TransactionConflictException") {
+        throw new ChainMovedError(`The audit chain of ${tenantId} moved: ${(error as Error).message}`);
+      }
+      throw error;
+    }
+    return batch.length;
+  }
+
+  private chainedItem(record: AuditRecord) {
+    return {
+      pk: auditPartition(record.tenantId),
+      sk: sequenceKey(record.sequence),
+      ...indexAttributes(record.tenantId, record.event),
+      ...record,
+    };
+  }
+
+  /** As many records from the start as one transaction holds (by item count and by size). */
+  private fittingPrefix(records: AuditRecord[]): AuditRecord[] {
+    let bytes = 0;
+    const batch: AuditRecord[] = [];
+    for (const record of records.slice(0, this.maxBatch)) {
+      // Twice the JSON size over-estimates an item's size (names counted, numbers as text).
+      bytes += 2 * Buffer.byteLength(JSON.stringify(this.chainedItem(record)), "utf8") + 512;
+      if (batch.length > 0 && bytes > maxTransactionBytes) break;
+      batch.push(record);
+    }
+    return batch;
   }
 
   async *records(tenantId: string, fromSequence = 1): AsyncIterable<AuditRecord> {
@@ -124,7 +198,31 @@ export class DynamoDbAuditLog implements AuditLog {
     }
   }
 
-  async lookup(tenantId: string, query: AuditQuery): Promise<Page<AuditRecord>> {
+  async pendingSummary(tenantId: string, now: Date, overdueAfterSeconds: number): Promise<PendingSummary> {
+    const cutoff = new Date(now.getTime() - overdueAfterSeconds * 1000).toISOString();
+    const summary: PendingSummary = { count: 0, overdue: 0 };
+    const pages = paginateQuery(
+      { client: this.db, pageSize: 1000 },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": pendingPartition(tenantId) },
+        ProjectionExpression: "sk",
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const [eventTime = "", eventID = ""] = String(item.sk).split("#");
+        summary.oldest ??= { eventID, eventTime };
+        summary.count += 1;
+        if (eventTime < cutoff) summary.overdue += 1;
+      }
+    }
+    return summary;
+  }
+
+  async lookup(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>> {
     const cursor = parseAuditCursor(query.cursor);
     const days = daysBetween(query.from, query.to).filter((day) => !cursor || day >= cursor.day);
     if (cursor?.key && cursor.key.gsi1pk !== auditDayPartition(tenantId, cursor.day)) {
@@ -133,7 +231,7 @@ export class DynamoDbAuditLog implements AuditLog {
       ]);
     }
     const filter = lookupFilter(query);
-    const items: AuditRecord[] = [];
+    const items: AuditEntry[] = [];
     for (const [index, day] of days.entries()) {
       let startKey = index === 0 ? cursor?.key : undefined;
       do {
@@ -155,7 +253,7 @@ export class DynamoDbAuditLog implements AuditLog {
             ExclusiveStartKey: startKey,
           }),
         );
-        items.push(...(page.Items ?? []).map(storedRecord));
+        for (const entry of (page.Items ?? []).map(storedEntry)) addOnce(items, entry);
         startKey = page.LastEvaluatedKey;
         if (items.length >= query.limit) {
           const next = startKey
@@ -179,6 +277,21 @@ function storedRecord(item: Record<string, unknown>): AuditRecord {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, resourceIds: _r, ...record } = item;
   const parsed = auditRecordSchema.safeParse(record);
   return parsed.success ? parsed.data : (record as AuditRecord);
+}
+
+function storedEntry(item: Record<string, unknown>): AuditEntry {
+  if (typeof item.sequence === "number") return { ...storedRecord(item), state: "chained" };
+  return { tenantId: item.tenantId as string, event: item.event as AuditEvent, state: "pending" };
+}
+
+/**
+ * The index is eventually consistent: while the sequencer moves an event, a page may meet it both
+ * pending and chained. It is shown once, chained.
+ */
+function addOnce(items: AuditEntry[], entry: AuditEntry): void {
+  const at = items.findIndex((item) => item.event.eventID === entry.event.eventID);
+  if (at === -1) items.push(entry);
+  else if (entry.state === "chained") items[at] = entry;
 }
 
 function lookupFilter(query: AuditQuery) {

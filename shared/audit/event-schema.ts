@@ -31,6 +31,8 @@ export const auditEventSchema = z.object({
   requestID: z.string().max(128),
   readOnly: z.boolean(),
   resources: z.array(z.object({ type: z.string().max(100), id: z.string().max(512) })).max(50),
+  /** Facts about the record: `illFormedTextReplaced` lists fields whose lone surrogates became U+FFFD. */
+  additionalEventData: z.object({ illFormedTextReplaced: z.array(z.string().max(2048)).max(100) }).optional(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

@@ -1,12 +1,19 @@
-import type { AuditRecord } from "./event-schema.ts";
+import type { AuditEntry } from "./audit-log.ts";
 
-/** One JSON object per line: the record with its chain fields, so an export can be re-verified. */
-export function toJsonLines(records: AuditRecord[]): string {
+/**
+ * One JSON object per line: a chained record with its chain fields, so an export can be
+ * re-verified, or a pending event marked `"state": "pending"` (not yet chained, nothing to verify).
+ */
+export function toJsonLines(records: AuditEntry[]): string {
   return records.map((r) => JSON.stringify(r)).join("\n") + (records.length > 0 ? "\n" : "");
 }
 
-const csvColumns: [string, (r: AuditRecord) => unknown][] = [
-  ["sequence", (r) => r.sequence],
+const chained = <T>(r: AuditEntry, field: (r: AuditEntry & { state: "chained" }) => T) =>
+  r.state === "chained" ? field(r) : "";
+
+const csvColumns: [string, (r: AuditEntry) => unknown][] = [
+  ["state", (r) => r.state],
+  ["sequence", (r) => chained(r, (c) => c.sequence)],
   ["eventTime", (r) => r.event.eventTime],
   ["eventSource", (r) => r.event.eventSource],
   ["eventName", (r) => r.event.eventName],
@@ -20,14 +27,14 @@ const csvColumns: [string, (r: AuditRecord) => unknown][] = [
   ["resources", (r) => r.event.resources.map((x) => `${x.type}:${x.id}`).join(" ")],
   ["requestID", (r) => r.event.requestID],
   ["eventID", (r) => r.event.eventID],
-  ["hash", (r) => r.hash],
+  ["hash", (r) => chained(r, (c) => c.hash)],
 ];
 
 /**
  * RFC 4180 CSV with a header row. Cells that a spreadsheet would run as a formula (= + - @ and
  * control characters first) are prefixed with an apostrophe: audit data is attacker-influenced.
  */
-export function toCsv(records: AuditRecord[]): string {
+export function toCsv(records: AuditEntry[]): string {
   const cell = (value: unknown) => {
     let text = String(value);
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;

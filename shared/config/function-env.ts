@@ -53,6 +53,9 @@ export const auditArchiverFunctionEnv = auditFunctionEnv.extend({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180),
 });
 
+/** The audit sequencer: chains recorded events (DynamoDB stream trigger and a sweep of every trail). */
+export const auditSequencerFunctionEnv = directoryFunctionEnv;
+
 /** The crypto-shredder: exiting tenants, their keys, and their audit trails. */
 export const shredderFunctionEnv = directoryFunctionEnv;
 

@@ -1,5 +1,5 @@
 import { secretMatches } from "../agents/agent-key.ts";
-import { ForbiddenError, UnauthenticatedError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, UnauthenticatedError, ValidationError } from "../errors.ts";
 import type { AgentKeyStore, SessionStore, TenantStore, UserStore } from "../stores/stores.ts";
 import { afterFailedLogin, afterSuccessfulLogin, isLocked } from "./lockout.ts";
 import { hashPassword, verifyPassword } from "./password-hash.ts";
@@ -40,6 +40,9 @@ export interface IdentityDeps {
   issuer: string;
 }
 
+/** How often a session's last use is written (the idle timeout is at least five minutes). */
+export const sessionTouchIntervalMs = 10_000;
+
 /** Administrators must use a second factor (R-IA-09); other users use it once they enrolled. */
 const mfaRequiredRoles: readonly Role[] = ["platform-admin", "security-admin", "tenant-admin"];
 
@@ -66,13 +69,7 @@ export class IdentityService {
     if (!(await verifyPassword(password, user.passwordHash)))
       await this.fail(user, now, "INVALID_CREDENTIALS");
     await this.requireActive(user);
-    const signedIn = {
-      ...user,
-      loginFailures: afterSuccessfulLogin(),
-      updatedAt: now.toISOString(),
-      version: user.version + 1,
-    };
-    await this.deps.users.update(signedIn);
+    const signedIn = await this.resetFailures(user, now);
     return this.grant(signedIn, { auth_time: Math.floor(now.getTime() / 1000), amr: ["pwd"] }, now);
   }
 
@@ -231,7 +228,11 @@ export class IdentityService {
       await this.deps.sessions.revoke(claims.sid);
       throw new UnauthenticatedError("This agent key was revoked", "SESSION_ENDED");
     }
-    await this.deps.sessions.touch(claims.sid, now.toISOString());
+    // The idle timeout counts in minutes: one write per session every few seconds is precise enough,
+    // and concurrent requests of one session then do not all write the same item.
+    if (now.getTime() - Date.parse(session.lastSeenAt) >= sessionTouchIntervalMs) {
+      await this.deps.sessions.touch(claims.sid, now.toISOString());
+    }
     return claims;
   }
 
@@ -303,13 +304,13 @@ export class IdentityService {
     now: Date,
     code: "INVALID_CREDENTIALS" | "INVALID_MFA_CODE",
   ): Promise<never> {
-    const { state, lockedNow } = afterFailedLogin(user.loginFailures, now, await this.deps.settings());
-    await this.deps.users.update({
-      ...user,
-      loginFailures: state,
-      updatedAt: now.toISOString(),
-      version: user.version + 1,
+    const settings = await this.deps.settings();
+    let outcome = afterFailedLogin(user.loginFailures, now, settings);
+    await this.updateUser(user, (current) => {
+      outcome = afterFailedLogin(current.loginFailures, now, settings);
+      return { ...current, loginFailures: outcome.state, updatedAt: now.toISOString() };
     });
+    const { state, lockedNow } = outcome;
     if (lockedNow) {
       throw new UnauthenticatedError(
         `Too many failed attempts: the account is locked until ${state.lockedUntil}`,
@@ -322,6 +323,40 @@ export class IdentityService {
         : "The user name or password is wrong",
       code,
     );
+  }
+
+  /** A successful sign-in clears the failure count; with none to clear it writes nothing. */
+  private async resetFailures(user: User, now: Date): Promise<User> {
+    const clean = (u: User) => u.loginFailures.consecutiveFailures === 0 && !u.loginFailures.lockedUntil;
+    if (clean(user)) return user;
+    return this.updateUser(user, (current) =>
+      clean(current)
+        ? undefined
+        : { ...current, loginFailures: afterSuccessfulLogin(), updatedAt: now.toISOString() },
+    );
+  }
+
+  /**
+   * Applies `change` to the user and stores it; when a concurrent sign-in of the same user stored
+   * first, reads the user again and applies `change` to that, so concurrent sign-ins all succeed
+   * and every failure counts. `change` returns undefined when there is nothing left to write.
+   */
+  private async updateUser(user: User, change: (current: User) => Omit<User, "version"> | undefined) {
+    let current = user;
+    for (let attempt = 1; ; attempt++) {
+      const next = change(current);
+      if (!next) return current;
+      const stored = { ...next, version: current.version + 1 } as User;
+      try {
+        await this.deps.users.update(stored);
+        return stored;
+      } catch (error) {
+        if (!(error instanceof ConflictError) || error.code !== "STALE_VERSION" || attempt >= 8) throw error;
+        const fresh = await this.deps.users.get(user.tenantId, user.userId);
+        if (!fresh) throw new UnauthenticatedError("This user no longer exists", "INVALID_CREDENTIALS");
+        current = fresh;
+      }
+    }
   }
 
   private async requireActive(user: User): Promise<void> {

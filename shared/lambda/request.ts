@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { z } from "zod";
 import { fieldErrorsOf, ValidationError } from "../errors.ts";
+import { illFormedTextPaths } from "../validation/text.ts";
 
 /** At most 64 KiB of JSON per request; larger bodies are refused before parsing. */
 const maxBodyBytes = 64 * 1024;
@@ -27,6 +28,16 @@ export function parseBody<S extends z.ZodType>(
     json = raw === "" ? undefined : JSON.parse(raw);
   } catch {
     throw new ValidationError("The request body is not valid JSON", [{ path: "", message: "invalid JSON" }]);
+  }
+  const illFormed = illFormedTextPaths(json);
+  if (illFormed.length > 0) {
+    throw new ValidationError(
+      "The request holds text that is not valid Unicode",
+      illFormed.map((path) => ({
+        path,
+        message: "must be well-formed Unicode text (it holds a lone UTF-16 surrogate)",
+      })),
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {

@@ -51,7 +51,7 @@ export interface RouteSpec<Env, Deps> {
  */
 export function resourceHandler<
   EnvSchema extends FunctionEnvSchema,
-  Deps extends { audit: AuditLog; now: () => Date; idempotency?: IdempotentRunner },
+  Deps extends { audit: Pick<AuditLog, "record">; now: () => Date; idempotency?: IdempotentRunner },
 >(
   envSchema: EnvSchema,
   options: { eventSource: string; deps: (env: z.infer<EnvSchema>) => Promise<Deps> },
@@ -110,7 +110,7 @@ export function resourceHandler<
           ? (JSON.parse(response.body) as { code: string; message: string })
           : undefined;
       try {
-        await deps.audit.append(
+        await deps.audit.record(
           audit.tenantId ?? claims?.tid ?? platformTenant,
           apiAuditEvent({
             request: requestFacts(event.requestContext, {

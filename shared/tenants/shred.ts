@@ -8,7 +8,7 @@ import { keyDeletionWaitingDays, type TenantKeys } from "./tenant-keys.ts";
 export interface ShredDeps {
   tenants: TenantStore;
   keys: TenantKeys;
-  audit: AuditLog;
+  audit: Pick<AuditLog, "record">;
   now: () => Date;
   region: string;
 }
@@ -49,7 +49,7 @@ export async function shredDueKeys(
         updatedAt: now.toISOString(),
         version: tenant.version + 1,
       });
-      await deps.audit.append(tenant.tenantId, shredEvent(tenant, keyDeletedAfter, deps.region, now));
+      await deps.audit.record(tenant.tenantId, shredEvent(tenant, keyDeletedAfter, deps.region, now));
       shredded.push({ tenantId: tenant.tenantId, keyDeletedAfter });
     }
     cursor = page.nextCursor;

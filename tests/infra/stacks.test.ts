@@ -228,6 +228,41 @@ describe("api stack", () => {
     }
   });
 
+  it("chains audit events off the request path: the Audit table's stream triggers the sequencer (D-32)", () => {
+    prod.templates.data.hasResourceProperties("AWS::DynamoDB::Table", {
+      StreamSpecification: { StreamViewType: "KEYS_ONLY" },
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+    });
+    const t = prod.templates.orchestration;
+    t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      StartingPosition: "TRIM_HORIZON",
+      MaximumRetryAttempts: 10,
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ["INSERT"],
+              dynamodb: { Keys: { pk: { S: [{ prefix: "AUDIT_PENDING#" }] } } },
+            }),
+          },
+        ],
+      },
+    });
+    t.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "rate(1 minute)",
+      Targets: [
+        Match.objectLike({ Arn: { "Fn::GetAtt": [Match.stringLikeRegexp("AuditSequencer"), "Arn"] } }),
+      ],
+    });
+    const deleters = Object.entries(t.findResources("AWS::IAM::Policy")).filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes("dynamodb:DeleteItem"),
+    );
+    expect(deleters.map(([id]) => id)).toEqual([expect.stringMatching(/^AuditSequencer/)]);
+  });
+
   it("logs access and execution, traces, throttles, and answers gateway errors in the API's error shape", () => {
     const t = prod.templates.api;
     t.hasResourceProperties("AWS::ApiGateway::Stage", {

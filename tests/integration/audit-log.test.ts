@@ -1,44 +1,77 @@
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
 import { verifyChain } from "../../shared/audit/chain.ts";
 import { DynamoDbAuditLog } from "../../shared/audit/dynamodb-audit-log.ts";
+import { verifyTrail } from "../../shared/audit/verify-trail.ts";
 import { auditEvent } from "../support/audit-events.ts";
+import { chainedRecords } from "./support/audit.ts";
 import { clientConfig, localStack, uniqueName } from "./support/emulator.ts";
 
 const dynamodb = () => new DynamoDBClient(clientConfig());
-const auditLog = () =>
-  new DynamoDbAuditLog(DynamoDBDocumentClient.from(dynamodb()), localStack().auditTable, 50);
+const auditLog = () => new DynamoDbAuditLog(DynamoDBDocumentClient.from(dynamodb()), localStack().auditTable);
+const now = () => new Date().toISOString();
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-}
-
-describe("audit log in DynamoDB (deployed Audit table)", () => {
-  it("serialises 25 concurrent appends into one unbroken chain, and keeps tenants apart", async () => {
+describe("audit log in DynamoDB (deployed Audit table and sequencer)", () => {
+  it("records 200 concurrent events without contention; the stream-triggered sequencer chains each exactly once", async () => {
     const [a, b] = [uniqueName("tenant"), uniqueName("tenant")];
     const log = auditLog();
 
     await Promise.all([
-      ...Array.from({ length: 25 }, (_, i) => log.append(a, auditEvent(`A${i}`))),
-      ...Array.from({ length: 5 }, (_, i) => log.append(b, auditEvent(`B${i}`))),
+      ...Array.from({ length: 160 }, (_, i) => log.record(a, auditEvent(`A${i}`, { eventTime: now() }))),
+      ...Array.from({ length: 40 }, (_, i) => log.record(b, auditEvent(`B${i}`, { eventTime: now() }))),
     ]);
 
-    const records = await collect(log.records(a));
-    expect(records.map((r) => r.sequence)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    expect(new Set(records.map((r) => r.event.eventName)).size).toBe(25);
-    expect(await verifyChain(a, records, await log.head(a))).toMatchObject({ ok: true, checked: 25 });
-    expect(await verifyChain(b, log.records(b), await log.head(b))).toMatchObject({ ok: true, checked: 5 });
+    const records = await chainedRecords(log, a);
+    expect(records.map((r) => r.sequence)).toEqual(Array.from({ length: 160 }, (_, i) => i + 1));
+    expect(new Set(records.map((r) => r.event.eventName)).size).toBe(160);
+    expect(await verifyChain(a, records, await log.head(a))).toMatchObject({ ok: true, checked: 160 });
+    expect(await chainedRecords(log, b)).toHaveLength(40);
+    expect(await verifyTrail(b, log, new Date())).toMatchObject({
+      ok: true,
+      checked: 40,
+      unchained: { count: 0, overdue: 0 },
+    });
+  });
+
+  it("stays exactly once when sweeps run alongside the stream trigger", async () => {
+    const tenant = uniqueName("tenant");
+    const log = auditLog();
+    const lambda = new LambdaClient(clientConfig());
+    const sweep = () =>
+      lambda.send(
+        new InvokeCommand({
+          FunctionName: localStack().auditSequencerFunction,
+          Payload: Buffer.from(JSON.stringify({ tenantIds: [tenant] })),
+        }),
+      );
+
+    const [, ...sweeps] = await Promise.all([
+      Promise.all(
+        Array.from({ length: 60 }, (_, i) => log.record(tenant, auditEvent(`E${i}`, { eventTime: now() }))),
+      ),
+      sweep(),
+      sweep(),
+      sweep(),
+    ]);
+
+    for (const answer of sweeps) expect(answer.FunctionError).toBeUndefined();
+    const records = await chainedRecords(log, tenant);
+    expect(records).toHaveLength(60);
+    expect(new Set(records.map((r) => r.event.eventID)).size).toBe(60);
+    expect(await verifyChain(tenant, records, await log.head(tenant))).toMatchObject({
+      ok: true,
+      checked: 60,
+    });
   });
 
   it("names the record an operator edited directly in the table", async () => {
     const tenant = uniqueName("tenant");
     const log = auditLog();
     for (const name of ["Login", "CreateSystem", "UpdatePolicy", "Logout"])
-      await log.append(tenant, auditEvent(name));
-    const victim = (await collect(log.records(tenant)))[2];
+      await log.record(tenant, auditEvent(name, { eventTime: now() }));
+    const victim = (await chainedRecords(log, tenant))[2];
 
     await dynamodb().send(
       new UpdateItemCommand({

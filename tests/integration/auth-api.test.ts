@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { verifyChain } from "../../shared/audit/chain.ts";
-import type { AuditRecord } from "../../shared/audit/event-schema.ts";
 import { totpCode } from "../support/identity-fixtures.ts";
 import { call } from "./support/api.ts";
+import { chainedRecords } from "./support/audit.ts";
 import { localStack } from "./support/emulator.ts";
 import { seedTenantUser } from "./support/seed.ts";
 
 const initial = "Initial-Passw0rd!";
 const chosen = "Chongqing-DR-2026!";
-
-async function collect(records: AsyncIterable<AuditRecord>): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
-  for await (const r of records) out.push(r);
-  return out;
-}
 
 describe("auth API on the local stack", () => {
   it("R-IA-08/09: initial password → forced change → MFA enrolment → full session, every step audited", async () => {
@@ -59,7 +53,7 @@ describe("auth API on the local stack", () => {
     });
     expect((await call("GET", "/auth/session", { token: stepToken })).status).toBe(401);
 
-    const records = await collect(stores.audit.records(tenant.tenantId));
+    const records = await chainedRecords(stores.audit, tenant.tenantId);
     const names = records.map((r) => r.event.eventName);
     expect(names).toEqual(
       expect.arrayContaining([
@@ -113,7 +107,7 @@ describe("auth API on the local stack", () => {
 
     expect(codes).toEqual([...Array(4).fill("INVALID_CREDENTIALS"), "ACCOUNT_LOCKED"]);
     expect(rightButLocked).toMatchObject({ status: 401, body: { code: "ACCOUNT_LOCKED" } });
-    const records = await collect(stores.audit.records(tenant.tenantId));
+    const records = await chainedRecords(stores.audit, tenant.tenantId);
     expect(records.filter((r) => r.event.errorCode === "ACCOUNT_LOCKED")).toHaveLength(2);
   });
 

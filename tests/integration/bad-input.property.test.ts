@@ -8,8 +8,20 @@ import { seedTenantUser } from "./support/seed.ts";
 const password = "Fuzzing-Admin-2026!";
 const runs = Number(process.env.GOVDR_FUZZ_RUNS ?? 15);
 
+/** Any UTF-16 code unit, so strings hold lone surrogates, which fast-check's own units never make. */
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+/** Text that is not well-formed: a lone surrogate somewhere, with NUL and other controls around it. */
+const illFormedText = fc
+  .tuple(
+    fc.string({ unit: codeUnit, maxLength: 20 }),
+    fc.constantFrom("\ud800", "\udfff", "\udbff\u0000", "\u0000\udc00", "a\ud83d"),
+    fc.string({ unit: codeUnit, maxLength: 20 }),
+  )
+  .map(([before, lone, after]) => `${before}${lone}${after}`);
+
 /** Values that can never satisfy a field that expects a short string, number, enum or object. */
 const wrongValue = fc.oneof(
+  illFormedText,
   fc.constant(null),
   fc.boolean(),
   fc.array(fc.integer(), { maxLength: 3 }),
@@ -25,6 +37,7 @@ const mutated = (valid: Record<string, unknown>, required: string[]) =>
 
 const anyBody = fc.oneof(
   fc.json(),
+  fc.anything({ stringUnit: codeUnit }).map((v) => JSON.stringify(v) ?? "null"),
   fc.string({ unit: "grapheme" }),
   fc.anything().map((v) => JSON.stringify(v) ?? "null"),
 );
@@ -97,6 +110,13 @@ describe("bad input never causes a 5xx or a change (property-based)", () => {
     ],
     [
       "POST",
+      "/auth/agent-token",
+      () => undefined,
+      { keyId: "ak-0123456789ab", secret: "x".repeat(43) },
+      ["keyId", "secret"],
+    ],
+    [
+      "POST",
       "/tenants",
       () => undefined,
       {
@@ -141,7 +161,14 @@ describe("bad input never causes a 5xx or a change (property-based)", () => {
             `${method} ${template} ${JSON.stringify(body).slice(0, 120)}`,
           );
         }),
-        { numRuns: runs, examples: [[{ ...valid, [required[0] as string]: "\u0000名称\u202e" }]] },
+        {
+          numRuns: runs,
+          examples: [
+            [{ ...valid, [required[0] as string]: "\u0000名称\u202e" }],
+            [{ ...valid, [required[0] as string]: "\ud800" }],
+            [{ ...valid, [required.at(-1) as string]: "\ud800" }],
+          ],
+        },
       );
       await fc.assert(
         fc.asyncProperty(anyBody, async (body) => {
@@ -157,7 +184,12 @@ describe("bad input never causes a 5xx or a change (property-based)", () => {
   }
 
   it("random path ids and query strings are refused with 4xx on every read route", async () => {
-    const junk = fc.string({ unit: "grapheme", minLength: 1, maxLength: 300 }).map(encodeURIComponent);
+    // Percent-escapes that decode to no valid UTF-8 (a lone surrogate's bytes, a cut sequence), and NUL.
+    const brokenEscapes = fc.constantFrom("%ED%A0%80", "%ED%BF%BF", "%F0%9F", "%C3", "%00", "%FF%FE");
+    const junk = fc.oneof(
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 300 }).map(encodeURIComponent),
+      fc.tuple(fc.string({ maxLength: 10 }), brokenEscapes).map(([s, e]) => `${encodeURIComponent(s)}${e}`),
+    );
     await fc.assert(
       fc.asyncProperty(junk, junk, async (id, value) => {
         for (const [path, token] of [

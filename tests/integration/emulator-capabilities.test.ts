@@ -23,7 +23,7 @@ import {
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { AddPermissionCommand } from "@aws-sdk/client-lambda";
+import { AddPermissionCommand, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -80,7 +80,7 @@ const markerWriterSource = `
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 const db = new DynamoDBClient({});
 export const handler = async (event) => {
-  const id = event.markerId ?? event.Records?.[0]?.s3?.object?.key ?? "unknown";
+  const id = event.markerId ?? event.Records?.[0]?.s3?.object?.key ?? event.Records?.[0]?.dynamodb?.Keys?.pk?.S ?? "unknown";
   await db.send(new PutItemCommand({ TableName: process.env.MARKER_TABLE, Item: { pk: { S: id }, event: { S: JSON.stringify(event) } } }));
   return { recorded: id };
 };`;
@@ -298,6 +298,52 @@ const probes: Record<string, { title: string; probe: () => Promise<string> }> = 
         await dynamodb.send(new GetItemCommand({ TableName, Key: { pk: { S: "c" }, sk: { S: "v" } } }))
       ).Item;
       return `failed condition cancels the whole transaction (${refused}${cWritten ? "; but c was written" : ""})`;
+    },
+  },
+  "DDB-STREAM-LAMBDA": {
+    title: "A DynamoDB stream's filtered event source mapping invokes a Lambda",
+    probe: async () => {
+      const TableName = uniqueName("cap-stream");
+      const created = await dynamodb.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: ["pk", "sk"].map((AttributeName) => ({ AttributeName, AttributeType: "S" })),
+          KeySchema: [
+            { AttributeName: "pk", KeyType: "HASH" },
+            { AttributeName: "sk", KeyType: "RANGE" },
+          ],
+          StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" },
+        }),
+      );
+      await lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: markerWriterArn,
+          EventSourceArn: created.TableDescription?.LatestStreamArn,
+          StartingPosition: "TRIM_HORIZON",
+          BatchSize: 100,
+          FilterCriteria: {
+            Filters: [
+              {
+                Pattern: JSON.stringify({
+                  eventName: ["INSERT"],
+                  dynamodb: { Keys: { pk: { S: [{ prefix: "MATCH#" }] } } },
+                }),
+              },
+            ],
+          },
+        }),
+      );
+      const id = `MATCH#${uniqueName("stream")}`;
+      const put = (pk: string) =>
+        dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: pk }, sk: { S: "v" } } }));
+      await put(`SKIP#${uniqueName("stream")}`);
+      await put(id);
+      const event = (await marker(id)) as {
+        Records: { eventName: string; dynamodb: { Keys: object; NewImage?: object } }[];
+      };
+      const keysOnly = event.Records.every((r) => r.dynamodb.NewImage === undefined);
+      return `invoked with the matching INSERT only (${event.Records.length} record, ${event.Records[0]?.eventName}${keysOnly ? ", keys only" : ", with images"})`;
     },
   },
   "DDB-GSI-QUERY": {

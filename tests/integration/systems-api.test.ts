@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { AuditRecord } from "../../shared/audit/event-schema.ts";
 import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
+import { chainedRecords } from "./support/audit.ts";
 import { policy, system } from "./support/bodies.ts";
 import { uniqueName } from "./support/emulator.ts";
 import { seedTenantUser } from "./support/seed.ts";
 
 const password = "Systems-Admin-2026!";
-async function collect(records: AsyncIterable<AuditRecord>) {
-  const out: AuditRecord[] = [];
-  for await (const r of records) out.push(r);
-  return out;
-}
-
 describe("systems and policies API on the local stack", () => {
   it("creates systems, refuses an unreachable policy naming the rule, keeps accepted versions, audits before/after", async () => {
     const { tenant, user, stores } = await seedTenantUser({ password, roles: ["tenant-admin"] });
@@ -59,7 +53,7 @@ describe("systems and policies API on the local stack", () => {
     expect(list.body.items).toHaveLength(1);
     expect(list.body.nextCursor).toEqual(expect.any(String));
 
-    const events = await collect(stores.audit.records(tenant.tenantId));
+    const events = await chainedRecords(stores.audit, tenant.tenantId);
     const puts = events.filter((r) => r.event.eventName === "PutPolicy");
     expect(puts.map((r) => r.event.errorCode ?? "ok")).toEqual(["POLICY_REJECTED", "ok", "ok"]);
     expect(puts[2]?.event.responseElements).toMatchObject({

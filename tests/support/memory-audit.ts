@@ -1,18 +1,39 @@
 import type { ArchiveCursor, ArchiveCursorStore, ArchiveObjects } from "../../shared/audit/archive.ts";
-import type { AuditLog } from "../../shared/audit/audit-log.ts";
-import { type ChainHead, chainRecord } from "../../shared/audit/chain.ts";
+import {
+  type AuditChainStore,
+  type AuditLog,
+  ChainMovedError,
+  type PendingEvent,
+  type PendingSummary,
+} from "../../shared/audit/audit-log.ts";
+import type { ChainHead } from "../../shared/audit/chain.ts";
 import type { AuditEvent, AuditRecord } from "../../shared/audit/event-schema.ts";
+import { chainPending } from "../../shared/audit/sequencer.ts";
 import { ConflictError } from "../../shared/errors.ts";
 
-/** An in-memory audit log; `records` is exposed so tests can tamper with the index. */
-export class MemoryAuditLog implements AuditLog {
+/**
+ * An in-memory audit log that behaves as the DynamoDB one does: `record` leaves an event pending,
+ * the real sequencer (`chainAll`, or `chainPending` with this as its store) chains it. `chains`
+ * is exposed so tests can tamper with the records.
+ */
+export class MemoryAuditLog implements AuditLog, AuditChainStore {
   readonly chains = new Map<string, AuditRecord[]>();
+  readonly pending = new Map<string, AuditEvent[]>();
+  readonly maxBatch: number;
 
-  async append(tenantId: string, event: AuditEvent): Promise<AuditRecord> {
-    const chain = this.chains.get(tenantId) ?? [];
-    const record = chainRecord(tenantId, await this.head(tenantId), event);
-    this.chains.set(tenantId, [...chain, record]);
-    return record;
+  constructor(options: { maxBatch?: number } = {}) {
+    this.maxBatch = options.maxBatch ?? 49;
+  }
+
+  async record(tenantId: string, event: AuditEvent): Promise<void> {
+    const waiting = [...(this.pending.get(tenantId) ?? []), event];
+    waiting.sort((a, b) => pendingOrder(a).localeCompare(pendingOrder(b)));
+    this.pending.set(tenantId, waiting);
+  }
+
+  /** Chains every trail's pending events, as the deployed sequencer would within seconds. */
+  async chainAll(): Promise<void> {
+    for (const tenantId of [...this.pending.keys()]) await chainPending(tenantId, this);
   }
 
   async head(tenantId: string): Promise<ChainHead | undefined> {
@@ -20,14 +41,47 @@ export class MemoryAuditLog implements AuditLog {
     return last ? { sequence: last.sequence, hash: last.hash } : undefined;
   }
 
+  async oldestPending(tenantId: string, limit: number): Promise<PendingEvent[]> {
+    return (this.pending.get(tenantId) ?? []).slice(0, limit).map((event) => ({ tenantId, event }));
+  }
+
+  async extend(tenantId: string, previous: ChainHead | undefined, records: AuditRecord[]): Promise<number> {
+    const head = await this.head(tenantId);
+    const waiting = this.pending.get(tenantId) ?? [];
+    const batch = records.slice(0, this.maxBatch);
+    const ids = new Set(batch.map((r) => r.event.eventID));
+    if (head?.hash !== previous?.hash || waiting.filter((e) => ids.has(e.eventID)).length !== ids.size) {
+      throw new ChainMovedError(`The audit chain of ${tenantId} moved`);
+    }
+    this.chains.set(tenantId, [...(this.chains.get(tenantId) ?? []), ...batch]);
+    this.pending.set(
+      tenantId,
+      waiting.filter((e) => !ids.has(e.eventID)),
+    );
+    return batch.length;
+  }
+
   async *records(tenantId: string, fromSequence = 1): AsyncIterable<AuditRecord> {
     yield* (this.chains.get(tenantId) ?? []).filter((r) => r.sequence >= fromSequence);
+  }
+
+  async pendingSummary(tenantId: string, now: Date, overdueAfterSeconds: number): Promise<PendingSummary> {
+    const waiting = this.pending.get(tenantId) ?? [];
+    const cutoff = now.getTime() - overdueAfterSeconds * 1000;
+    const oldest = waiting[0];
+    return {
+      count: waiting.length,
+      overdue: waiting.filter((e) => Date.parse(e.eventTime) < cutoff).length,
+      ...(oldest ? { oldest: { eventID: oldest.eventID, eventTime: oldest.eventTime } } : {}),
+    };
   }
 
   lookup(): never {
     throw new Error("not used by these tests");
   }
 }
+
+const pendingOrder = (event: AuditEvent) => `${event.eventTime}#${event.eventID}`;
 
 export class MemoryArchiveCursors implements ArchiveCursorStore {
   readonly cursors = new Map<string, ArchiveCursor>();

@@ -22,8 +22,9 @@ async function platformWithTenants() {
     now: () => new Date("2026-11-21T08:00:00.000Z"),
   };
   for (const tenantId of ["platform", "t-active", "t-exiting"]) {
-    await deps.audit.append(tenantId, auditEvent("CreateSystem"));
+    await deps.audit.record(tenantId, auditEvent("CreateSystem"));
   }
+  await deps.audit.chainAll();
   return deps;
 }
 

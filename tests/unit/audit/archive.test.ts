@@ -25,7 +25,8 @@ async function trailWith(count: number) {
 }
 
 async function appendEvents(audit: MemoryAuditLog, count: number) {
-  for (let i = 0; i < count; i++) await audit.append(tenantId, auditEvent(`Event${i}`));
+  for (let i = 0; i < count; i++) await audit.record(tenantId, auditEvent(`Event${i}`));
+  await audit.chainAll();
 }
 
 const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString("utf8");

@@ -5,26 +5,42 @@ import { toCsv, toJsonLines } from "../../../shared/audit/export.ts";
 import { auditEvent } from "../../support/audit-events.ts";
 
 describe("audit export", () => {
-  const record = chainRecord(
-    "t-1",
-    undefined,
-    auditEvent("Login", { errorCode: "INVALID_CREDENTIALS", errorMessage: 'wrong "password", try again' }),
-  );
+  const record = {
+    ...chainRecord(
+      "t-1",
+      undefined,
+      auditEvent("Login", { errorCode: "INVALID_CREDENTIALS", errorMessage: 'wrong "password", try again' }),
+    ),
+    state: "chained" as const,
+  };
+  const pending = { tenantId: "t-1", event: auditEvent("Logout"), state: "pending" as const };
 
   it("writes CSV with a header, quoting commas and quotes (RFC 4180)", () => {
     const [header, row] = toCsv([record]).split("\r\n");
 
     expect(header).toBe(
-      "sequence,eventTime,eventSource,eventName,userType,principalId,role,sourceIPAddress,readOnly,errorCode,errorMessage,resources,requestID,eventID,hash",
+      "state,sequence,eventTime,eventSource,eventName,userType,principalId,role,sourceIPAddress,readOnly,errorCode,errorMessage,resources,requestID,eventID,hash",
     );
     expect(row).toContain(',"wrong ""password"", try again",');
-    expect(row?.startsWith("1,2026-11-21T06:00:00.000Z,govdr.api,Login,GovdrUser,u-1,tenant-admin,")).toBe(
-      true,
-    );
+    expect(
+      row?.startsWith("chained,1,2026-11-21T06:00:00.000Z,govdr.api,Login,GovdrUser,u-1,tenant-admin,"),
+    ).toBe(true);
+    expect(row?.endsWith(`,${record.hash}`)).toBe(true);
+  });
+
+  it("marks events the sequencer has not chained yet, with no sequence or hash", () => {
+    const row = toCsv([pending]).split("\r\n")[1] ?? "";
+
+    expect(row.startsWith("pending,,2026-11-21T06:00:00.000Z,govdr.api,Logout,")).toBe(true);
+    expect(row.endsWith(`,${pending.event.eventID},`)).toBe(true);
+    expect(JSON.parse(toJsonLines([pending]))).toEqual(pending);
   });
 
   it("neutralises spreadsheet formulas an attacker could plant in audited fields", () => {
-    const planted = chainRecord("t-1", undefined, auditEvent('=HYPERLINK("http://evil")'));
+    const planted = {
+      ...chainRecord("t-1", undefined, auditEvent('=HYPERLINK("http://evil")')),
+      state: "chained" as const,
+    };
 
     expect(toCsv([planted]).split("\r\n")[1]).toContain(`,"'=HYPERLINK(""http://evil"")",`);
   });

@@ -226,6 +226,29 @@ describe("sessions", () => {
     });
   });
 
+  it("writes a session's last use at most every 10 s, so concurrent requests of one session do not all write it", async () => {
+    await stores.users.create(
+      await makeUser({ tenantId, userName: "op3", password: chosen, roles: ["tenant-operator"], at: clock }),
+    );
+    const { token } = await identity.login("op3", chosen);
+    const { sid } = await claimsOf(token);
+    const touches: string[] = [];
+    const touch = stores.sessions.touch.bind(stores.sessions);
+    stores.sessions.touch = async (id, at) => {
+      touches.push(at);
+      return touch(id, at);
+    };
+
+    await Promise.all(Array.from({ length: 20 }, () => identity.authenticate(token)));
+    advance(9_000);
+    await identity.authenticate(token);
+    advance(1_000);
+    await identity.authenticate(token);
+
+    expect(touches).toEqual([clock.toISOString()]);
+    expect((await stores.sessions.get(sid))?.lastSeenAt).toBe(clock.toISOString());
+  });
+
   it("ends every session 12 hours after sign-in, however active", async () => {
     await stores.users.create(
       await makeUser({ tenantId, userName: "op4", password: chosen, roles: ["tenant-operator"], at: clock }),
@@ -250,5 +273,46 @@ describe("sessions", () => {
     await identity.logout(await claimsOf(token));
 
     await expect(identity.authenticate(token)).rejects.toMatchObject({ code: "SESSION_ENDED" });
+  });
+});
+
+describe("concurrent sign-ins of one user (issue #17)", () => {
+  const operatorPassword = "Operator-Passw0rd-2026";
+  async function operator(loginFailures = { consecutiveFailures: 0 }) {
+    const user = await makeUser({
+      tenantId,
+      userName: "operator",
+      password: operatorPassword,
+      roles: ["tenant-operator"],
+      at: clock,
+    });
+    await stores.users.create({ ...user, loginFailures });
+    return user;
+  }
+
+  it("all succeed, also when each has failures to clear and they race to clear them", async () => {
+    const user = await operator({ consecutiveFailures: 2 });
+
+    const grants = await Promise.all(
+      Array.from({ length: 8 }, () => identity.login("operator", operatorPassword)),
+    );
+
+    expect(grants.map((g) => g.scope)).toEqual(Array(8).fill("full"));
+    expect((await stores.users.get(tenantId, user.userId))?.loginFailures).toEqual({
+      consecutiveFailures: 0,
+    });
+  });
+
+  it("R-IA-05: every one of concurrent wrong passwords counts towards the lockout", async () => {
+    const user = await operator();
+
+    const codes = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        identity.login("operator", "Wrong-Passw0rd-2026").catch((error) => error.code as string),
+      ),
+    );
+
+    expect(codes).toEqual(Array(3).fill("INVALID_CREDENTIALS"));
+    expect((await stores.users.get(tenantId, user.userId))?.loginFailures.consecutiveFailures).toBe(3);
   });
 });

@@ -1,0 +1,108 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { verifyTrail } from "../../shared/audit/verify-trail.ts";
+import { makeUser } from "../support/identity-fixtures.ts";
+import { call, signIn } from "./support/api.ts";
+import { chainedRecords } from "./support/audit.ts";
+import { uniqueName } from "./support/emulator.ts";
+import { runLoad, send, userAgentPrefix } from "./support/load.ts";
+import { loadTenant, realisticMix } from "./support/load-tenant.ts";
+import { platformUser } from "./support/seed.ts";
+
+let unit: Awaited<ReturnType<typeof loadTenant>>;
+
+beforeAll(async () => {
+  unit = await loadTenant(4);
+}, 120_000);
+
+const serverErrors = (results: { status: number; kind: string }[]) =>
+  results.filter((r) => r.status >= 500).map((r) => `${r.kind} ${r.status}`);
+
+describe("the API under concurrent load (issue #17)", () => {
+  it("answers 16 concurrent clients of one unit on a mix of reads, racing writes and sign-ins without a 5xx; the chain then holds every request", async () => {
+    const runId = uniqueName("load");
+
+    const { results } = await runLoad({ clients: 16, requestsPerClient: 10, mix: realisticMix(unit), runId });
+
+    expect(serverErrors(results)).toEqual([]);
+    expect(results.filter((r) => r.kind === "sign-in").every((r) => r.status === 200)).toBe(true);
+    expect(results.filter((r) => r.kind === "update").every((r) => [200, 409].includes(r.status))).toBe(true);
+    const records = await chainedRecords(unit.stores.audit, unit.tenant.tenantId, 60_000);
+    const agents = new Set(records.map((r) => r.event.userAgent));
+    expect(results.filter((r) => !agents.has(r.userAgent))).toEqual([]);
+    const handled = records.filter(
+      (r) =>
+        r.event.userAgent.startsWith(userAgentPrefix(runId)) && r.event.eventSource !== "authorizer.govdr",
+    );
+    expect(handled).toHaveLength(results.length);
+    expect(await verifyTrail(unit.tenant.tenantId, unit.stores.audit, new Date())).toMatchObject({
+      ok: true,
+      unchained: { count: 0, overdue: 0 },
+    });
+  }, 180_000);
+
+  it("answers a burst of 48 concurrent session and tenant reads by one platform administrator without a 5xx", async () => {
+    const admin = await platformUser("platform-admin");
+
+    const burst = await Promise.all(
+      Array.from({ length: 48 }, (_, i) =>
+        send(
+          {
+            kind: i % 2 ? "tenants" : "session",
+            method: "GET",
+            path: i % 2 ? "/tenants?status=active" : "/auth/session",
+            token: admin.token,
+          },
+          `govdr-burst/${i}`,
+        ),
+      ),
+    );
+
+    expect(serverErrors(burst)).toEqual([]);
+    expect(burst.every((r) => r.status === 200)).toBe(true);
+  }, 180_000);
+
+  it("refuses text with a lone surrogate with 400, and still records the call, naming the replaced field", async () => {
+    const userAgent = uniqueName("surrogate");
+
+    const answer = await send(
+      {
+        kind: "create",
+        method: "POST",
+        path: "/systems",
+        token: unit.adminToken,
+        body: { name: "\ud800", note: "ok" },
+      },
+      userAgent,
+    );
+
+    expect(answer.status).toBe(400);
+    const records = await chainedRecords(unit.stores.audit, unit.tenant.tenantId);
+    const event = records.find(
+      (r) => r.event.userAgent === userAgent && r.event.eventSource === "systems.govdr",
+    )?.event;
+    expect(event).toMatchObject({
+      eventName: "CreateSystem",
+      errorCode: "VALIDATION_FAILED",
+      requestParameters: { name: "\uFFFD", note: "ok" },
+      additionalEventData: { illFormedTextReplaced: ["requestParameters.name"] },
+    });
+  });
+
+  it("GET /audit/verify covers the events still waiting for the sequencer", async () => {
+    const auditor = await makeUser({
+      tenantId: unit.tenant.tenantId,
+      userName: uniqueName("auditor").replace("-", "."),
+      password: unit.operator.password,
+      roles: ["tenant-auditor"],
+      at: new Date(),
+    });
+    await unit.stores.users.create(auditor);
+    const { token } = await signIn(auditor.userName, unit.operator.password);
+
+    const verified = await call("GET", "/audit/verify", { token });
+
+    expect(verified.status).toBe(200);
+    expect(verified.body).toMatchObject({ ok: true, source: "index", unchained: { overdue: 0 } });
+    expect(typeof (verified.body.unchained as { count: number }).count).toBe("number");
+  });
+});
