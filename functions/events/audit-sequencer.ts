@@ -24,7 +24,8 @@ const sweepRequest = z.looseObject({
   tenantIds: z.array(z.string().min(1).max(64)).min(1).max(100).optional(),
 });
 
-function trailsOf(event: unknown, tenants: TenantStore): AsyncIterable<string> | Iterable<string> {
+/** The trails an invocation should chain: those named by the stream batch, the operator, or all. */
+export function trailsOf(event: unknown, tenants: TenantStore): AsyncIterable<string> | Iterable<string> {
   const batch = streamBatch.safeParse(event);
   if (batch.success) {
     const trails = batch.data.Records.map((r) => r.dynamodb.Keys.pk.S)

@@ -3,7 +3,7 @@ import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
-import { FilterCriteria, FilterRule, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
@@ -86,14 +86,8 @@ export class OrchestrationStack extends Stack {
       entry: "events/audit-sequencer.ts",
       description: "Chains recorded audit events into each tenant's hash chain, in order, exactly once",
       envSchema: auditSequencerFunctionEnv,
-      environment: {
-        GOVDR_STAGE: props.config.stage,
-        POWERTOOLS_SERVICE_NAME: "govdr-audit-sequencer",
-        TENANTS_TABLE: props.tenants.tableName,
-        AUDIT_TABLE: props.audit.tableName,
-      },
-      logRetention: settings.logRetention,
-      removalPolicy: settings.removalPolicy,
+      environment: directoryEnvironment(props, "govdr-audit-sequencer"),
+      ...lifecycle(settings),
       timeout: Duration.minutes(1),
       memorySize: 512,
     });
@@ -114,11 +108,12 @@ export class OrchestrationStack extends Stack {
         ],
       }),
     );
-    new Rule(this, "AuditSequencerSweep", {
-      description: "Chain any recorded audit events a stream trigger missed, every minute",
-      schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(sequencer.function, { retryAttempts: 2 })],
-    });
+    this.runEvery(
+      Duration.minutes(1),
+      sequencer.function,
+      "AuditSequencerSweep",
+      "Chain any recorded audit events a stream trigger missed, every minute",
+    );
     new CfnOutput(this, "AuditSequencerFunctionName", { value: sequencer.function.functionName });
   }
 
@@ -128,24 +123,19 @@ export class OrchestrationStack extends Stack {
       entry: "tasks/key-shredder.ts",
       description: "Crypto-shredding: deletes exited tenants' vault keys after the export window",
       envSchema: shredderFunctionEnv,
-      environment: {
-        GOVDR_STAGE: props.config.stage,
-        POWERTOOLS_SERVICE_NAME: "govdr-key-shredder",
-        TENANTS_TABLE: props.tenants.tableName,
-        AUDIT_TABLE: props.audit.tableName,
-      },
-      logRetention: settings.logRetention,
-      removalPolicy: settings.removalPolicy,
+      environment: directoryEnvironment(props, "govdr-key-shredder"),
+      ...lifecycle(settings),
       timeout: Duration.minutes(5),
     });
     grantTableAccess(shredder.function, props.tenants, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(shredder.function, props.audit, "append-only");
     grantTenantKeyAccess(shredder, "shred");
-    new Rule(this, "KeyShredderSchedule", {
-      description: "Crypto-shred exited tenants' keys once a day",
-      schedule: Schedule.rate(Duration.days(1)),
-      targets: [new LambdaFunction(shredder.function, { retryAttempts: 2 })],
-    });
+    this.runEvery(
+      Duration.days(1),
+      shredder.function,
+      "KeyShredderSchedule",
+      "Crypto-shred exited tenants' keys once a day",
+    );
     new CfnOutput(this, "KeyShredderFunctionName", { value: shredder.function.functionName });
   }
 
@@ -156,26 +146,45 @@ export class OrchestrationStack extends Stack {
       description: "Archives audit batches and digest files to the Object Lock audit bucket",
       envSchema: auditArchiverFunctionEnv,
       environment: {
-        GOVDR_STAGE: props.config.stage,
-        POWERTOOLS_SERVICE_NAME: "govdr-audit-archiver",
-        TENANTS_TABLE: props.tenants.tableName,
-        AUDIT_TABLE: props.audit.tableName,
+        ...directoryEnvironment(props, "govdr-audit-archiver"),
         AUDIT_ARCHIVE_BUCKET: props.auditArchive.bucketName,
         AUDIT_RETENTION_DAYS: props.config.auditRetentionDays,
       },
-      logRetention: settings.logRetention,
-      removalPolicy: settings.removalPolicy,
+      ...lifecycle(settings),
       timeout: Duration.minutes(5),
       memorySize: 512,
     });
     grantTableAccess(archiver.function, props.tenants, "read-only", { indexes: ["gsi1"] });
     grantTableAccess(archiver.function, props.audit, "append-only");
     grantAuditArchiveAccess(archiver, props.auditArchive, "write");
-    new Rule(this, "AuditArchiveSchedule", {
-      description: "Archive new audit records every 15 minutes",
-      schedule: Schedule.rate(Duration.minutes(15)),
-      targets: [new LambdaFunction(archiver.function, { retryAttempts: 2 })],
-    });
+    this.runEvery(
+      Duration.minutes(15),
+      archiver.function,
+      "AuditArchiveSchedule",
+      "Archive new audit records every 15 minutes",
+    );
     new CfnOutput(this, "AuditArchiverFunctionName", { value: archiver.function.functionName });
   }
+
+  /** Invokes `fn` on a fixed rate; a failed run is retried twice, then the next run catches up. */
+  private runEvery(rate: Duration, fn: IFunction, id: string, description: string) {
+    new Rule(this, id, {
+      description,
+      schedule: Schedule.rate(rate),
+      targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+    });
+  }
 }
+
+const lifecycle = (settings: ReturnType<typeof stageSettings>) => ({
+  logRetention: settings.logRetention,
+  removalPolicy: settings.removalPolicy,
+});
+
+/** What every function reading the directory and recording audit events is told. */
+const directoryEnvironment = (props: OrchestrationStackProps, serviceName: string) => ({
+  GOVDR_STAGE: props.config.stage,
+  POWERTOOLS_SERVICE_NAME: serviceName,
+  TENANTS_TABLE: props.tenants.tableName,
+  AUDIT_TABLE: props.audit.tableName,
+});

@@ -3,6 +3,7 @@ import { verifyTrail } from "../../shared/audit/verify-trail.ts";
 import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
 import { chainedRecords } from "./support/audit.ts";
+import { system } from "./support/bodies.ts";
 import { uniqueName } from "./support/emulator.ts";
 import { runLoad, send, userAgentPrefix } from "./support/load.ts";
 import { loadTenant, realisticMix } from "./support/load-tenant.ts";
@@ -60,6 +61,32 @@ describe("the API under concurrent load (issue #17)", () => {
     expect(serverErrors(burst)).toEqual([]);
     expect(burst.every((r) => r.status === 200)).toBe(true);
   }, 180_000);
+
+  it("runs 8 concurrent creates with one Idempotency-Key once: one system, the others replayed or told to retry (409)", async () => {
+    const key = uniqueName("idem-key");
+    const name = uniqueName("并发系统");
+
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        call("POST", "/systems", {
+          token: unit.adminToken,
+          body: system(name),
+          headers: { "Idempotency-Key": key },
+        }),
+      ),
+    );
+
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    const created = answers.filter((a) => a.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((a) => a.body.systemId)).size).toBe(1);
+    expect(created.filter((a) => !a.replayed)).toHaveLength(1);
+    for (const other of answers.filter((a) => a.status !== 201)) {
+      expect(other).toMatchObject({ status: 409, body: { code: "IDEMPOTENCY_IN_PROGRESS" } });
+    }
+    const listed = await call("GET", "/systems?limit=100", { token: unit.adminToken });
+    expect((listed.body.items as { name: string }[]).filter((s) => s.name === name)).toHaveLength(1);
+  });
 
   it("refuses text with a lone surrogate with 400, and still records the call, naming the replaced field", async () => {
     const userAgent = uniqueName("surrogate");

@@ -81,6 +81,7 @@ describe("Idempotency-Key on mutating routes (issue 3, API quality)", () => {
     expect(retry).toMatchObject({ statusCode: 201, body: first.body });
     expect(retry.headers?.["idempotent-replayed"]).toBe("true");
     expect(first.headers?.["idempotent-replayed"]).toBeUndefined();
+    await api.audit.chainAll();
     const events = (api.audit.chains.get("t-1") ?? []).map((r) => r.event);
     expect(
       events.map((e) => [e.eventName, e.resources[0]?.id, e.responseElements?.idempotentReplay]),

@@ -60,6 +60,7 @@ describe("crypto-shredding after service exit (R-EX-02, R-EX-06)", () => {
       keyDeletionRequestedAt: after.toISOString(),
       keyDeletedAfter: first[0]?.keyDeletedAfter,
     });
+    await audit.chainAll();
     const [record] = audit.chains.get(exiting.tenantId) ?? [];
     expect(record?.event).toMatchObject({
       eventName: "ScheduleTenantKeyDeletion",
