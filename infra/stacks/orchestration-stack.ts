@@ -95,7 +95,9 @@ export class OrchestrationStack extends Stack {
     grantTableAccess(sequencer.function, props.audit, "audit-sequencer");
     sequencer.function.addEventSource(
       new DynamoEventSource(props.audit, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
+        // LATEST: the sweep chains whatever was recorded before the mapping started (or, on the
+        // emulator, which forgets stream positions, before it restarted) without replaying a day.
+        startingPosition: StartingPosition.LATEST,
         batchSize: 100,
         // A failed batch is retried, then left: the events stay recorded and the sweep chains them.
         retryAttempts: 10,

@@ -45,7 +45,12 @@ export interface SessionStore {
 
 /** Protected systems and their versioned DR policies, partitioned by tenant. */
 export interface SystemStore {
-  create(system: ProtectedSystem): Promise<void>;
+  /**
+   * Stores a new system and counts it against the unit's quota in one atomic step; fails with
+   * ConflictError QUOTA_EXCEEDED when `quota.limit` systems exist already, however many create at
+   * once. `quota.existing` is how many the caller counted, used where no count is stored yet.
+   */
+  create(system: ProtectedSystem, quota: { limit: number; existing: number }): Promise<void>;
   get(tenantId: string, systemId: string): Promise<ProtectedSystem | undefined>;
   list(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<ProtectedSystem>>;
   /** Writes `system` if the stored version is `system.version - 1`. */

@@ -1,19 +1,13 @@
 import { hasErrors } from "../classification/findings.ts";
 import { assessDrLevel, proposeDrLevel } from "../classification/propose-level.ts";
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  PolicyRejectedError,
-  ValidationError,
-} from "../errors.ts";
+import { ForbiddenError, NotFoundError, PolicyRejectedError, ValidationError } from "../errors.ts";
 import type { DrPolicy } from "../policies/policy-schema.ts";
 import { validatePolicy } from "../policies/validate-policy.ts";
 import { newId } from "../stores/ids.ts";
 import type { SystemStore } from "../stores/stores.ts";
 import { type Tenant, tenantCanWrite } from "../tenants/tenant.ts";
 import type { PolicyRecord } from "./policy-record.ts";
-import { dependencyCycle, type ProtectedSystem, type SystemInput } from "./system.ts";
+import { dependencyCycle, type ProtectedSystem, type SystemInput, systemQuotaExceeded } from "./system.ts";
 
 export interface SystemServiceDeps {
   systems: SystemStore;
@@ -37,12 +31,7 @@ export class SystemService {
   async create(tenant: Tenant, input: SystemInput): Promise<ProtectedSystem> {
     this.requireWritable(tenant);
     const all = await this.allSystems(tenant.tenantId);
-    if (all.length >= tenant.quotas.systems) {
-      throw new ConflictError(
-        `The unit's quota of ${tenant.quotas.systems} protected systems is used up`,
-        "QUOTA_EXCEEDED",
-      );
-    }
+    if (all.length >= tenant.quotas.systems) throw systemQuotaExceeded(tenant.quotas.systems);
     const at = this.deps.now().toISOString();
     const system: ProtectedSystem = {
       ...input,
@@ -54,7 +43,7 @@ export class SystemService {
       version: 1,
     };
     this.checkDependencies(system, all);
-    await this.deps.systems.create(system);
+    await this.deps.systems.create(system, { limit: tenant.quotas.systems, existing: all.length });
     return system;
   }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ConflictError } from "../errors.ts";
 import { safeText } from "../validation/text.ts";
 import { systemClassificationSchema } from "./targets-schema.ts";
 
@@ -57,3 +58,7 @@ export function dependencyCycle(edges: ReadonlyMap<string, readonly string[]>): 
   }
   return undefined;
 }
+
+/** Creating one more system would pass the unit's quota. */
+export const systemQuotaExceeded = (limit: number) =>
+  new ConflictError(`The unit's quota of ${limit} protected systems is used up`, "QUOTA_EXCEEDED");

@@ -238,7 +238,7 @@ describe("api stack", () => {
     });
     const t = prod.templates.orchestration;
     t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
-      StartingPosition: "TRIM_HORIZON",
+      StartingPosition: "LATEST",
       MaximumRetryAttempts: 10,
       FilterCriteria: {
         Filters: [

@@ -132,4 +132,23 @@ describe("the API under concurrent load (issue #17)", () => {
     expect(verified.body).toMatchObject({ ok: true, source: "index", unchained: { overdue: 0 } });
     expect(typeof (verified.body.unchained as { count: number }).count).toBe("number");
   });
+
+  it("keeps the unit's system quota when creates race: exactly the room left is created, the rest refused 409", async () => {
+    const listed = await call("GET", "/systems?limit=100", { token: unit.adminToken });
+    const room = unit.tenant.quotas.systems - (listed.body.items as unknown[]).length;
+
+    const answers = await Promise.all(
+      Array.from({ length: room + 6 }, (_, i) =>
+        call("POST", "/systems", { token: unit.adminToken, body: system(`配额系统${i}`) }),
+      ),
+    );
+
+    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(room);
+    expect(answers.filter((a) => a.status !== 201).map((a) => a.body.code)).toEqual(
+      Array(6).fill("QUOTA_EXCEEDED"),
+    );
+    const after = await call("GET", "/systems?limit=100", { token: unit.adminToken });
+    expect(after.body.items as unknown[]).toHaveLength(unit.tenant.quotas.systems);
+  }, 120_000);
 });

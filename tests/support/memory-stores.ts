@@ -13,7 +13,7 @@ import type {
   UserStore,
 } from "../../shared/stores/stores.ts";
 import type { PolicyRecord } from "../../shared/systems/policy-record.ts";
-import type { ProtectedSystem } from "../../shared/systems/system.ts";
+import { type ProtectedSystem, systemQuotaExceeded } from "../../shared/systems/system.ts";
 import type { Tenant, TenantStatus } from "../../shared/tenants/tenant.ts";
 
 /** In-memory stores with the same contract as the DynamoDB adapters (uniqueness, optimistic versions). */
@@ -22,6 +22,7 @@ export class MemoryStores {
   readonly userMap = new Map<string, User>();
   readonly sessionMap = new Map<string, Session>();
   readonly systemMap = new Map<string, ProtectedSystem>();
+  private readonly systemCounts = new Map<string, number>();
   readonly policyMap = new Map<string, PolicyRecord>();
   readonly agentKeyMap = new Map<string, AgentKey>();
   readonly snapshotMap = new Map<string, SnapshotRecord>();
@@ -110,7 +111,12 @@ export class MemoryStores {
   }
 
   readonly systems: SystemStore = {
-    create: async (system) => this.putSystem(system, true),
+    create: async (system, quota) => {
+      const count = this.systemCounts.get(system.tenantId) ?? quota.existing;
+      if (count >= quota.limit) throw systemQuotaExceeded(quota.limit);
+      this.putSystem(system, true);
+      this.systemCounts.set(system.tenantId, count + 1);
+    },
     get: async (tenantId, systemId) => structuredClone(this.systemMap.get(`${tenantId}/${systemId}`)),
     list: async (tenantId, page) =>
       MemoryStores.page(

@@ -43,3 +43,9 @@ export function newUserItems(tableName: string, user: User) {
 
 export const isConditionFailure = (error: unknown) =>
   ["ConditionalCheckFailedException", "TransactionCanceledException"].includes((error as Error).name);
+
+/** Why each item of a cancelled transaction failed, in item order ("None" where it did not). */
+export const cancellationReasons = (error: unknown): string[] =>
+  ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map(
+    (reason) => reason.Code ?? "None",
+  );

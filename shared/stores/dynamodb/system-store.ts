@@ -1,15 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { ConflictError } from "../../errors.ts";
 import { type PolicyRecord, policyRecordSchema } from "../../systems/policy-record.ts";
-import { type ProtectedSystem, systemSchema } from "../../systems/system.ts";
+import { type ProtectedSystem, systemQuotaExceeded, systemSchema } from "../../systems/system.ts";
 import type { Page } from "../page.ts";
 import type { SystemStore } from "../stores.ts";
-import { isConditionFailure } from "./keys.ts";
+import { cancellationReasons, isConditionFailure } from "./keys.ts";
 import { previousVersion, putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 const systemKey = (tenantId: string, systemId: string) => ({
@@ -20,6 +15,8 @@ const policyKey = (tenantId: string, systemId: string, version: number) => ({
   pk: `TENANT#${tenantId}`,
   sk: `POLICY#${systemId}#v${String(version).padStart(6, "0")}`,
 });
+/** How many systems the unit has, kept with them so that the quota holds under concurrent creates. */
+const systemCountKey = (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: "COUNT#SYSTEMS" });
 /** Systems and policy versions in the Policies table, one partition per tenant. */
 export class DynamoDbSystemStore implements SystemStore {
   constructor(
@@ -32,14 +29,49 @@ export class DynamoDbSystemStore implements SystemStore {
     return { ...systemKey(valid.tenantId, valid.systemId), ...valid };
   }
 
-  async create(system: ProtectedSystem): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: this.systemItem(system),
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    );
+  /**
+   * The system and the unit's count of systems move together in one transaction; the count may not
+   * pass the quota. A unit created before the count existed starts from the systems it has.
+   */
+  async create(system: ProtectedSystem, quota: { limit: number; existing: number }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: this.systemItem(system),
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: systemCountKey(system.tenantId),
+                  UpdateExpression: "SET #count = if_not_exists(#count, :existing) + :one",
+                  ConditionExpression: "attribute_not_exists(#count) OR #count < :limit",
+                  ExpressionAttributeNames: { "#count": "systems" },
+                  ExpressionAttributeValues: {
+                    ":existing": quota.existing,
+                    ":one": 1,
+                    ":limit": quota.limit,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return;
+      } catch (error) {
+        const reasons = cancellationReasons(error);
+        if (reasons[1] === "ConditionalCheckFailed") throw systemQuotaExceeded(quota.limit);
+        // Another create moved the count at the same moment: try again on the count it left.
+        if (reasons.includes("TransactionConflict") && attempt < 8) continue;
+        throw error;
+      }
+    }
   }
 
   async get(tenantId: string, systemId: string): Promise<ProtectedSystem | undefined> {

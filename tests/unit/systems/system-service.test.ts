@@ -73,6 +73,27 @@ describe("SystemService", () => {
     });
   });
 
+  it("keeps the quota when creates race: of 6 at once with room for 2, exactly 2 succeed", async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        service.create(tenant, input()).then(
+          () => "created",
+          (error) => error.code as string,
+        ),
+      ),
+    );
+
+    expect(outcomes.sort()).toEqual([
+      "QUOTA_EXCEEDED",
+      "QUOTA_EXCEEDED",
+      "QUOTA_EXCEEDED",
+      "QUOTA_EXCEEDED",
+      "created",
+      "created",
+    ]);
+    expect((await stores.systems.list(tenant.tenantId, { limit: 10 })).items).toHaveLength(2);
+  });
+
   it("R-CL-02: refuses a daily backup for an RPO ≤1 h system, naming the rule, and stores nothing", async () => {
     const system = await service.create(tenant, input({ recoveryPriority: 2 }));
 
