@@ -6,9 +6,11 @@
  * session and tenant reads by one platform administrator follows. Last, it waits for the sequencer
  * and checks that the unit's chain verifies and holds an event for every answered request.
  */
+
+import { platformTenant } from "../../shared/audit/api-event.ts";
 import type { DynamoDbAuditLog } from "../../shared/audit/dynamodb-audit-log.ts";
 import { verifyTrail } from "../../shared/audit/verify-trail.ts";
-import { chainedRecords } from "../integration/support/audit.ts";
+import { chainedAll, chainedRecords } from "../integration/support/audit.ts";
 import { localStack } from "../integration/support/emulator.ts";
 import { type LoadResult, runLoad, send, summarise, userAgentPrefix } from "../integration/support/load.ts";
 import { loadTenant, realisticMix } from "../integration/support/load-tenant.ts";
@@ -59,6 +61,7 @@ const burst = await Promise.all(
     ),
   ),
 );
+const burstEnded = performance.now();
 const burstSummary = summarise(burst, 1);
 process.stdout.write(
   `\nburst of 96 concurrent GET /auth/session + GET /tenants by one platform administrator: p50 ${burstSummary.p50.toFixed(0)} ms, p99 ${burstSummary.p99.toFixed(0)} ms, ${statusText(burstSummary.statuses)}\n`,
@@ -76,4 +79,9 @@ process.stdout.write(
   `\nchain of ${unit.tenant.tenantId}: ${verified.ok ? "verifies" : `BROKEN (${JSON.stringify(verified.firstProblem)})`}, ${verified.checked} records, ${verified.unchained.count} unchained; the sequencer finished ${drained.toFixed(1)} s after the last request\n` +
     `answered requests: ${answered.length}, without their event in the chain: ${missing.length}; 5xx answers: ${serverErrors}\n`,
 );
-if (!verified.ok || missing.length > 0 || serverErrors > 0) process.exitCode = 1;
+await chainedAll(audit, platformTenant, 300_000);
+const platform = await verifyTrail(platformTenant, audit, new Date());
+process.stdout.write(
+  `platform trail (the burst's events): ${platform.ok ? "verifies" : `BROKEN (${JSON.stringify(platform.firstProblem)})`}, all chained ${((performance.now() - burstEnded) / 1000).toFixed(1)} s after the burst\n`,
+);
+if (!platform.ok || !verified.ok || missing.length > 0 || serverErrors > 0) process.exitCode = 1;

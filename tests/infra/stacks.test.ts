@@ -239,6 +239,7 @@ describe("api stack", () => {
     const t = prod.templates.orchestration;
     t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       StartingPosition: "LATEST",
+      BatchSize: 1000,
       MaximumRetryAttempts: 10,
       FilterCriteria: {
         Filters: [

@@ -11,11 +11,20 @@ export async function chainedRecords(
   tenantId: string,
   timeoutMs = 30_000,
 ): Promise<AuditRecord[]> {
+  await chainedAll(audit, tenantId, timeoutMs);
+  const records: AuditRecord[] = [];
+  for await (const record of audit.records(tenantId)) records.push(record);
+  return records;
+}
+
+/** Waits until nothing recorded for the tenant waits for the sequencer any more. */
+export async function chainedAll(
+  audit: Pick<AuditLog, "pendingSummary">,
+  tenantId: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   await pollUntil(
     async () => ((await audit.pendingSummary(tenantId, new Date(), 60)).count === 0 ? true : undefined),
     { timeoutMs, intervalMs: 250, what: `the audit sequencer to chain ${tenantId}'s recorded events` },
   );
-  const records: AuditRecord[] = [];
-  for await (const record of audit.records(tenantId)) records.push(record);
-  return records;
 }
