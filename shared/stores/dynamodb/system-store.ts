@@ -5,7 +5,7 @@ import { type ProtectedSystem, systemQuotaExceeded, systemSchema } from "../../s
 import type { Page } from "../page.ts";
 import type { SystemStore } from "../stores.ts";
 import { cancellationReasons, isConditionFailure } from "./keys.ts";
-import { previousVersion, putIfVersion, queryPage, withoutKeys } from "./operations.ts";
+import { previousVersion, putIfAbsent, putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 const systemKey = (tenantId: string, systemId: string) => ({
   pk: `TENANT#${tenantId}`,
@@ -39,13 +39,7 @@ export class DynamoDbSystemStore implements SystemStore {
         await this.db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: this.systemItem(system),
-                  ConditionExpression: "attribute_not_exists(pk)",
-                },
-              },
+              putIfAbsent(this.tableName, this.systemItem(system)),
               {
                 Update: {
                   TableName: this.tableName,
@@ -100,16 +94,10 @@ export class DynamoDbSystemStore implements SystemStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...policyKey(record.tenantId, record.systemId, record.version),
-                  ...policyRecordSchema.parse(record),
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            putIfAbsent(this.tableName, {
+              ...policyKey(record.tenantId, record.systemId, record.version),
+              ...policyRecordSchema.parse(record),
+            }),
             {
               Put: {
                 TableName: this.tableName,
