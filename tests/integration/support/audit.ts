@@ -1,5 +1,5 @@
 import { pollUntil } from "../../../cli/poll.ts";
-import type { AuditLog } from "../../../shared/audit/audit-log.ts";
+import { type AuditLog, sequencerPromiseSeconds } from "../../../shared/audit/audit-log.ts";
 import type { AuditRecord } from "../../../shared/audit/event-schema.ts";
 
 /**
@@ -24,7 +24,10 @@ export async function chainedAll(
   timeoutMs = 30_000,
 ): Promise<void> {
   await pollUntil(
-    async () => ((await audit.pendingSummary(tenantId, new Date(), 60)).count === 0 ? true : undefined),
+    async () =>
+      (await audit.pendingSummary(tenantId, new Date(), sequencerPromiseSeconds)).count === 0
+        ? true
+        : undefined,
     { timeoutMs, intervalMs: 250, what: `the audit sequencer to chain ${tenantId}'s recorded events` },
   );
 }
