@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { ValidationError } from "../errors.ts";
-import { isConditionFailure } from "../stores/dynamodb/keys.ts";
+import { isConditionFailure, putIfAbsent } from "../stores/dynamodb/keys.ts";
 import type { Page } from "../stores/page.ts";
 import {
   type AuditChainStore,
@@ -25,7 +25,8 @@ export const auditPartition = (tenantId: string) => `TENANT#${tenantId}#AUDIT`;
 /** Recorded events wait here, one item each, keyed so that they sort in the order they are chained. */
 export const pendingPartition = (tenantId: string) => `AUDIT_PENDING#${tenantId}`;
 export const pendingPartitionPrefix = "AUDIT_PENDING#";
-const pendingKey = (event: AuditEvent) => `${event.eventTime}#${event.eventID}`;
+/** An event's place in time order: its pending item's sort key and its time-index sort key. */
+const timeOrderKey = (event: AuditEvent) => `${event.eventTime}#${event.eventID}`;
 const sequenceKey = (sequence: number) => `SEQ#${String(sequence).padStart(12, "0")}`;
 const headKey = "HEAD";
 
@@ -33,7 +34,7 @@ const headKey = "HEAD";
 export const auditDayPartition = (tenantId: string, day: string) => `AUDIT#${tenantId}#${day}`;
 const indexAttributes = (tenantId: string, event: AuditEvent) => ({
   gsi1pk: auditDayPartition(tenantId, event.eventTime.slice(0, 10)),
-  gsi1sk: `${event.eventTime}#${event.eventID}`,
+  gsi1sk: timeOrderKey(event),
   // Flattened for lookups by resource (a filter on a list of maps cannot match one field).
   resourceIds: event.resources.map((r) => r.id),
 });
@@ -64,7 +65,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditChainStore {
           TableName: this.tableName,
           Item: {
             pk: pendingPartition(tenantId),
-            sk: pendingKey(event),
+            sk: timeOrderKey(event),
             ...indexAttributes(tenantId, event),
             tenantId,
             event,
@@ -105,7 +106,7 @@ export class DynamoDbAuditLog implements AuditLog, AuditChainStore {
 
   async extend(tenantId: string, previous: ChainHead | undefined, records: AuditRecord[]): Promise<number> {
     const batch = this.fittingPrefix(records);
-    const last = batch.at(-1);
+    const last = batch.at(-1)?.record;
     if (!last) throw new Error("extend needs at least one record");
     const TableName = this.tableName;
     const pk = auditPartition(tenantId);
@@ -113,18 +114,12 @@ export class DynamoDbAuditLog implements AuditLog, AuditChainStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            ...batch.flatMap((record) => [
-              {
-                Put: {
-                  TableName,
-                  Item: this.chainedItem(record),
-                  ConditionExpression: "attribute_not_exists(pk)",
-                },
-              },
+            ...batch.flatMap(({ record, item }) => [
+              putIfAbsent(TableName, item),
               {
                 Delete: {
                   TableName,
-                  Key: { pk: pendingPartition(tenantId), sk: pendingKey(record.event) },
+                  Key: { pk: pendingPartition(tenantId), sk: timeOrderKey(record.event) },
                   ConditionExpression: "attribute_exists(pk)",
                 },
               },
@@ -164,15 +159,16 @@ export class DynamoDbAuditLog implements AuditLog, AuditChainStore {
     };
   }
 
-  /** As many records from the start as one transaction holds (by item count and by size). */
-  private fittingPrefix(records: AuditRecord[]): AuditRecord[] {
+  /** As many records from the start as one transaction holds (by item count and by size), as items. */
+  private fittingPrefix(records: AuditRecord[]) {
     let bytes = 0;
-    const batch: AuditRecord[] = [];
+    const batch: { record: AuditRecord; item: ReturnType<DynamoDbAuditLog["chainedItem"]> }[] = [];
     for (const record of records.slice(0, this.maxBatch)) {
+      const item = this.chainedItem(record);
       // Twice the JSON size over-estimates an item's size (names counted, numbers as text).
-      bytes += 2 * Buffer.byteLength(JSON.stringify(this.chainedItem(record)), "utf8") + 512;
+      bytes += 2 * Buffer.byteLength(JSON.stringify(item), "utf8") + 512;
       if (batch.length > 0 && bytes > maxTransactionBytes) break;
-      batch.push(record);
+      batch.push({ record, item });
     }
     return batch;
   }

@@ -22,24 +22,16 @@ export const keys = {
  * conditional on not existing yet, to be written in one transaction.
  */
 export function newUserItems(tableName: string, user: User) {
-  const unique = { ConditionExpression: "attribute_not_exists(pk)" };
   return [
-    {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.userName(user.userName), tenantId: user.tenantId, userId: user.userId },
-        ...unique,
-      },
-    },
-    {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.user(user.tenantId, user.userId), ...userSchema.parse(user) },
-        ...unique,
-      },
-    },
+    putIfAbsent(tableName, { ...keys.userName(user.userName), tenantId: user.tenantId, userId: user.userId }),
+    putIfAbsent(tableName, { ...keys.user(user.tenantId, user.userId), ...userSchema.parse(user) }),
   ];
 }
+
+/** A transaction item that creates `item`, failing the transaction if its key exists already. */
+export const putIfAbsent = (tableName: string, item: Record<string, unknown>) => ({
+  Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
+});
 
 export const isConditionFailure = (error: unknown) =>
   ["ConditionalCheckFailedException", "TransactionCanceledException"].includes((error as Error).name);

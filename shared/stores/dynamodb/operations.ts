@@ -3,11 +3,6 @@ import { ConflictError, ValidationError } from "../../errors.ts";
 import { decodeCursor, encodeCursor, type Page } from "../page.ts";
 import { isConditionFailure } from "./keys.ts";
 
-/** A transaction item that creates `item`, failing the transaction if its key exists already. */
-export const putIfAbsent = (tableName: string, item: Record<string, unknown>) => ({
-  Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
-});
-
 /** Condition for optimistic locking: the stored item is the version just before `version`. */
 export function previousVersion(version: number) {
   return {

@@ -4,8 +4,8 @@ import { type PolicyRecord, policyRecordSchema } from "../../systems/policy-reco
 import { type ProtectedSystem, systemQuotaExceeded, systemSchema } from "../../systems/system.ts";
 import type { Page } from "../page.ts";
 import type { SystemStore } from "../stores.ts";
-import { cancellationReasons, isConditionFailure } from "./keys.ts";
-import { previousVersion, putIfAbsent, putIfVersion, queryPage, withoutKeys } from "./operations.ts";
+import { cancellationReasons, isConditionFailure, putIfAbsent } from "./keys.ts";
+import { previousVersion, putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 const systemKey = (tenantId: string, systemId: string) => ({
   pk: `TENANT#${tenantId}`,

@@ -4,7 +4,7 @@ import type { User } from "../../identity/user.ts";
 import { type Tenant, type TenantStatus, tenantSchema } from "../../tenants/tenant.ts";
 import type { Page } from "../page.ts";
 import type { TenantStore } from "../stores.ts";
-import { isConditionFailure, keys, newUserItems } from "./keys.ts";
+import { isConditionFailure, keys, newUserItems, putIfAbsent } from "./keys.ts";
 import { putIfVersion, queryPage, withoutKeys } from "./operations.ts";
 
 export class DynamoDbTenantStore implements TenantStore {
@@ -24,19 +24,15 @@ export class DynamoDbTenantStore implements TenantStore {
 
   async register(tenant: Tenant, admin: User): Promise<void> {
     const TableName = this.tableName;
-    const unique = { ConditionExpression: "attribute_not_exists(pk)" };
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName, Item: this.tenantItem(tenant), ...unique } },
-            {
-              Put: {
-                TableName,
-                Item: { ...keys.creditCode(tenant.unifiedSocialCreditCode), tenantId: tenant.tenantId },
-                ...unique,
-              },
-            },
+            putIfAbsent(TableName, this.tenantItem(tenant)),
+            putIfAbsent(TableName, {
+              ...keys.creditCode(tenant.unifiedSocialCreditCode),
+              tenantId: tenant.tenantId,
+            }),
             ...newUserItems(TableName, admin),
           ],
         }),
