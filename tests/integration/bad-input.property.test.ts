@@ -1,9 +1,8 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
-import { localStack, uniqueName } from "./support/emulator.ts";
-import { seedTenantUser } from "./support/seed.ts";
+import { localStack } from "./support/emulator.ts";
+import { addUser, seedTenantUser } from "./support/seed.ts";
 
 const password = "Fuzzing-Admin-2026!";
 const runs = Number(process.env.GOVDR_FUZZ_RUNS ?? 15);
@@ -84,14 +83,7 @@ const policy = {
 
 beforeAll(async () => {
   const seeded = await seedTenantUser({ password, roles: ["tenant-admin"] });
-  const aud = await makeUser({
-    tenantId: seeded.tenant.tenantId,
-    userName: uniqueName("fz").replace("-", "."),
-    password,
-    roles: ["tenant-auditor"],
-    at: new Date(),
-  });
-  await seeded.stores.users.create(aud);
+  const aud = await addUser(seeded.tenant.tenantId, "tenant-auditor", password);
   admin = (await signIn(seeded.user.userName, password)).token;
   auditor = (await signIn(aud.userName, password)).token;
   const created = await call("POST", "/systems", { token: admin, body: system });

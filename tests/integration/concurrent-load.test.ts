@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyTrail } from "../../shared/audit/verify-trail.ts";
-import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
 import { chainedRecords } from "./support/audit.ts";
 import { system } from "./support/bodies.ts";
 import { uniqueName } from "./support/emulator.ts";
 import { runLoad, send, userAgentPrefix } from "./support/load.ts";
 import { loadTenant, realisticMix } from "./support/load-tenant.ts";
-import { platformUser } from "./support/seed.ts";
+import { addUser, platformUser } from "./support/seed.ts";
 
 let unit: Awaited<ReturnType<typeof loadTenant>>;
 
@@ -116,14 +115,7 @@ describe("the API under concurrent load (issue #17)", () => {
   });
 
   it("GET /audit/verify covers the events still waiting for the sequencer", async () => {
-    const auditor = await makeUser({
-      tenantId: unit.tenant.tenantId,
-      userName: uniqueName("auditor").replace("-", "."),
-      password: unit.operator.password,
-      roles: ["tenant-auditor"],
-      at: new Date(),
-    });
-    await unit.stores.users.create(auditor);
+    const auditor = await addUser(unit.tenant.tenantId, "tenant-auditor", unit.operator.password);
     const { token } = await signIn(auditor.userName, unit.operator.password);
 
     const verified = await call("GET", "/audit/verify", { token });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { makeUser } from "../support/identity-fixtures.ts";
 import { call, signIn } from "./support/api.ts";
 import { chainedRecords } from "./support/audit.ts";
 import { policy, system } from "./support/bodies.ts";
 import { uniqueName } from "./support/emulator.ts";
-import { seedTenantUser } from "./support/seed.ts";
+import { addUser, seedTenantUser } from "./support/seed.ts";
 
 const password = "Systems-Admin-2026!";
 describe("systems and policies API on the local stack", () => {
@@ -89,14 +88,7 @@ describe("systems and policies API on the local stack", () => {
   it("keeps systems inside their tenant (404) and lets an auditor read but not write (403)", async () => {
     const a = await seedTenantUser({ password, roles: ["tenant-admin"] });
     const b = await seedTenantUser({ password, roles: ["tenant-admin"] });
-    const auditor = await makeUser({
-      tenantId: a.tenant.tenantId,
-      userName: uniqueName("aud").replace("-", "."),
-      password,
-      roles: ["tenant-auditor"],
-      at: new Date(),
-    });
-    await a.stores.users.create(auditor);
+    const auditor = await addUser(a.tenant.tenantId, "tenant-auditor", password);
     const adminA = await signIn(a.user.userName, password);
     const adminB = await signIn(b.user.userName, password);
     const auditorA = await signIn(auditor.userName, password);

@@ -1,9 +1,7 @@
-import { makeUser } from "../../support/identity-fixtures.ts";
 import { call, signIn } from "./api.ts";
 import { policy, system } from "./bodies.ts";
-import { uniqueName } from "./emulator.ts";
 import type { MixEntry } from "./load.ts";
-import { seedTenantUser } from "./seed.ts";
+import { addUser, seedTenantUser } from "./seed.ts";
 
 const password = "Load-Bench-Passw0rd-2026";
 
@@ -13,14 +11,7 @@ const password = "Load-Bench-Passw0rd-2026";
  */
 export async function loadTenant(systemCount = 6) {
   const seeded = await seedTenantUser({ password, roles: ["tenant-admin"] });
-  const operator = await makeUser({
-    tenantId: seeded.tenant.tenantId,
-    userName: uniqueName("operator").replace("-", "."),
-    password,
-    roles: ["tenant-operator"],
-    at: new Date(),
-  });
-  await seeded.stores.users.create(operator);
+  const operator = await addUser(seeded.tenant.tenantId, "tenant-operator", password);
   const admin = await signIn(seeded.user.userName, password);
   const systemIds: string[] = [];
   for (let i = 0; i < systemCount; i++) {

@@ -39,19 +39,25 @@ export async function seedTenantUser(options: {
   return { tenant, user, stores };
 }
 
+/** One more user of the tenant (or "platform") with `role`, written straight into the deployed table. */
+export async function addUser(tenantId: string, role: Role, password: string) {
+  const user = await makeUser({
+    tenantId,
+    userName: uniqueName(role.split("-").at(-1) ?? role).replace("-", "."),
+    password,
+    roles: [role],
+    at: new Date(),
+  });
+  await deployedStores().users.create(user);
+  return user;
+}
+
 const seedPassword = "Audit-Review-2026!";
 
 /** An active tenant with a signed-in administrator and a signed-in tenant auditor. */
 export async function tenantWithAuditor() {
   const seeded = await seedTenantUser({ password: seedPassword, roles: ["tenant-admin"] });
-  const auditor = await makeUser({
-    tenantId: seeded.tenant.tenantId,
-    userName: uniqueName("auditor").replace("-", "."),
-    password: seedPassword,
-    roles: ["tenant-auditor"],
-    at: new Date(),
-  });
-  await seeded.stores.users.create(auditor);
+  const auditor = await addUser(seeded.tenant.tenantId, "tenant-auditor", seedPassword);
   return {
     ...seeded,
     admin: await signIn(seeded.user.userName, seedPassword),
@@ -61,14 +67,7 @@ export async function tenantWithAuditor() {
 
 /** A signed-in platform user (platform-admin, security-admin or platform-auditor). */
 export async function platformUser(role: "platform-admin" | "security-admin" | "platform-auditor") {
-  const user = await makeUser({
-    tenantId: "platform",
-    userName: uniqueName(role).replace("-", "."),
-    password: seedPassword,
-    roles: [role],
-    at: new Date(),
-  });
-  await deployedStores().users.create(user);
+  const user = await addUser("platform", role, seedPassword);
   return { user, ...(await signIn(user.userName, seedPassword)) };
 }
 
