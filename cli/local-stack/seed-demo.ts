@@ -1,7 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { apiAuditEvent } from "../../shared/audit/api-event.ts";
-import { DynamoDbAuditLog } from "../../shared/audit/dynamodb-audit-log.ts";
 import { oneTimePassword } from "../../shared/identity/one-time-password.ts";
 import { hashPassword } from "../../shared/identity/password-hash.ts";
 import type { Role } from "../../shared/identity/roles.ts";
@@ -9,6 +8,7 @@ import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { newUserRecord, type User } from "../../shared/identity/user.ts";
 import { drPolicySchema } from "../../shared/policies/policy-schema.ts";
 import { defaultSiteRuleSet } from "../../shared/policies/site-rules.ts";
+import { DynamoDbAuditLog } from "../../shared/stores/dynamodb/audit-log.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
 import { DynamoDbTenantStore } from "../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../shared/stores/dynamodb/user-store.ts";

@@ -1,6 +1,6 @@
 import { requests } from "../../shared/api/request-schemas.ts";
+import { awsIdentity } from "../../shared/aws/directory.ts";
 import { authFunctionEnv } from "../../shared/config/function-env.ts";
-import { awsIdentity } from "../../shared/identity/aws-identity.ts";
 import { requireCaller } from "../../shared/lambda/caller.ts";
 import { parseBody } from "../../shared/lambda/request.ts";
 import { resourceHandler } from "../../shared/lambda/resource-handler.ts";

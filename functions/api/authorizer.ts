@@ -1,9 +1,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { apiAuditEvent, platformTenant, requestFacts } from "../../shared/audit/api-event.ts";
+import { awsIdentity } from "../../shared/aws/directory.ts";
 import { authorizerFunctionEnv } from "../../shared/config/function-env.ts";
 import { authorizeRequest } from "../../shared/identity/authorize-request.ts";
-import { awsIdentity } from "../../shared/identity/aws-identity.ts";
 import { authorizerPolicy } from "../../shared/lambda/authorizer-policy.ts";
 import { parseFunctionEnv } from "../../shared/lambda/env.ts";
 import { bearerToken } from "../../shared/lambda/request.ts";

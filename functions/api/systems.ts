@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import type { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
+import { awsDirectory } from "../../shared/aws/directory.ts";
 import { systemsFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
-import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { type Action, authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication, type SessionClaims } from "../../shared/identity/session-token.ts";
 import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
+import { awsDirectory } from "../../shared/aws/directory.ts";
 import { writerFunctionEnv } from "../../shared/config/function-env.ts";
-import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { authorize } from "../../shared/identity/permissions.ts";
 import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
 import { changeIdentitySettings } from "../../shared/identity/settings-service.ts";

@@ -1,12 +1,12 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
-import { pendingPartitionPrefix } from "../../shared/audit/dynamodb-audit-log.ts";
 import { sequenceTrails } from "../../shared/audit/sequence-trails.ts";
 import { allTrails } from "../../shared/audit/trails.ts";
+import { awsDirectory } from "../../shared/aws/directory.ts";
 import { auditSequencerFunctionEnv } from "../../shared/config/function-env.ts";
 import { fieldErrorsOf, ValidationError } from "../../shared/errors.ts";
-import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { parseFunctionEnv } from "../../shared/lambda/env.ts";
+import { pendingPartitionPrefix } from "../../shared/stores/dynamodb/audit-log.ts";
 import type { TenantStore } from "../../shared/stores/stores.ts";
 
 const logger = new Logger();

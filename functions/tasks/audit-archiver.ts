@@ -1,10 +1,10 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import { archiveAllTrails } from "../../shared/audit/archive-all.ts";
-import { awsAuditArchive } from "../../shared/audit/aws-audit-archive.ts";
+import { awsAuditArchive } from "../../shared/aws/audit-archive.ts";
+import { awsDirectory } from "../../shared/aws/directory.ts";
 import { auditArchiverFunctionEnv } from "../../shared/config/function-env.ts";
 import { fieldErrorsOf, ValidationError } from "../../shared/errors.ts";
-import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { parseFunctionEnv } from "../../shared/lambda/env.ts";
 
 const logger = new Logger();

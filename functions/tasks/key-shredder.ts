@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { awsDirectory } from "../../shared/aws/directory.ts";
 import { shredderFunctionEnv } from "../../shared/config/function-env.ts";
-import { awsDirectory } from "../../shared/identity/aws-identity.ts";
 import { parseFunctionEnv } from "../../shared/lambda/env.ts";
 import { KmsTenantKeys } from "../../shared/tenants/kms-tenant-keys.ts";
 import { shredDueKeys } from "../../shared/tenants/shred.ts";

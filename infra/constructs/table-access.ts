@@ -10,7 +10,7 @@ const actions = {
   "append-only": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"],
   /**
    * The audit sequencer alone: it deletes a recorded event's pending item in the same transaction
-   * that chains it (shared/audit/dynamodb-audit-log.ts); chained records it only adds.
+   * that chains it (shared/stores/dynamodb/audit-log.ts); chained records it only adds.
    */
   "audit-sequencer": [
     "dynamodb:GetItem",

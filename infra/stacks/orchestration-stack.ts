@@ -7,13 +7,13 @@ import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from "aw
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
-import { pendingPartitionPrefix } from "../../shared/audit/dynamodb-audit-log.ts";
 import {
   auditArchiverFunctionEnv,
   auditSequencerFunctionEnv,
   selfCheckFunctionEnv,
   shredderFunctionEnv,
 } from "../../shared/config/function-env.ts";
+import { pendingPartitionPrefix } from "../../shared/stores/dynamodb/audit-log.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";

@@ -8,8 +8,8 @@
  */
 
 import { platformTenant } from "../../shared/audit/api-event.ts";
-import type { DynamoDbAuditLog } from "../../shared/audit/dynamodb-audit-log.ts";
 import { verifyTrail } from "../../shared/audit/verify-trail.ts";
+import type { DynamoDbAuditLog } from "../../shared/stores/dynamodb/audit-log.ts";
 import { chainedAll, chainedRecords } from "../integration/support/audit.ts";
 import { localStack } from "../integration/support/emulator.ts";
 import { type LoadResult, runLoad, send, summarise, userAgentPrefix } from "../integration/support/load.ts";

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoDbAuditLog } from "../../../shared/audit/dynamodb-audit-log.ts";
 import type { Role } from "../../../shared/identity/roles.ts";
+import { DynamoDbAuditLog } from "../../../shared/stores/dynamodb/audit-log.ts";
 import { DynamoDbTenantStore } from "../../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../../shared/stores/dynamodb/user-store.ts";
 import { makeTenant, makeUser } from "../../support/identity-fixtures.ts";

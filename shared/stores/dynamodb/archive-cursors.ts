@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { ConflictError } from "../errors.ts";
-import { isConditionFailure } from "../stores/dynamodb/keys.ts";
-import type { ArchiveCursor, ArchiveCursorStore } from "./archive.ts";
-import { auditPartition } from "./dynamodb-audit-log.ts";
+import type { ArchiveCursor, ArchiveCursorStore } from "../../audit/archive.ts";
+import { ConflictError } from "../../errors.ts";
+import { auditPartition } from "./audit-log.ts";
+import { isConditionFailure } from "./keys.ts";
 
 const cursorKey = (tenantId: string) => ({ pk: auditPartition(tenantId), sk: "ARCHIVED" });
 

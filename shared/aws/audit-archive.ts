@@ -1,7 +1,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoDbArchiveCursors } from "./dynamodb-archive-cursors.ts";
-import { S3ArchiveObjects } from "./s3-archive-objects.ts";
+import { DynamoDbArchiveCursors } from "../stores/dynamodb/archive-cursors.ts";
+import { S3ArchiveObjects } from "../stores/s3/archive-objects.ts";
 
 /** The audit archive wired to AWS: its cursors in the audit table, its objects in the locked bucket. */
 export function awsAuditArchive(

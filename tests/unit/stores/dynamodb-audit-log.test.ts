@@ -10,8 +10,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ChainMovedError } from "../../../shared/audit/audit-log.ts";
 import { chainRecord } from "../../../shared/audit/chain.ts";
-import { DynamoDbAuditLog } from "../../../shared/audit/dynamodb-audit-log.ts";
 import { chainAfter } from "../../../shared/audit/sequencer.ts";
+import { DynamoDbAuditLog } from "../../../shared/stores/dynamodb/audit-log.ts";
 import { auditEvent } from "../../support/audit-events.ts";
 
 const db = mockClient(DynamoDBDocumentClient);

@@ -6,9 +6,6 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ValidationError } from "../errors.ts";
-import { isConditionFailure, putIfAbsent } from "../stores/dynamodb/keys.ts";
-import type { Page } from "../stores/page.ts";
 import {
   type AuditChainStore,
   type AuditEntry,
@@ -16,10 +13,13 @@ import {
   ChainMovedError,
   type PendingEvent,
   type PendingSummary,
-} from "./audit-log.ts";
-import { type AuditQuery, daysBetween, parseAuditCursor } from "./audit-query.ts";
-import type { ChainHead } from "./chain.ts";
-import { type AuditEvent, type AuditRecord, auditRecordSchema } from "./event-schema.ts";
+} from "../../audit/audit-log.ts";
+import { type AuditQuery, daysBetween, parseAuditCursor } from "../../audit/audit-query.ts";
+import type { ChainHead } from "../../audit/chain.ts";
+import { type AuditEvent, type AuditRecord, auditRecordSchema } from "../../audit/event-schema.ts";
+import { ValidationError } from "../../errors.ts";
+import type { Page } from "../page.ts";
+import { isConditionFailure, putIfAbsent } from "./keys.ts";
 
 export const auditPartition = (tenantId: string) => `TENANT#${tenantId}#AUDIT`;
 /** Recorded events wait here, one item each, keyed so that they sort in the order they are chained. */

@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { NotFoundInRepositoryError } from "../vault/backend.ts";
-import { S3Backend } from "../vault/backends/s3.ts";
-import type { ArchiveObjects } from "./archive.ts";
+import type { ArchiveObjects } from "../../audit/archive.ts";
+import { NotFoundInRepositoryError } from "../../vault/backend.ts";
+import { S3Backend } from "../../vault/backends/s3.ts";
 
 /** Archive objects in an Object Lock bucket, written like vault objects: every version under COMPLIANCE retention. */
 export class S3ArchiveObjects implements ArchiveObjects {

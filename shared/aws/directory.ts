@@ -2,16 +2,16 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { DynamoDbAuditLog } from "../audit/dynamodb-audit-log.ts";
+import { IdentityService } from "../identity/identity-service.ts";
+import { KmsSecretCipher, type SecretCipher } from "../identity/secret-cipher.ts";
+import { signingKey } from "../identity/session-token.ts";
+import { cachedSettings } from "../identity/settings-store.ts";
 import { DynamoDbAgentKeyStore } from "../stores/dynamodb/agent-key-store.ts";
+import { DynamoDbAuditLog } from "../stores/dynamodb/audit-log.ts";
 import { DynamoDbSessionStore } from "../stores/dynamodb/session-store.ts";
 import { DynamoDbIdentitySettingsStore } from "../stores/dynamodb/settings-store.ts";
 import { DynamoDbTenantStore } from "../stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../stores/dynamodb/user-store.ts";
-import { IdentityService } from "./identity-service.ts";
-import { KmsSecretCipher, type SecretCipher } from "./secret-cipher.ts";
-import { signingKey } from "./session-token.ts";
-import { cachedSettings } from "./settings-store.ts";
 
 export async function loadSigningKey(secretArn: string) {
   const { SecretString } = await new SecretsManagerClient({}).send(
