@@ -1,8 +1,10 @@
-import type { AgentKey } from "../../shared/agents/agent-key.ts";
-import { ConflictError } from "../../shared/errors.ts";
-import type { User } from "../../shared/identity/user.ts";
-import type { SnapshotRecord } from "../../shared/snapshots/snapshot-record.ts";
-import type { Page } from "../../shared/stores/page.ts";
+import { type AgentKey, agentKeySchema } from "../../shared/agents/agent-key.ts";
+import { ConflictError, ValidationError } from "../../shared/errors.ts";
+import { defaultIdentitySettings, identitySettingsSchema } from "../../shared/identity/settings.ts";
+import type { IdentitySettingsStore, StoredIdentitySettings } from "../../shared/identity/settings-store.ts";
+import { type User, userSchema } from "../../shared/identity/user.ts";
+import { type SnapshotRecord, snapshotRecordSchema } from "../../shared/snapshots/snapshot-record.ts";
+import { decodeCursor, encodeCursor, type Page } from "../../shared/stores/page.ts";
 import type {
   AgentKeyStore,
   Session,
@@ -12,11 +14,26 @@ import type {
   TenantStore,
   UserStore,
 } from "../../shared/stores/stores.ts";
-import type { PolicyRecord } from "../../shared/systems/policy-record.ts";
-import { type ProtectedSystem, systemQuotaExceeded } from "../../shared/systems/system.ts";
-import type { Tenant, TenantStatus } from "../../shared/tenants/tenant.ts";
+import { type PolicyRecord, policyRecordSchema } from "../../shared/systems/policy-record.ts";
+import { type ProtectedSystem, systemQuotaExceeded, systemSchema } from "../../shared/systems/system.ts";
+import { type Tenant, type TenantStatus, tenantSchema } from "../../shared/tenants/tenant.ts";
 
-/** In-memory stores with the same contract as the DynamoDB adapters (uniqueness, optimistic versions). */
+/**
+ * The error the AWS SDK raises when a DynamoDB condition fails. Where an adapter lets it through
+ * as it is (a second create of a random id), the fake raises the same, so callers see one error.
+ */
+const sdkConditionError = (name: "ConditionalCheckFailedException" | "TransactionCanceledException") =>
+  Object.assign(new Error("The conditional request failed"), { name });
+
+const stale = () => new ConflictError("stale", "STALE_VERSION");
+
+/** Sessions keep their expiry in epoch seconds (the table's TTL attribute): milliseconds are lost. */
+const toTheSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
+
+/**
+ * In-memory stores with the same contract as the DynamoDB adapters (uniqueness, optimistic versions,
+ * schema checks, listing order and cursors); tests/support/store-contracts/ proves it against both.
+ */
 export class MemoryStores {
   readonly tenantMap = new Map<string, Tenant>();
   readonly userMap = new Map<string, User>();
@@ -29,67 +46,102 @@ export class MemoryStores {
   private readonly userNames = new Map<string, string>();
   private readonly creditCodes = new Set<string>();
 
-  private static page<T>(all: T[], page: { limit: number; cursor?: string }): Page<T> {
-    const start = Number(page.cursor ?? 0);
-    const items = all.slice(start, start + page.limit);
-    return { items, nextCursor: start + page.limit < all.length ? String(start + page.limit) : undefined };
+  /**
+   * One page of `listing`, sorted by each item's sort key as DynamoDB sorts a partition. Like a
+   * Query with Limit, a full page carries a cursor even when nothing follows (the next page is then
+   * empty), and a cursor from another listing, or none this one returned, is refused.
+   */
+  private static page<T>(
+    listing: string,
+    entries: { sortKey: string; item: T }[],
+    page: { limit: number; cursor?: string },
+    order: "ascending" | "descending" = "ascending",
+  ): Page<T> {
+    const start = decodeCursor(page.cursor);
+    if (start && start.listing !== listing) {
+      throw new ValidationError("The cursor belongs to another listing", [
+        { path: "cursor", message: "invalid cursor" },
+      ]);
+    }
+    const after = start ? String(start.after) : undefined;
+    const sign = order === "ascending" ? 1 : -1;
+    const sorted = [...entries].sort(
+      (a, b) => sign * (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0),
+    );
+    const rest =
+      after === undefined ? sorted : sorted.filter((e) => (sign > 0 ? e.sortKey > after : e.sortKey < after));
+    const items = rest.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((e) => structuredClone(e.item)),
+      nextCursor:
+        last && items.length === page.limit ? encodeCursor({ listing, after: last.sortKey }) : undefined,
+    };
   }
 
-  private putUser(user: User, create: boolean): void {
-    const key = `${user.tenantId}/${user.userId}`;
-    const stored = this.userMap.get(key);
-    if (create ? stored : stored?.version !== user.version - 1)
-      throw new ConflictError("stale", "STALE_VERSION");
-    this.userMap.set(key, structuredClone(user));
+  private readonly userKey = (user: Pick<User, "tenantId" | "userId">) => `${user.tenantId}/${user.userId}`;
+
+  /** Claims the user name and stores the user, or changes nothing: the adapter's one transaction. */
+  private addUser(user: User, refusal: () => Error): void {
+    const valid = userSchema.parse(user);
+    const name = valid.userName.toLowerCase();
+    if (this.userNames.has(name) || this.userMap.has(this.userKey(valid))) throw refusal();
+    this.userNames.set(name, this.userKey(valid));
+    this.userMap.set(this.userKey(valid), valid);
   }
 
   readonly tenants: TenantStore = {
     register: async (tenant, admin) => {
-      const name = admin.userName.toLowerCase();
-      if (this.creditCodes.has(tenant.unifiedSocialCreditCode) || this.userNames.has(name)) {
-        throw new ConflictError("already registered", "ALREADY_REGISTERED");
-      }
-      this.creditCodes.add(tenant.unifiedSocialCreditCode);
-      this.userNames.set(name, `${admin.tenantId}/${admin.userId}`);
-      this.tenantMap.set(tenant.tenantId, structuredClone(tenant));
-      this.putUser(admin, true);
+      const valid = tenantSchema.parse(tenant);
+      const code = valid.unifiedSocialCreditCode.toUpperCase();
+      const refusal = () => new ConflictError("already registered", "ALREADY_REGISTERED");
+      if (this.tenantMap.has(valid.tenantId) || this.creditCodes.has(code)) throw refusal();
+      this.addUser(admin, refusal);
+      this.creditCodes.add(code);
+      this.tenantMap.set(valid.tenantId, valid);
     },
     get: async (tenantId) => structuredClone(this.tenantMap.get(tenantId)),
     listByStatus: async (status: TenantStatus, page) =>
       MemoryStores.page(
-        [...this.tenantMap.values()].filter((t) => t.status === status),
+        `tenants/${status}`,
+        [...this.tenantMap.values()]
+          .filter((t) => t.status === status)
+          .map((item) => ({ sortKey: `${item.createdAt}#${item.tenantId}`, item })),
         page,
       ),
     update: async (tenant) => {
-      if (this.tenantMap.get(tenant.tenantId)?.version !== tenant.version - 1)
-        throw new ConflictError("stale", "STALE_VERSION");
-      this.tenantMap.set(tenant.tenantId, structuredClone(tenant));
+      const valid = tenantSchema.parse(tenant);
+      if (this.tenantMap.get(valid.tenantId)?.version !== valid.version - 1) throw stale();
+      this.tenantMap.set(valid.tenantId, valid);
     },
   };
 
   readonly users: UserStore = {
-    create: async (user) => {
-      const name = user.userName.toLowerCase();
-      if (this.userNames.has(name)) throw new ConflictError("taken", "USER_NAME_TAKEN");
-      this.userNames.set(name, `${user.tenantId}/${user.userId}`);
-      this.putUser(user, true);
-    },
-    get: async (tenantId, userId) => structuredClone(this.userMap.get(`${tenantId}/${userId}`)),
+    create: async (user) => this.addUser(user, () => new ConflictError("taken", "USER_NAME_TAKEN")),
+    get: async (tenantId, userId) => structuredClone(this.userMap.get(this.userKey({ tenantId, userId }))),
     findByUserName: async (userName) => {
       const key = this.userNames.get(userName.toLowerCase());
       return key ? structuredClone(this.userMap.get(key)) : undefined;
     },
     listByTenant: async (tenantId, page) =>
       MemoryStores.page(
-        [...this.userMap.values()].filter((u) => u.tenantId === tenantId),
+        `users/${tenantId}`,
+        [...this.userMap.values()]
+          .filter((u) => u.tenantId === tenantId)
+          .map((item) => ({ sortKey: item.userId, item })),
         page,
       ),
-    update: async (user) => this.putUser(user, false),
+    update: async (user) => {
+      const valid = userSchema.parse(user);
+      if (this.userMap.get(this.userKey(valid))?.version !== valid.version - 1) throw stale();
+      this.userMap.set(this.userKey(valid), valid);
+    },
   };
 
   readonly sessions: SessionStore = {
     create: async (session) => {
-      this.sessionMap.set(session.sid, { ...session });
+      if (this.sessionMap.has(session.sid)) throw sdkConditionError("ConditionalCheckFailedException");
+      this.sessionMap.set(session.sid, { ...session, expiresAt: toTheSecond(session.expiresAt) });
     },
     get: async (sid) => (this.sessionMap.has(sid) ? { ...(this.sessionMap.get(sid) as Session) } : undefined),
     touch: async (sid, at) => {
@@ -102,57 +154,79 @@ export class MemoryStores {
     },
   };
 
-  private putSystem(system: ProtectedSystem, create: boolean): void {
-    const key = `${system.tenantId}/${system.systemId}`;
-    const stored = this.systemMap.get(key);
-    if (create ? stored : stored?.version !== system.version - 1)
-      throw new ConflictError("stale", "STALE_VERSION");
-    this.systemMap.set(key, structuredClone(system));
+  private readonly systemKey = (tenantId: string, systemId: string) => `${tenantId}/${systemId}`;
+
+  /** Writes the system if the stored one is the version before (version 1: none stored yet). */
+  private checkSystemVersion(system: ProtectedSystem): void {
+    const stored = this.systemMap.get(this.systemKey(system.tenantId, system.systemId));
+    if (stored?.version !== system.version - 1) throw stale();
   }
 
   readonly systems: SystemStore = {
     create: async (system, quota) => {
-      const count = this.systemCounts.get(system.tenantId) ?? quota.existing;
+      const valid = systemSchema.parse(system);
+      const count = this.systemCounts.get(valid.tenantId) ?? quota.existing;
       if (count >= quota.limit) throw systemQuotaExceeded(quota.limit);
-      this.putSystem(system, true);
-      this.systemCounts.set(system.tenantId, count + 1);
+      const key = this.systemKey(valid.tenantId, valid.systemId);
+      if (this.systemMap.has(key)) throw sdkConditionError("TransactionCanceledException");
+      this.systemMap.set(key, valid);
+      this.systemCounts.set(valid.tenantId, count + 1);
     },
-    get: async (tenantId, systemId) => structuredClone(this.systemMap.get(`${tenantId}/${systemId}`)),
+    get: async (tenantId, systemId) =>
+      structuredClone(this.systemMap.get(this.systemKey(tenantId, systemId))),
     list: async (tenantId, page) =>
       MemoryStores.page(
-        [...this.systemMap.values()].filter((s) => s.tenantId === tenantId),
+        `systems/${tenantId}`,
+        [...this.systemMap.values()]
+          .filter((s) => s.tenantId === tenantId)
+          .map((item) => ({ sortKey: item.systemId, item })),
         page,
       ),
-    update: async (system) => this.putSystem(system, false),
+    update: async (system) => {
+      const valid = systemSchema.parse(system);
+      this.checkSystemVersion(valid);
+      this.systemMap.set(this.systemKey(valid.tenantId, valid.systemId), valid);
+    },
     setPolicy: async (system, record) => {
-      const key = `${record.tenantId}/${record.systemId}/${record.version}`;
-      if (this.policyMap.has(key)) throw new ConflictError("stale", "STALE_VERSION");
-      this.putSystem(system, false);
-      this.policyMap.set(key, structuredClone(record));
+      const validRecord = policyRecordSchema.parse(record);
+      const validSystem = systemSchema.parse(system);
+      const key = `${validRecord.tenantId}/${validRecord.systemId}/${validRecord.version}`;
+      if (this.policyMap.has(key)) throw stale();
+      const stored = this.systemMap.get(this.systemKey(validSystem.tenantId, validSystem.systemId));
+      if (stored?.version !== validSystem.version - 1) throw stale();
+      this.systemMap.set(this.systemKey(validSystem.tenantId, validSystem.systemId), validSystem);
+      this.policyMap.set(key, validRecord);
     },
     getPolicy: async (tenantId, systemId, version) =>
       structuredClone(this.policyMap.get(`${tenantId}/${systemId}/${version}`)),
     listPolicyVersions: async (tenantId, systemId, page) =>
       MemoryStores.page(
-        [...this.policyMap.values()].filter((p) => p.tenantId === tenantId && p.systemId === systemId),
+        `policies/${tenantId}/${systemId}`,
+        [...this.policyMap.values()]
+          .filter((p) => p.tenantId === tenantId && p.systemId === systemId)
+          .map((item) => ({ sortKey: String(item.version).padStart(6, "0"), item })),
         page,
       ),
   };
 
   readonly agentKeys: AgentKeyStore = {
     create: async (key) => {
-      if (this.agentKeyMap.has(key.keyId)) throw new ConflictError("exists", "EXISTS");
-      this.agentKeyMap.set(key.keyId, structuredClone(key));
+      const valid = agentKeySchema.parse(key);
+      if (this.agentKeyMap.has(valid.keyId)) throw sdkConditionError("ConditionalCheckFailedException");
+      this.agentKeyMap.set(valid.keyId, valid);
     },
     get: async (keyId) => structuredClone(this.agentKeyMap.get(keyId)),
     listBySystem: async (tenantId, systemId, page) =>
       MemoryStores.page(
-        [...this.agentKeyMap.values()].filter((k) => k.tenantId === tenantId && k.systemId === systemId),
+        `agent-keys/${tenantId}/${systemId}`,
+        [...this.agentKeyMap.values()]
+          .filter((k) => k.tenantId === tenantId && k.systemId === systemId)
+          .map((item) => ({ sortKey: `${item.createdAt}#${item.keyId}`, item })),
         page,
       ),
     revoke: async (keyId, at, by) => {
       const key = this.agentKeyMap.get(keyId);
-      if (!key) throw new Error(`no key ${keyId}`);
+      if (!key) throw sdkConditionError("ConditionalCheckFailedException");
       key.revokedAt ??= at;
       key.revokedBy ??= by;
     },
@@ -160,20 +234,41 @@ export class MemoryStores {
 
   readonly snapshots: SnapshotCatalog = {
     add: async (record) => {
-      const key = `${record.tenantId}/${record.systemId}/${record.snapshotId}`;
+      const valid = snapshotRecordSchema.parse(record);
+      const key = `${valid.tenantId}/${valid.systemId}/${valid.snapshotId}`;
       const existing = this.snapshotMap.get(key);
       if (existing) return { created: false, existing: structuredClone(existing) };
-      this.snapshotMap.set(key, structuredClone(record));
+      this.snapshotMap.set(key, valid);
       return { created: true };
     },
     get: async (tenantId, systemId, snapshotId) =>
       structuredClone(this.snapshotMap.get(`${tenantId}/${systemId}/${snapshotId}`)),
     list: async (tenantId, systemId, page) =>
       MemoryStores.page(
+        `snapshots/${tenantId}/${systemId}`,
         [...this.snapshotMap.values()]
           .filter((r) => r.tenantId === tenantId && r.systemId === systemId)
-          .sort((a, b) => b.time.localeCompare(a.time)),
+          .map((item) => ({ sortKey: `${item.time}#${item.snapshotId}`, item })),
         page,
+        "descending",
       ),
   };
+
+  readonly identitySettings = new MemoryIdentitySettingsStore();
+}
+
+/** The platform's identity settings record, as DynamoDbIdentitySettingsStore keeps it. */
+export class MemoryIdentitySettingsStore implements IdentitySettingsStore {
+  private stored: StoredIdentitySettings | undefined;
+
+  async get(): Promise<StoredIdentitySettings> {
+    if (!this.stored) return { settings: defaultIdentitySettings, version: 0 };
+    const { settings, ...rest } = structuredClone(this.stored);
+    return { ...rest, settings: identitySettingsSchema.parse(settings) };
+  }
+
+  async put(next: StoredIdentitySettings): Promise<void> {
+    if (next.version !== (this.stored?.version ?? 0) + 1) throw stale();
+    this.stored = structuredClone(next);
+  }
 }

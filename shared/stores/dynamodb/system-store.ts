@@ -5,7 +5,7 @@ import { type ProtectedSystem, systemQuotaExceeded, systemSchema } from "../../s
 import type { Page } from "../page.ts";
 import type { SystemStore } from "../stores.ts";
 import { cancellationReasons, isConditionFailure, putIfAbsent } from "./keys.ts";
-import { previousVersion, putIfVersion, queryPage, withoutKeys } from "./operations.ts";
+import { previousVersion, putIfVersion, queryPage, storedItem } from "./operations.ts";
 
 const systemKey = (tenantId: string, systemId: string) => ({
   pk: `TENANT#${tenantId}`,
@@ -45,7 +45,8 @@ export class DynamoDbSystemStore implements SystemStore {
                   TableName: this.tableName,
                   Key: systemCountKey(system.tenantId),
                   UpdateExpression: "SET #count = if_not_exists(#count, :existing) + :one",
-                  ConditionExpression: "attribute_not_exists(#count) OR #count < :limit",
+                  ConditionExpression:
+                    "(attribute_not_exists(#count) AND :existing < :limit) OR #count < :limit",
                   ExpressionAttributeNames: { "#count": "systems" },
                   ExpressionAttributeValues: {
                     ":existing": quota.existing,
@@ -72,7 +73,7 @@ export class DynamoDbSystemStore implements SystemStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: systemKey(tenantId, systemId), ConsistentRead: true }),
     );
-    return Item ? systemSchema.parse(withoutKeys(Item)) : undefined;
+    return Item ? storedItem(systemSchema, this.tableName, Item) : undefined;
   }
 
   list(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<ProtectedSystem>> {
@@ -82,7 +83,7 @@ export class DynamoDbSystemStore implements SystemStore {
       value: `TENANT#${tenantId}`,
       skPrefix: "SYSTEM#",
     };
-    return queryPage(this.db, query, page, (item) => systemSchema.parse(withoutKeys(item)));
+    return queryPage(this.db, query, page, (item) => storedItem(systemSchema, this.tableName, item));
   }
 
   update(system: ProtectedSystem): Promise<void> {
@@ -125,7 +126,7 @@ export class DynamoDbSystemStore implements SystemStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? policyRecordSchema.parse(withoutKeys(Item)) : undefined;
+    return Item ? storedItem(policyRecordSchema, this.tableName, Item) : undefined;
   }
 
   listPolicyVersions(
@@ -139,6 +140,6 @@ export class DynamoDbSystemStore implements SystemStore {
       value: `TENANT#${tenantId}`,
       skPrefix: `POLICY#${systemId}#`,
     };
-    return queryPage(this.db, query, page, (item) => policyRecordSchema.parse(withoutKeys(item)));
+    return queryPage(this.db, query, page, (item) => storedItem(policyRecordSchema, this.tableName, item));
   }
 }

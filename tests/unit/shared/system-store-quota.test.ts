@@ -42,7 +42,7 @@ describe("DynamoDbSystemStore.create and the unit's quota", () => {
     expect(count?.Update).toMatchObject({
       Key: { pk: "TENANT#t-1", sk: "COUNT#SYSTEMS" },
       UpdateExpression: "SET #count = if_not_exists(#count, :existing) + :one",
-      ConditionExpression: "attribute_not_exists(#count) OR #count < :limit",
+      ConditionExpression: "(attribute_not_exists(#count) AND :existing < :limit) OR #count < :limit",
       ExpressionAttributeValues: { ":existing": 7, ":one": 1, ":limit": 50 },
     });
   });
