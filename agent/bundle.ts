@@ -1,6 +1,6 @@
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { projectRoot } from "./paths.ts";
 
 /**
  * The agent as it ships: `govdr-agent.mjs` (the CLI, with the AWS SDK) and `vault-worker.mjs` (only
@@ -10,12 +10,12 @@ import { projectRoot } from "./paths.ts";
 export async function buildAgentBundle(outdir: string): Promise<{ agent: string; worker: string }> {
   await build({
     entryPoints: {
-      "govdr-agent": path.join(projectRoot, "cli", "bin", "agent-entry.ts"),
-      "vault-worker": path.join(projectRoot, "shared", "vault", "workers", "worker-entry.ts"),
+      "govdr-agent": fileURLToPath(new URL("./bin/agent-entry.ts", import.meta.url)),
+      "vault-worker": fileURLToPath(new URL("../shared/vault/workers/worker-entry.ts", import.meta.url)),
     },
     outdir,
     outExtension: { ".js": ".mjs" },
-    // The AWS SDK goes into chunks loaded only for S3 repositories (see cli/vault/repository-access.ts).
+    // The AWS SDK goes into chunks loaded only for S3 repositories (see agent/vault/repository-access.ts).
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     bundle: true,

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
-import { registerVaultCommands } from "./commands/vault.ts";
-import { CliError } from "./errors.ts";
+import { GovdrError } from "../shared/errors.ts";
+import { registerAgentCommands } from "./commands/index.ts";
+import { reportOf } from "./errors.ts";
 
 /**
  * The backup agent on its own: only the vault commands, so a bundled agent (tests/bench builds one
@@ -8,11 +9,14 @@ import { CliError } from "./errors.ts";
  */
 export async function agentMain(argv: string[]): Promise<number> {
   const program = new Command("govdr").exitOverride().showHelpAfterError();
-  registerVaultCommands(program);
+  registerAgentCommands(program);
   return runProgram(program, argv);
 }
 
-/** Parses and runs; CLI errors become one line and their exit code, anything else a stack trace. */
+/**
+ * Parses and runs. A named error (GovdrError) becomes one line, its hint and its exit code from the
+ * error catalogue (docs/agent.md); anything else is a bug and prints its stack trace.
+ */
 export async function runProgram(program: Command, argv: string[]): Promise<number> {
   // `govdr snapshots | head -1` closes stdout early; that is the reader's choice, not a failure.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -24,9 +28,10 @@ export async function runProgram(program: Command, argv: string[]): Promise<numb
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof CliError) {
-      process.stderr.write(`govdr: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
-      return error.exitCode;
+    if (error instanceof GovdrError) {
+      const { lines, exitCode } = reportOf(error);
+      process.stderr.write(lines);
+      return exitCode;
     }
     const detail =
       error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

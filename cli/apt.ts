@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { CliError } from "./errors.ts";
+import { CliError } from "../agent/errors.ts";
 import { log } from "./log.ts";
 import { run, tail } from "./run.ts";
 

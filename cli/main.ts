@@ -1,10 +1,10 @@
 import { Command } from "commander";
-import { runProgram } from "./agent.ts";
+import { registerAgentCommands } from "../agent/commands/index.ts";
+import { runProgram } from "../agent/main.ts";
 import { registerDeployCommand } from "./commands/deploy.ts";
 import { registerEmulatorCommands } from "./commands/emulator.ts";
 import { registerTestCommand } from "./commands/test.ts";
 import { registerUpCommand } from "./commands/up.ts";
-import { registerVaultCommands } from "./commands/vault.ts";
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("govdr")
@@ -15,6 +15,6 @@ export async function main(argv: string[]): Promise<number> {
   registerEmulatorCommands(program);
   registerDeployCommand(program);
   registerTestCommand(program);
-  registerVaultCommands(program);
+  registerAgentCommands(program);
   return runProgram(program, argv);
 }

@@ -1,16 +1,50 @@
 import type { ZodError } from "zod";
+import { type CodeOf, type ErrorCode, errorCatalogue } from "./error-codes.ts";
+
+export type { ErrorCode } from "./error-codes.ts";
+
+/** A sentence in both of the console's languages. */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
 
 /**
- * Named errors. Step Functions Retry/Catch and the API error mapping both match on `name`, so every
- * subclass sets it explicitly (minifiers rename classes). `code` is the stable API error code.
+ * Every error govdr throws on purpose. Its `code` is the stable key into `errorCatalogue`
+ * (shared/error-codes.ts), which gives its `name` (what Step Functions Retry/Catch match; set from
+ * the table, so minifiers renaming classes change nothing), its HTTP status and the agent's exit
+ * code and hint. Callers branch on `code`, not on classes.
  */
-export abstract class GovdrError extends Error {
-  abstract readonly code: string;
-  abstract readonly httpStatus: number;
+export class GovdrError extends Error {
+  override readonly name: string;
+  /** The message in both languages, when people read it in the console. */
+  readonly messages?: Bilingual;
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(
+    readonly code: ErrorCode,
+    message: string | Bilingual,
+    options?: ErrorOptions,
+  ) {
+    super(typeof message === "string" ? message : message.en, options);
+    this.name = errorCatalogue[code].name;
+    if (typeof message !== "string") this.messages = message;
   }
+
+  get httpStatus(): number {
+    return errorCatalogue[this.code].httpStatus;
+  }
+}
+
+/**
+ * The base of an error class that carries exactly one code: `class WrongKeyError extends
+ * errorClass("WRONG_KEY") {}`. The class keeps its own name for stack traces; `name` is the table's.
+ */
+export function errorClass(code: ErrorCode) {
+  return class extends GovdrError {
+    constructor(message: string, options?: ErrorOptions) {
+      super(code, message, options);
+    }
+  };
 }
 
 /** zod's issues as the field errors a ValidationError carries (`path` dotted, e.g. `backup.schedule`). */
@@ -18,84 +52,62 @@ export function fieldErrorsOf(error: ZodError): { path: string; message: string 
   return error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
 }
 
+/** The caller sent something invalid; `fieldErrors` names each field. */
 export class ValidationError extends GovdrError {
-  override readonly name = "ValidationError";
-  readonly code = "VALIDATION_FAILED";
-  readonly httpStatus = 400;
-
   constructor(
     message: string,
     readonly fieldErrors: { path: string; message: string }[] = [],
   ) {
-    super(message);
+    super("VALIDATION_FAILED", message);
   }
 }
 
-export class NotFoundError extends GovdrError {
-  override readonly name = "NotFoundError";
-  readonly code = "NOT_FOUND";
-  readonly httpStatus = 404;
-}
+export class NotFoundError extends errorClass("NOT_FOUND") {}
 
 /** A platform dependency (table, bucket, key) could not be reached; worth retrying. */
-export class DependencyUnavailableError extends GovdrError {
-  override readonly name = "DependencyUnavailableError";
-  readonly code = "DEPENDENCY_UNAVAILABLE";
-  readonly httpStatus = 503;
-}
+export class DependencyUnavailableError extends errorClass("DEPENDENCY_UNAVAILABLE") {}
 
 /** A platform dependency answered, but is misconfigured; retrying will not help. */
-export class MisconfigurationError extends GovdrError {
-  override readonly name = "MisconfigurationError";
-  readonly code = "MISCONFIGURED";
-  readonly httpStatus = 500;
+export class MisconfigurationError extends errorClass("MISCONFIGURED") {}
+
+/**
+ * An item read from a store does not match its schema: corrupted by hand or written by other code.
+ * A 500 (never the caller's fault) whose log line names the item; its answer does not.
+ */
+export class StoredItemInvalidError extends GovdrError {
+  constructor(
+    readonly item: { table: string; key: Record<string, unknown> },
+    readonly fieldErrors: { path: string; message: string }[],
+  ) {
+    super("STORED_ITEM_INVALID", `Stored item ${JSON.stringify(item.key)} in ${item.table} is invalid`);
+  }
 }
 
 /** No valid session: missing, expired, forged or revoked token, or wrong credentials. */
 export class UnauthenticatedError extends GovdrError {
-  override readonly name = "UnauthenticatedError";
-  readonly code:
-    | "UNAUTHENTICATED"
-    | "INVALID_CREDENTIALS"
-    | "ACCOUNT_LOCKED"
-    | "INVALID_MFA_CODE"
-    | "SESSION_ENDED";
-  readonly httpStatus = 401;
-
-  constructor(message: string, code: UnauthenticatedError["code"] = "UNAUTHENTICATED") {
-    super(message);
-    this.code = code;
+  constructor(message: string, code: CodeOf<"UnauthenticatedError"> = "UNAUTHENTICATED") {
+    super(code, message);
   }
 }
 
 /** A sensitive action (policy change, failover approval, key operation) needs a fresh sign-in. */
 export class ReauthenticationRequiredError extends GovdrError {
-  override readonly name = "ReauthenticationRequiredError";
-  readonly code = "REAUTHENTICATION_REQUIRED";
-  readonly httpStatus = 401;
+  constructor(message: string | Bilingual) {
+    super("REAUTHENTICATION_REQUIRED", message);
+  }
 }
 
 /** Signed in, but the role, tenant, IP allow-list or session scope does not permit this. */
 export class ForbiddenError extends GovdrError {
-  override readonly name = "ForbiddenError";
-  readonly code: string;
-  readonly httpStatus = 403;
-
-  constructor(message: string, code = "FORBIDDEN") {
-    super(message);
-    this.code = code;
+  constructor(message: string | Bilingual, code: CodeOf<"ForbiddenError"> = "FORBIDDEN") {
+    super(code, message);
   }
 }
 
 /** The request conflicts with the resource's current state (wrong lifecycle state, duplicate name). */
 export class ConflictError extends GovdrError {
-  override readonly name = "ConflictError";
-  readonly code: string;
-  readonly httpStatus = 409;
-
-  constructor(message: string, code = "CONFLICT") {
-    super(message);
-    this.code = code;
+  constructor(message: string, code: CodeOf<"ConflictError"> = "CONFLICT") {
+    super(code, message);
   }
 }
 
@@ -104,10 +116,6 @@ export class ConflictError extends GovdrError {
  * every finding with the requirement it applies, so the operator sees all problems at once.
  */
 export class PolicyRejectedError extends GovdrError {
-  override readonly name = "PolicyRejectedError";
-  readonly code = "POLICY_REJECTED";
-  readonly httpStatus = 400;
-
   constructor(
     message: string,
     readonly findings: {
@@ -115,9 +123,9 @@ export class PolicyRejectedError extends GovdrError {
       code: string;
       severity: string;
       path?: string;
-      message: { zh: string; en: string };
+      message: Bilingual;
     }[],
   ) {
-    super(message);
+    super("POLICY_REJECTED", message);
   }
 }

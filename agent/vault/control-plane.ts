@@ -5,7 +5,6 @@ import type { SnapshotReport } from "../../shared/snapshots/snapshot-record.ts";
 import type { Repository } from "../../shared/vault/repository.ts";
 import type { Snapshot } from "../../shared/vault/snapshot.ts";
 import { CliError } from "../errors.ts";
-import { exitCodes } from "./exit-codes.ts";
 
 export const apiVariable = "GOVDR_API_URL";
 export const systemVariable = "GOVDR_SYSTEM_ID";
@@ -21,7 +20,7 @@ export interface ControlPlaneFlags {
 const retriedStatuses = new Set([429, 500, 502, 503, 504]);
 const backoffMs = [500, 1_000, 2_000, 4_000];
 
-const refused = (message: string, hint?: string) => new CliError(message, hint, exitCodes.controlPlane);
+const refused = (message: string, hint?: string) => new CliError(message, hint, "CONTROL_PLANE");
 
 /** The snapshot as the control plane records it: the manifest's facts, not its tree. */
 export function snapshotReport(snapshot: Snapshot, repository: Repository): SnapshotReport {
@@ -60,30 +59,22 @@ export class ControlPlane {
     const api = (flags.api ?? process.env[apiVariable])?.replace(/\/+$/, "");
     if (!api) return undefined;
     if (!/^https?:\/\//.test(api))
-      throw new CliError(`--api ${api} is not an http(s) URL`, undefined, exitCodes.usage);
+      throw new CliError(`--api ${api} is not an http(s) URL`, undefined, "USAGE");
     const raw = flags.agentKeyFile
       ? await readFile(flags.agentKeyFile, "utf8").catch(() => {
-          throw new CliError(
-            `Cannot read the agent key file ${flags.agentKeyFile}`,
-            undefined,
-            exitCodes.usage,
-          );
+          throw new CliError(`Cannot read the agent key file ${flags.agentKeyFile}`, undefined, "USAGE");
         })
       : process.env[agentKeyVariable];
     if (!raw) {
       throw new CliError(
         "Recording snapshots in the control plane needs the system's agent key",
         `pass --agent-key-file <file> or set ${agentKeyVariable} (the credential shown when the key was created)`,
-        exitCodes.usage,
+        "USAGE",
       );
     }
     const credential = parseAgentCredential(raw);
     if (!credential) {
-      throw new CliError(
-        "The agent key is malformed",
-        "expected <key id>.<secret>, e.g. ak-…",
-        exitCodes.usage,
-      );
+      throw new CliError("The agent key is malformed", "expected <key id>.<secret>, e.g. ak-…", "USAGE");
     }
     const plane = new ControlPlane(api, credential);
     await plane.signIn();
@@ -92,7 +83,7 @@ export class ControlPlane {
       throw new CliError(
         `The agent key belongs to system ${plane.systemId}, not ${wanted}`,
         undefined,
-        exitCodes.usage,
+        "USAGE",
       );
     }
     return plane;

@@ -5,8 +5,7 @@ import { type KeyWrapper, localKeyWrapper } from "../../shared/vault/key-wrapper
 import { NoRepositoryError, Repository, type RepositoryOptions } from "../../shared/vault/repository.ts";
 import type { SuiteName } from "../../shared/vault/suites.ts";
 import { CliError } from "../errors.ts";
-import { warn } from "../log.ts";
-import { exitCodes } from "./exit-codes.ts";
+import { warn } from "../warn.ts";
 
 export const repoKeyVariable = "GOVDR_REPO_KEY";
 
@@ -30,7 +29,7 @@ const s3Location = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?(.*)$/;
 export async function backendFor(repo: string): Promise<Backend> {
   if (!repo.startsWith("s3://")) return new LocalBackend(repo);
   const match = s3Location.exec(repo);
-  if (!match) throw new CliError(`${repo} is not an S3 location`, "use s3://bucket/prefix", exitCodes.usage);
+  if (!match) throw new CliError(`${repo} is not an S3 location`, "use s3://bucket/prefix", "USAGE");
   // Loaded only for S3 repositories: compiling the SDK would cost every local run ~100 ms at start.
   const { s3Backend } = await import("./cloud-access.ts");
   return s3Backend(match[1] as string, match[2] ?? "");
@@ -49,7 +48,7 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
       throw new CliError(
         "An S3 repository is opened with the tenant's KMS key",
         `pass --kms-key <key id or alias> and --tenant <tenant id> (or set ${kmsKeyVariable} and ${tenantVariable})`,
-        exitCodes.repository,
+        "AGENT_REPOSITORY",
       );
     }
     const { kmsWrapper } = await import("./cloud-access.ts");
@@ -60,7 +59,7 @@ export async function keyWrapperFor(flags: RepositoryFlags): Promise<KeyWrapper>
     throw new CliError(
       "No repository key",
       `pass --key-file <file> (\`govdr key generate <file>\` makes one) or set ${repoKeyVariable}`,
-      exitCodes.repository,
+      "AGENT_REPOSITORY",
     );
   }
   return localKeyWrapper(secret);
@@ -75,7 +74,7 @@ async function readKeyFile(file: string): Promise<string> {
     throw new CliError(
       `Cannot read the key file ${file} (${code})`,
       `pass --key-file <file> or set ${repoKeyVariable} (at least 16 characters)`,
-      exitCodes.repository,
+      "AGENT_REPOSITORY",
     );
   }
 }
@@ -85,11 +84,7 @@ export function retentionFor(flags: RepositoryFlags, now = new Date()): Date | u
   const days = flags.retainDays ?? (flags.repo.startsWith("s3://") ? "180" : undefined);
   if (days === undefined) return undefined;
   if (!/^\d{1,5}$/.test(days) || Number(days) < 1) {
-    throw new CliError(
-      `--retain-days ${days} is not a number of days`,
-      "e.g. --retain-days 180",
-      exitCodes.usage,
-    );
+    throw new CliError(`--retain-days ${days} is not a number of days`, "e.g. --retain-days 180", "USAGE");
   }
   return new Date(now.getTime() + Number(days) * 86_400_000);
 }

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { CliError } from "../../agent/errors.ts";
 import { ensureChromium } from "../browser.ts";
 import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
-import { CliError } from "../errors.ts";
 import { deployLocalStack } from "../local-stack/deploy.ts";
 import { log } from "../log.ts";
 import { projectRoot, statePaths } from "../paths.ts";
@@ -32,15 +32,54 @@ async function command(
   return { ok: code === 0, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
 }
 
-/** Runs one vitest project and counts its tests from the JSON report. */
+/**
+ * Coverage for one project: on, written to `reportsDirectory`, held to that project's thresholds in
+ * vitest.config.ts. Vitest has coverage options for the whole run only, not per project, so the
+ * thresholds go on the command line of the process that runs this one project.
+ */
+async function coverageArgs(project: string, reportsDirectory: string): Promise<string[]> {
+  const { coverageThresholds } = await import("../../vitest.config.ts");
+  const thresholds = coverageThresholds[project] ?? {};
+  return [
+    "--coverage.enabled",
+    `--coverage.reportsDirectory=${reportsDirectory}`,
+    ...Object.entries(thresholds).map(([metric, min]) => `--coverage.thresholds.${metric}=${min}`),
+  ];
+}
+
+/** Runs one vitest project with coverage and counts its tests from the JSON report. */
 async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Counts & { ok: boolean }> {
   const report = path.join(statePaths.reports, `${project}.json`);
   rmSync(report, { force: true });
+  // The report lands in .govdr/reports/coverage/<project>. Vitest wipes its reports directory when it
+  // starts and keeps raw data in it while it runs, so two runs at once in one tree would break each
+  // other: each run writes a directory of its own, which replaces the project's if it holds a report.
+  const coverage = path.join(statePaths.reports, "coverage", project);
+  const runCoverage = `${coverage}.${process.pid}`;
   const { code } = await run(
     bin("vitest"),
-    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`],
+    [
+      "run",
+      "--project",
+      project,
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+      ...(await coverageArgs(project, runCoverage)),
+    ],
     { cwd: projectRoot, inherit: true, env },
   );
+  if (existsSync(path.join(runCoverage, "coverage-summary.json"))) {
+    rmSync(coverage, { recursive: true, force: true });
+    try {
+      renameSync(runCoverage, coverage);
+    } catch (error) {
+      // Another run took the name between the two calls: its report stands.
+      const taken = ["ENOTEMPTY", "EEXIST"].includes((error as NodeJS.ErrnoException).code ?? "");
+      if (!taken) throw error;
+    }
+  }
+  rmSync(runCoverage, { recursive: true, force: true });
   if (!existsSync(report)) return { ok: false, passed: 0, failed: 1, skipped: 0 };
   const json = JSON.parse(readFileSync(report, "utf8")) as {
     numPassedTests: number;
@@ -54,11 +93,14 @@ async function vitest(project: string, env?: NodeJS.ProcessEnv): Promise<Counts 
     failed: json.numFailedTests,
     skipped: json.numPendingTests + json.numTodoTests,
   };
-  // A project that ran no test proves nothing: count it as a failure.
+  // A project that ran no test proves nothing: count it as a failure. So is a run whose tests all
+  // passed but that vitest failed anyway (coverage under its threshold, an unhandled error).
+  const ranNothing = json.numTotalTests === 0;
+  const failedBeyondTests = code !== 0 && !ranNothing && counts.failed === 0;
   return {
-    ok: code === 0 && json.numTotalTests > 0,
+    ok: code === 0 && !ranNothing,
     ...counts,
-    failed: counts.failed + (json.numTotalTests > 0 ? 0 : 1),
+    failed: counts.failed + (ranNothing || failedBeyondTests ? 1 : 0),
   };
 }
 

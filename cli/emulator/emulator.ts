@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
-import { CliError } from "../errors.ts";
+import { CliError } from "../../agent/errors.ts";
 import { emulatorPaths, stateDir, statePaths } from "../paths.ts";
 import { pollUntil } from "../poll.ts";
 import { tail } from "../run.ts";

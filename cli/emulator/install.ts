@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError } from "../errors.ts";
+import { CliError } from "../../agent/errors.ts";
 import { stateDir, statePaths } from "../paths.ts";
 import { run, tail } from "../run.ts";
 import { ministack } from "./settings.ts";

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { CliError } from "../../agent/errors.ts";
 import { defaultDeploymentConfig } from "../../infra/config.ts";
 import { apiStageName, stackNames } from "../../infra/names.ts";
 import { localAccount, localCredentials } from "../emulator/settings.ts";
-import { CliError } from "../errors.ts";
 import { projectRoot, stateDir, statePaths } from "../paths.ts";
 import { run, tail } from "../run.ts";
 import { applyDroppedBucketSettings } from "./apply-dropped-settings.ts";

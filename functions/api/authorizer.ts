@@ -5,11 +5,11 @@ import { awsIdentity } from "../../shared/aws/directory.ts";
 import { authorizerFunctionEnv } from "../../shared/config/function-env.ts";
 import { authorizeRequest } from "../../shared/identity/authorize-request.ts";
 import { authorizerPolicy } from "../../shared/lambda/authorizer-policy.ts";
-import { parseFunctionEnv } from "../../shared/lambda/env.ts";
+import { cachedSetup } from "../../shared/lambda/cached-setup.ts";
 import { bearerToken } from "../../shared/lambda/request.ts";
 
 const logger = new Logger();
-let deps: ReturnType<typeof awsIdentity> | undefined;
+const setup = cachedSetup(authorizerFunctionEnv, awsIdentity);
 
 /**
  * Every protected request: a valid token of a live, not idle session, whose scope allows the route
@@ -17,11 +17,8 @@ let deps: ReturnType<typeof awsIdentity> | undefined;
  * a missing, expired or ended session answers 401 ("Unauthorized" is API Gateway's contract for it).
  */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  deps ??= awsIdentity(parseFunctionEnv(authorizerFunctionEnv)).catch((error) => {
-    deps = undefined;
-    throw error;
-  });
-  const { identity, audit, tenants, now } = await deps;
+  const { env, deps } = await setup();
+  const { identity, audit, tenants, now } = deps;
   const method = event.httpMethod;
   const path = event.resource;
   const { decision, claims, reason } = await authorizeRequest(
@@ -43,7 +40,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       eventSource: "authorizer.govdr",
       eventName: "AuthorizeRequest",
       readOnly: true,
-      region: process.env.AWS_REGION ?? "unknown",
+      region: env.AWS_REGION,
       claims,
       responseElements: { decision },
       ...(reason

@@ -1,91 +1,73 @@
 import { KMSClient } from "@aws-sdk/client-kms";
-import type { APIGatewayProxyEvent } from "aws-lambda";
-import { z } from "zod";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { awsDirectory } from "../../shared/aws/directory.ts";
 import { writerFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
-import { type Action, authorize } from "../../shared/identity/permissions.ts";
-import { requireRecentAuthentication } from "../../shared/identity/session-token.ts";
-import { awsIdempotency } from "../../shared/lambda/aws-idempotency.ts";
-import { requireCaller } from "../../shared/lambda/caller.ts";
-import { parseBody } from "../../shared/lambda/request.ts";
-import { type AuditNotes, type RouteSpec, resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import type { FunctionEnv } from "../../shared/lambda/env.ts";
+import { parseBody, parseQuery } from "../../shared/lambda/request.ts";
+import {
+  type RouteContext,
+  type RouteDeps,
+  type RouteMap,
+  type RouteSpec,
+  resourceHandler,
+} from "../../shared/lambda/resource-handler.ts";
+import type { TenantStore } from "../../shared/stores/stores.ts";
 import { KmsTenantKeys } from "../../shared/tenants/kms-tenant-keys.ts";
 import { changeTenantSettings, type TenantAction } from "../../shared/tenants/tenant.ts";
 import { TenantService } from "../../shared/tenants/tenant-service.ts";
 
-const tenantPath = z.object({
-  tenantId: z.string().regex(/^t-[0-9a-z]{12}$/, "a tenant id such as t-4k2m9x0q7w1z"),
-});
+type Env = FunctionEnv<typeof writerFunctionEnv>;
+export interface TenantDeps extends RouteDeps {
+  tenants: TenantStore;
+  service: Pick<TenantService, "register" | "transition">;
+}
+type Route = RouteSpec<Env, TenantDeps>;
 
-const deps = async (env: z.infer<typeof writerFunctionEnv>) => {
-  const directory = awsDirectory(env);
-  return {
-    ...directory,
-    service: new TenantService({ ...directory, keys: new KmsTenantKeys(new KMSClient({})) }),
-    idempotency: awsIdempotency(env.IDEMPOTENCY_TABLE),
-  };
-};
-type Deps = Awaited<ReturnType<typeof deps>>;
-type Env = z.infer<typeof writerFunctionEnv>;
-
-/** The tenant a route acts on, after checking the caller may (and, if asked, signed in recently). */
-async function targetTenant(
-  event: APIGatewayProxyEvent,
-  deps: Deps,
-  audit: AuditNotes,
-  check: { permission: Action; recentSignIn: boolean },
-) {
-  const caller = requireCaller(event);
-  const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
-  authorize(caller, check.permission, tenantId);
-  if (check.recentSignIn) requireRecentAuthentication(caller, deps.now(), await deps.settings());
+/** The tenant of the path, which the caller was allowed to act on (the route's declaration). */
+async function pathTenant({ deps, path, audit }: RouteContext<Env, TenantDeps>) {
+  const tenantId = path.tenantId as string;
   const tenant = await deps.tenants.get(tenantId);
   if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
-  audit.tenantId = tenantId;
   audit.resources = [{ type: "govdr::tenant", id: tenantId }];
-  return { caller, tenant };
+  return tenant;
 }
 
-/** A lifecycle route: who may do it, and whether it needs a fresh sign-in (exit is irreversible). */
-function lifecycle(
-  action: TenantAction,
-  permission: Action,
-  eventName: string,
-  sensitive = false,
-): RouteSpec<Env, Deps> {
+/** A change to a tenant is recorded in that tenant's own trail, whoever makes it. */
+async function changedTenant(ctx: RouteContext<Env, TenantDeps>) {
+  const tenant = await pathTenant(ctx);
+  ctx.audit.tenantId = tenant.tenantId;
+  return tenant;
+}
+
+/** A lifecycle route: who may do it is declared in the catalogue (exit also needs a fresh sign-in). */
+function lifecycle(action: TenantAction, eventName: string): Route {
   return {
     eventName,
     readOnly: false,
-    handle: async (event, { deps, audit }) => {
-      const { caller, tenant } = await targetTenant(event, deps, audit, {
-        permission,
-        recentSignIn: sensitive,
-      });
-      const next = await deps.service.transition(tenant, action, caller.sub);
-      audit.responseElements = { status: next.status };
+    handle: async (_event, ctx) => {
+      const next = await ctx.deps.service.transition(await changedTenant(ctx), action, ctx.caller.sub);
+      ctx.audit.responseElements = { status: next.status };
       return { statusCode: 200, body: next };
     },
   };
 }
 
-/** A settings route: who may change which settings of a tenant; audited with before and after. */
+/** A settings route: audited with the settings before and after. */
 function settings(
   schema: typeof requests.tenantIpAllowList | typeof requests.tenantSiteRules,
-  permission: Action,
   eventName: string,
-): RouteSpec<Env, Deps> {
+): Route {
   return {
     eventName,
     readOnly: false,
-    handle: async (event, { deps, audit }) => {
-      const { tenant } = await targetTenant(event, deps, audit, { permission, recentSignIn: true });
+    handle: async (event, ctx) => {
+      const tenant = await changedTenant(ctx);
       const change = parseBody(schema, event);
-      const next = changeTenantSettings(tenant, change, deps.now());
-      await deps.tenants.update(next);
+      const next = changeTenantSettings(tenant, change, ctx.deps.now());
+      await ctx.deps.tenants.update(next);
       const changed = Object.keys(change).filter((key) => key !== "version") as (keyof typeof next)[];
-      audit.responseElements = {
+      ctx.audit.responseElements = {
         before: Object.fromEntries(changed.map((key) => [key, tenant[key]])),
         after: Object.fromEntries(changed.map((key) => [key, next[key]])),
       };
@@ -95,57 +77,48 @@ function settings(
 }
 
 /** Self-service registration and the tenant lifecycle (DESIGN.md §API, R-EX). */
+export const tenantRoutes: RouteMap<Env, TenantDeps> = {
+  "POST /tenants": {
+    eventName: "RegisterTenant",
+    readOnly: false,
+    handle: async (event, { deps, audit }) => {
+      const { adminPassword, ...registration } = parseBody(requests.registerTenant, event);
+      const tenant = await deps.service.register(registration, adminPassword);
+      audit.tenantId = tenant.tenantId;
+      audit.resources = [{ type: "govdr::tenant", id: tenant.tenantId }];
+      return { statusCode: 201, body: tenant };
+    },
+  },
+  "GET /tenants": {
+    eventName: "ListTenants",
+    readOnly: true,
+    handle: async (event, { deps }) => {
+      const { status, limit, cursor } = parseQuery(requests.listTenants, event);
+      return { statusCode: 200, body: await deps.tenants.listByStatus(status, { limit, cursor }) };
+    },
+  },
+  "GET /tenants/{tenantId}": {
+    eventName: "GetTenant",
+    readOnly: true,
+    handle: async (_event, ctx) => ({ statusCode: 200, body: await pathTenant(ctx) }),
+  },
+  "POST /tenants/{tenantId}/approve": lifecycle("approve", "ApproveTenant"),
+  "POST /tenants/{tenantId}/reject": lifecycle("reject", "RejectTenant"),
+  "POST /tenants/{tenantId}/suspend": lifecycle("suspend", "SuspendTenant"),
+  "POST /tenants/{tenantId}/resume": lifecycle("resume", "ResumeTenant"),
+  "POST /tenants/{tenantId}/exit": lifecycle("exit", "RequestServiceExit"),
+  "PUT /tenants/{tenantId}/ip-allow-list": settings(requests.tenantIpAllowList, "SetTenantIpAllowList"),
+  "PUT /tenants/{tenantId}/site-rules": settings(requests.tenantSiteRules, "SetTenantSiteRules"),
+};
+
 export const handler = resourceHandler(
   writerFunctionEnv,
-  { eventSource: "tenants.govdr", deps },
-  {
-    "POST /tenants": {
-      eventName: "RegisterTenant",
-      readOnly: false,
-      handle: async (event, { deps, audit }) => {
-        const { adminPassword, ...registration } = parseBody(requests.registerTenant, event);
-        const tenant = await deps.service.register(registration, adminPassword);
-        audit.tenantId = tenant.tenantId;
-        audit.resources = [{ type: "govdr::tenant", id: tenant.tenantId }];
-        return { statusCode: 201, body: tenant };
-      },
-    },
-    "GET /tenants": {
-      eventName: "ListTenants",
-      readOnly: true,
-      handle: async (event, { deps }) => {
-        authorize(requireCaller(event), "tenant:list");
-        const { status, limit, cursor } = requests.listTenants.parse(event.queryStringParameters ?? {});
-        return { statusCode: 200, body: await deps.tenants.listByStatus(status, { limit, cursor }) };
-      },
-    },
-    "GET /tenants/{tenantId}": {
-      eventName: "GetTenant",
-      readOnly: true,
-      handle: async (event, { deps, audit }) => {
-        const caller = requireCaller(event);
-        const { tenantId } = tenantPath.parse(event.pathParameters ?? {});
-        authorize(caller, "tenant:read", tenantId);
-        const tenant = await deps.tenants.get(tenantId);
-        if (!tenant) throw new NotFoundError(`No tenant ${tenantId}`);
-        audit.resources = [{ type: "govdr::tenant", id: tenantId }];
-        return { statusCode: 200, body: tenant };
-      },
-    },
-    "POST /tenants/{tenantId}/approve": lifecycle("approve", "tenant:approve", "ApproveTenant"),
-    "POST /tenants/{tenantId}/reject": lifecycle("reject", "tenant:approve", "RejectTenant"),
-    "POST /tenants/{tenantId}/suspend": lifecycle("suspend", "tenant:suspend", "SuspendTenant"),
-    "POST /tenants/{tenantId}/resume": lifecycle("resume", "tenant:suspend", "ResumeTenant"),
-    "POST /tenants/{tenantId}/exit": lifecycle("exit", "tenant:exit", "RequestServiceExit", true),
-    "PUT /tenants/{tenantId}/ip-allow-list": settings(
-      requests.tenantIpAllowList,
-      "tenant:network",
-      "SetTenantIpAllowList",
-    ),
-    "PUT /tenants/{tenantId}/site-rules": settings(
-      requests.tenantSiteRules,
-      "tenant:configure",
-      "SetTenantSiteRules",
-    ),
+  (env) => {
+    const directory = awsDirectory(env);
+    return {
+      ...directory,
+      service: new TenantService({ ...directory, keys: new KmsTenantKeys(new KMSClient({})) }),
+    };
   },
+  { eventSource: "tenants.govdr", routes: tenantRoutes },
 );

@@ -1,17 +1,12 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import { z } from "zod";
 import { sequenceTrails } from "../../shared/audit/sequence-trails.ts";
 import { allTrails } from "../../shared/audit/trails.ts";
 import { awsDirectory } from "../../shared/aws/directory.ts";
 import { auditSequencerFunctionEnv } from "../../shared/config/function-env.ts";
 import { fieldErrorsOf, ValidationError } from "../../shared/errors.ts";
-import { parseFunctionEnv } from "../../shared/lambda/env.ts";
+import { taskHandler } from "../../shared/lambda/task-handler.ts";
 import { pendingPartitionPrefix } from "../../shared/stores/dynamodb/audit-log.ts";
 import type { TenantStore } from "../../shared/stores/stores.ts";
-
-const logger = new Logger();
-let deps: ReturnType<typeof awsDirectory> | undefined;
-const wire = () => awsDirectory(parseFunctionEnv(auditSequencerFunctionEnv));
 
 /** New pending items of the Audit table's stream (keys only): which trails have events to chain. */
 const streamBatch = z.object({
@@ -43,14 +38,17 @@ export function trailsOf(event: unknown, tenants: TenantStore): AsyncIterable<st
  * AuditSequencingIncompleteError (the stream retries the batch; the sweep catches up) or
  * ValidationError.
  */
-export async function handler(event: unknown) {
-  deps ??= wire();
-  const runs = await sequenceTrails(trailsOf(event, deps.tenants), deps.audit);
-  const chained = runs.filter((run) => run.chained > 0);
-  if (chained.length > 0) {
-    logger.info("audit events chained", {
-      trails: chained.map(({ tenantId, chained, head, more }) => ({ tenantId, chained, head, more })),
-    });
-  }
-  return { trails: runs.length, chained: chained.reduce((sum, run) => sum + run.chained, 0) };
-}
+export const handler = taskHandler(
+  auditSequencerFunctionEnv,
+  { deps: awsDirectory, input: z.unknown() },
+  async (event, { deps, logger }) => {
+    const runs = await sequenceTrails(trailsOf(event, deps.tenants), deps.audit);
+    const chained = runs.filter((run) => run.chained > 0);
+    if (chained.length > 0) {
+      logger.info("audit events chained", {
+        trails: chained.map(({ tenantId, chained, head, more }) => ({ tenantId, chained, head, more })),
+      });
+    }
+    return { trails: runs.length, chained: chained.reduce((sum, run) => sum + run.chained, 0) };
+  },
+);

@@ -1,19 +1,22 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
 import { tableProbe, vaultProbe } from "../../shared/aws/dependency-probes.ts";
 import { selfCheckFunctionEnv } from "../../shared/config/function-env.ts";
-import { parseFunctionEnv } from "../../shared/lambda/env.ts";
-import { runSelfCheck, type SelfCheckReport } from "../../shared/selfcheck/self-check.ts";
-
-const dynamodb = new DynamoDBClient({});
-const s3 = new S3Client({});
+import { taskHandler } from "../../shared/lambda/task-handler.ts";
+import { runSelfCheck } from "../../shared/selfcheck/self-check.ts";
 
 /** Step Functions task: throws DependencyUnavailableError or MisconfigurationError by name. */
-export async function handler(): Promise<SelfCheckReport> {
-  const env = parseFunctionEnv(selfCheckFunctionEnv);
-  return runSelfCheck([
-    tableProbe(dynamodb, env.TENANTS_TABLE),
-    tableProbe(dynamodb, env.POLICIES_TABLE),
-    vaultProbe(s3, env.VAULT_BUCKET),
-  ]);
-}
+export const handler = taskHandler(
+  selfCheckFunctionEnv,
+  {
+    deps: () => ({ dynamodb: new DynamoDBClient({}), s3: new S3Client({}) }),
+    input: z.looseObject({}),
+  },
+  (_input, { env, deps }) =>
+    runSelfCheck([
+      tableProbe(deps.dynamodb, env.TENANTS_TABLE),
+      tableProbe(deps.dynamodb, env.POLICIES_TABLE),
+      vaultProbe(deps.s3, env.VAULT_BUCKET),
+    ]),
+);

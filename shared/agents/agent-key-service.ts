@@ -1,5 +1,4 @@
 import { NotFoundError } from "../errors.ts";
-import { authorizeSystem } from "../identity/permissions.ts";
 import type { SessionClaims } from "../identity/session-token.ts";
 import type { AgentKeyStore, SystemStore } from "../stores/stores.ts";
 import { requireSystem } from "../systems/system-service.ts";
@@ -11,13 +10,15 @@ export interface AgentKeyDeps {
   now: () => Date;
 }
 
-/** A system's backup-agent keys, managed by the unit's tenant-admin (docs/decisions.md D-23). */
+/**
+ * A system's backup-agent keys, managed by the unit's tenant-admin (docs/decisions.md D-23). Who may call
+ * is declared on the routes (shared/api/routes.ts) and checked before these run.
+ */
 export class AgentKeyService {
   constructor(private readonly deps: AgentKeyDeps) {}
 
   /** A new key; its credential is in this answer only and never stored. */
   async create(caller: SessionClaims, systemId: string, name: string) {
-    authorizeSystem(caller, "agent-key:manage", systemId);
     requireSystem(await this.deps.systems.get(caller.tid, systemId), systemId);
     const { key, secret } = newAgentKey(
       { tenantId: caller.tid, systemId, name, createdBy: caller.sub },
@@ -28,7 +29,6 @@ export class AgentKeyService {
   }
 
   async list(caller: SessionClaims, systemId: string, page: { limit: number; cursor?: string }) {
-    authorizeSystem(caller, "agent-key:read", systemId);
     requireSystem(await this.deps.systems.get(caller.tid, systemId), systemId);
     const keys = await this.deps.agentKeys.listBySystem(caller.tid, systemId, page);
     return { ...keys, items: keys.items.map(describeAgentKey) };
@@ -36,7 +36,6 @@ export class AgentKeyService {
 
   /** Revokes the key: no new agent session, and the agent's current session ends at its next call. */
   async revoke(caller: SessionClaims, systemId: string, keyId: string) {
-    authorizeSystem(caller, "agent-key:manage", systemId);
     const key = await this.ownKey(caller, systemId, keyId);
     if (!key.revokedAt) await this.deps.agentKeys.revoke(keyId, this.deps.now().toISOString(), caller.sub);
     return describeAgentKey((await this.deps.agentKeys.get(keyId)) ?? key);

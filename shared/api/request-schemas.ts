@@ -5,9 +5,9 @@ import { roleSchema } from "../identity/roles.ts";
 import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
 import { userNameSchema } from "../identity/user.ts";
 import { drPolicySchema } from "../policies/policy-schema.ts";
-import { snapshotReportSchema } from "../snapshots/snapshot-record.ts";
+import { snapshotIdSchema, snapshotReportSchema } from "../snapshots/snapshot-record.ts";
 import { pageRequestSchema } from "../stores/page.ts";
-import { systemInputSchema } from "../systems/system.ts";
+import { systemIdSchema, systemInputSchema } from "../systems/system.ts";
 import { tenantRegistrationSchema, tenantSettingsChangeSchema, tenantStatuses } from "../tenants/tenant.ts";
 import { safeText } from "../validation/text.ts";
 
@@ -44,3 +44,28 @@ export const requests = {
     source: z.enum(["index", "archive"]).default("index"),
   }),
 };
+
+/** Every path parameter of the API and its form; a route's path is checked against them first. */
+export const pathParameters = {
+  tenantId: z.string().regex(/^t-[0-9a-z]{12}$/, "a tenant id such as t-4k2m9x0q7w1z"),
+  userId: z.string().regex(/^u-[0-9a-z]{12}$/, "a user id such as u-4k2m9x0q7w1z"),
+  systemId: systemIdSchema,
+  keyId: agentKeyIdSchema,
+  snapshotId: snapshotIdSchema,
+};
+export type PathParameter = keyof typeof pathParameters;
+
+/** The parameters of a path template such as `/systems/{systemId}/snapshots/{snapshotId}`. */
+export function parametersOf(template: string): PathParameter[] {
+  return [...template.matchAll(/\{(\w+)\}/g)].map((match) => {
+    const name = match[1] as string;
+    if (!(name in pathParameters))
+      throw new Error(`Path parameter {${name}} has no schema in pathParameters`);
+    return name as PathParameter;
+  });
+}
+
+/** The schema of a path template's parameters. */
+export function pathSchemaOf(template: string) {
+  return z.object(Object.fromEntries(parametersOf(template).map((name) => [name, pathParameters[name]])));
+}

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import type { Action } from "../identity/permissions.ts";
+import type { StepScope } from "../identity/step-routes.ts";
 import type { RouteKey } from "../lambda/router.ts";
 import { requests } from "./request-schemas.ts";
 
@@ -18,7 +20,25 @@ export interface RouteDoc {
    * to retry as they are. Every other mutating route runs at most once per key (shared/lambda/idempotency).
    */
   idempotencyKey?: false;
+  /**
+   * What the caller must be allowed to do (shared/identity/permissions.ts). The route's Lambda checks
+   * it before the route runs (shared/lambda/resource-handler.ts); absent on public routes and on the
+   * session's own routes (auth), which any signed-in caller reaches.
+   */
+  permission?: Action;
+  /**
+   * Whose data the permission is checked against: `own` (the caller's unit, and an agent's own system),
+   * `path` (the `{tenantId}` of the path), `trail` (the audit trail asked for with `?tenantId=`, else
+   * the caller's own) or `platform` (no unit). Default `own`.
+   */
+  tenant?: "own" | "path" | "trail" | "platform";
+  /** The caller must have signed in within the re-authentication window (R-IA-06). */
+  recentSignIn?: true;
+  /** Step-scoped sessions (a sign-in still in its steps, a backup agent) that may call it; `full` always may. */
+  sessions?: readonly StepScope[];
 }
+
+const everyStep = ["change-password", "enrol-mfa", "verify-mfa", "agent"] as const satisfies StepScope[];
 
 /**
  * Every route of the API, once: infra wires API Gateway from it, the OpenAPI document is generated
@@ -42,13 +62,20 @@ export const routes: Record<RouteKey, RouteDoc> = {
     body: requests.agentToken,
   },
   "POST /auth/password": {
+    sessions: ["change-password"],
     family: "auth",
     summary: "Change the password",
     body: requests.changePassword,
     idempotencyKey: false,
   },
-  "POST /auth/mfa/enrolment": { family: "auth", summary: "Start TOTP enrolment", idempotencyKey: false },
+  "POST /auth/mfa/enrolment": {
+    family: "auth",
+    summary: "Start TOTP enrolment",
+    idempotencyKey: false,
+    sessions: ["enrol-mfa"],
+  },
   "POST /auth/mfa/verification": {
+    sessions: ["enrol-mfa", "verify-mfa"],
     family: "auth",
     summary: "Confirm enrolment or verify a sign-in with a TOTP code",
     body: requests.mfaCode,
@@ -59,104 +86,230 @@ export const routes: Record<RouteKey, RouteDoc> = {
     summary: "A new token for the same session",
     idempotencyKey: false,
   },
-  "POST /auth/logout": { family: "auth", summary: "End the session", idempotencyKey: false },
-  "GET /auth/session": { family: "auth", summary: "Who is calling" },
+  "POST /auth/logout": {
+    family: "auth",
+    summary: "End the session",
+    idempotencyKey: false,
+    sessions: everyStep,
+  },
+  "GET /auth/session": { family: "auth", summary: "Who is calling", sessions: everyStep },
   "POST /tenants": {
     family: "tenants",
     summary: "Self-service registration of a unit",
     public: true,
     body: requests.registerTenant,
   },
-  "GET /tenants": { family: "tenants", summary: "Tenants by status", query: requests.listTenants },
-  "GET /tenants/{tenantId}": { family: "tenants", summary: "One tenant" },
-  "POST /tenants/{tenantId}/approve": { family: "tenants", summary: "Approve a pending tenant" },
-  "POST /tenants/{tenantId}/reject": { family: "tenants", summary: "Reject a pending tenant" },
-  "POST /tenants/{tenantId}/suspend": { family: "tenants", summary: "Suspend an active tenant" },
-  "POST /tenants/{tenantId}/resume": { family: "tenants", summary: "Resume a suspended tenant" },
-  "POST /tenants/{tenantId}/exit": { family: "tenants", summary: "Request service exit" },
+  "GET /tenants": {
+    permission: "tenant:list",
+    tenant: "platform",
+    family: "tenants",
+    summary: "Tenants by status",
+    query: requests.listTenants,
+  },
+  "GET /tenants/{tenantId}": {
+    permission: "tenant:read",
+    tenant: "path",
+    family: "tenants",
+    summary: "One tenant",
+  },
+  "POST /tenants/{tenantId}/approve": {
+    permission: "tenant:approve",
+    tenant: "path",
+    family: "tenants",
+    summary: "Approve a pending tenant",
+  },
+  "POST /tenants/{tenantId}/reject": {
+    permission: "tenant:approve",
+    tenant: "path",
+    family: "tenants",
+    summary: "Reject a pending tenant",
+  },
+  "POST /tenants/{tenantId}/suspend": {
+    permission: "tenant:suspend",
+    tenant: "path",
+    family: "tenants",
+    summary: "Suspend an active tenant",
+  },
+  "POST /tenants/{tenantId}/resume": {
+    permission: "tenant:suspend",
+    tenant: "path",
+    family: "tenants",
+    summary: "Resume a suspended tenant",
+  },
+  "POST /tenants/{tenantId}/exit": {
+    permission: "tenant:exit",
+    tenant: "path",
+    recentSignIn: true,
+    family: "tenants",
+    summary: "Request service exit",
+  },
   "PUT /tenants/{tenantId}/ip-allow-list": {
+    permission: "tenant:network",
+    tenant: "path",
+    recentSignIn: true,
     family: "tenants",
     summary: "Set the networks allowed to run management actions (security administrator)",
     body: requests.tenantIpAllowList,
   },
   "PUT /tenants/{tenantId}/site-rules": {
+    permission: "tenant:configure",
+    tenant: "path",
+    recentSignIn: true,
     family: "tenants",
     summary: "Choose the DR-site distance rules the unit's policies are checked against",
     body: requests.tenantSiteRules,
   },
-  "POST /systems": { family: "systems", summary: "Register a protected system", body: requests.system },
-  "GET /systems": { family: "systems", summary: "The unit's protected systems", query: requests.page },
-  "GET /systems/{systemId}": { family: "systems", summary: "One protected system" },
+  "POST /systems": {
+    permission: "system:write",
+    family: "systems",
+    summary: "Register a protected system",
+    body: requests.system,
+  },
+  "GET /systems": {
+    permission: "system:read",
+    family: "systems",
+    summary: "The unit's protected systems",
+    query: requests.page,
+  },
+  "GET /systems/{systemId}": {
+    permission: "system:read",
+    family: "systems",
+    summary: "One protected system",
+  },
   "PUT /systems/{systemId}": {
+    permission: "system:write",
     family: "systems",
     summary: "Replace a protected system",
     body: requests.system,
   },
   "PUT /systems/{systemId}/policy": {
+    permission: "policy:write",
+    recentSignIn: true,
     family: "systems",
     summary: "Set the DR policy (validated, versioned)",
     body: requests.policy,
   },
-  "GET /systems/{systemId}/policy": { family: "systems", summary: "The DR policy in force" },
+  "GET /systems/{systemId}/policy": {
+    permission: "system:read",
+    family: "systems",
+    summary: "The DR policy in force",
+  },
   "GET /systems/{systemId}/policy/versions": {
+    permission: "system:read",
     family: "systems",
     summary: "Every DR policy version",
     query: requests.page,
   },
   "POST /systems/{systemId}/agent-keys": {
+    permission: "agent-key:manage",
+    recentSignIn: true,
     family: "snapshots",
     summary: "A new key for the system's backup agent (the credential is shown once)",
     body: requests.newAgentKey,
     idempotencyKey: false,
   },
   "GET /systems/{systemId}/agent-keys": {
+    permission: "agent-key:read",
     family: "snapshots",
     summary: "The system's backup-agent keys",
     query: requests.page,
   },
   "POST /systems/{systemId}/agent-keys/{keyId}/revoke": {
+    permission: "agent-key:manage",
     family: "snapshots",
     summary: "Revoke an agent key; its sessions end at their next call",
   },
   "PUT /systems/{systemId}/snapshots/{snapshotId}": {
+    permission: "snapshot:register",
+    sessions: ["agent"],
     family: "snapshots",
     summary: "Record a snapshot the system's agent wrote (agent session; same report again is a no-op)",
     body: requests.snapshotReport,
   },
   "GET /systems/{systemId}/snapshots": {
+    permission: "snapshot:read",
+    sessions: ["agent"],
     family: "snapshots",
     summary: "The system's recorded snapshots, newest first",
     query: requests.page,
   },
-  "GET /systems/{systemId}/snapshots/{snapshotId}": { family: "snapshots", summary: "One recorded snapshot" },
+  "GET /systems/{systemId}/snapshots/{snapshotId}": {
+    permission: "snapshot:read",
+    sessions: ["agent"],
+    family: "snapshots",
+    summary: "One recorded snapshot",
+  },
   "POST /users": {
+    permission: "user:manage",
+    recentSignIn: true,
     family: "users",
     summary: "Add a user with a one-time password",
     body: requests.newUser,
     idempotencyKey: false,
   },
-  "GET /users": { family: "users", summary: "Users of the caller's scope", query: requests.page },
-  "PUT /users/{userId}/roles": { family: "users", summary: "Change a user's roles", body: requests.roles },
-  "POST /users/{userId}/disable": { family: "users", summary: "Disable a user" },
-  "POST /users/{userId}/enable": { family: "users", summary: "Enable a user" },
+  "GET /users": {
+    permission: "user:manage",
+    family: "users",
+    summary: "Users of the caller's scope",
+    query: requests.page,
+  },
+  "PUT /users/{userId}/roles": {
+    permission: "user:manage",
+    recentSignIn: true,
+    family: "users",
+    summary: "Change a user's roles",
+    body: requests.roles,
+  },
+  "POST /users/{userId}/disable": {
+    permission: "user:manage",
+    recentSignIn: true,
+    family: "users",
+    summary: "Disable a user",
+  },
+  "POST /users/{userId}/enable": {
+    permission: "user:manage",
+    recentSignIn: true,
+    family: "users",
+    summary: "Enable a user",
+  },
   "POST /users/{userId}/password-reset": {
+    permission: "user:manage",
+    recentSignIn: true,
     family: "users",
     summary: "Reset a user's password to a one-time password",
     idempotencyKey: false,
   },
-  "GET /identity/settings": { family: "users", summary: "The platform's identity security settings" },
+  "GET /identity/settings": {
+    permission: "identity-settings:read",
+    tenant: "platform",
+    family: "users",
+    summary: "The platform's identity security settings",
+  },
   "PUT /identity/settings": {
+    permission: "identity-settings:write",
+    tenant: "platform",
+    recentSignIn: true,
     family: "users",
     summary: "Change identity security settings (security administrator, recent sign-in)",
     body: requests.identitySettings,
   },
-  "GET /audit/events": { family: "audit", summary: "Look up audit events", query: requests.auditQuery },
+  "GET /audit/events": {
+    permission: "audit:read",
+    tenant: "trail",
+    family: "audit",
+    summary: "Look up audit events",
+    query: requests.auditQuery,
+  },
   "GET /audit/export": {
+    permission: "audit:read",
+    tenant: "trail",
     family: "audit",
     summary: "Export audit events as JSON lines or CSV",
     query: requests.auditQuery,
   },
   "GET /audit/verify": {
+    permission: "audit:read",
+    tenant: "trail",
     family: "audit",
     summary: "Verify the audit hash chain in the index or in the locked archive",
     query: requests.verifySource,

@@ -1,12 +1,10 @@
-import { ConflictError } from "../errors.ts";
+import { ConflictError, errorClass } from "../errors.ts";
 import type { TenantStore } from "../stores/stores.ts";
 import { type ArchiveRun, type ArchiverDeps, type ArchiveSettings, archiveTrail } from "./archive.ts";
 import { allTrails, eachTrail } from "./trails.ts";
 
 /** Some trails could not be archived; the others were. Named so the scheduler's alarms can match it. */
-export class AuditArchiveIncompleteError extends Error {
-  override readonly name = "AuditArchiveIncompleteError";
-}
+export class AuditArchiveIncompleteError extends errorClass("AUDIT_ARCHIVE_INCOMPLETE") {}
 
 /** One scheduled archive pass over every trail (or `only` these), each trail on its own (eachTrail). */
 export async function archiveAllTrails(

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import canonicalize from "canonicalize";
 import { z } from "zod";
+import { errorClass } from "../errors.ts";
 import type { AuditLog } from "./audit-log.ts";
 import { type ChainHead, type ChainProblem, ChainVerifier, genesisHash } from "./chain.ts";
 import type { AuditRecord } from "./event-schema.ts";
@@ -64,9 +65,7 @@ export function batchBytes(records: AuditRecord[]): Uint8Array {
   return Buffer.from(records.map((record) => `${canonicalize(record)}\n`).join(""), "utf8");
 }
 
-export class AuditChainBrokenError extends Error {
-  override readonly name = "AuditChainBrokenError";
-}
+export class AuditChainBrokenError extends errorClass("AUDIT_CHAIN_BROKEN") {}
 
 export interface ArchiveSettings {
   retentionDays: number;

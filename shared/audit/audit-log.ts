@@ -1,3 +1,4 @@
+import { errorClass } from "../errors.ts";
 import type { Page } from "../stores/page.ts";
 import type { AuditQuery } from "./audit-query.ts";
 import type { ChainHead } from "./chain.ts";
@@ -55,14 +56,10 @@ export interface AuditChainStore {
 }
 
 /** Another sequencer moved the chain, or the step lost a race: re-read and try again. */
-export class ChainMovedError extends Error {
-  override readonly name = "ChainMovedError";
-}
+export class ChainMovedError extends errorClass("AUDIT_CHAIN_MOVED") {}
 
 /** The sequencer kept losing races for one tenant: its trigger is retried, nothing is dropped. */
-export class AuditContentionError extends Error {
-  override readonly name = "AuditContentionError";
-}
+export class AuditContentionError extends errorClass("AUDIT_CONTENTION") {}
 
 /** How long the sequencer may take to chain a recorded event before verify calls it a problem. */
 export const sequencerPromiseSeconds = 60;

@@ -12,6 +12,7 @@ import { DynamoDbSessionStore } from "../stores/dynamodb/session-store.ts";
 import { DynamoDbIdentitySettingsStore } from "../stores/dynamodb/settings-store.ts";
 import { DynamoDbTenantStore } from "../stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../stores/dynamodb/user-store.ts";
+import { awsIdempotency } from "./idempotency.ts";
 
 export async function loadSigningKey(secretArn: string) {
   const { SecretString } = await new SecretsManagerClient({}).send(
@@ -26,11 +27,12 @@ const refuseMfa: SecretCipher = {
   decrypt: () => Promise.reject(new Error("this function holds no MFA key")),
 };
 
-/** Stores and audit log wired to DynamoDB. */
+/** Stores and audit log wired to DynamoDB, and the idempotency table where the function has one. */
 export function awsDirectory(env: {
   TENANTS_TABLE: string;
   AUDIT_TABLE: string;
   IDENTITY_SETTINGS_MAX_AGE_SECONDS?: number;
+  IDEMPOTENCY_TABLE?: string;
 }) {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
     marshallOptions: { removeUndefinedValues: true },
@@ -45,6 +47,7 @@ export function awsDirectory(env: {
     sessions: new DynamoDbSessionStore(db, env.TENANTS_TABLE),
     agentKeys: new DynamoDbAgentKeyStore(db, env.TENANTS_TABLE),
     audit: new DynamoDbAuditLog(db, env.AUDIT_TABLE),
+    idempotency: env.IDEMPOTENCY_TABLE ? awsIdempotency(env.IDEMPOTENCY_TABLE) : undefined,
     now: () => new Date(),
   };
 }

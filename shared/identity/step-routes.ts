@@ -1,20 +1,11 @@
+import { routeDoc } from "../api/routes.ts";
 import type { SessionScope } from "./identity-service.ts";
 
-/** The only routes a step-scoped session may call (besides "full", which may call everything). */
-const stepRoutes: Record<Exclude<SessionScope, "full">, readonly string[]> = {
-  "change-password": ["POST /auth/password"],
-  "enrol-mfa": ["POST /auth/mfa/enrolment", "POST /auth/mfa/verification"],
-  "verify-mfa": ["POST /auth/mfa/verification"],
-  agent: [
-    "PUT /systems/{systemId}/snapshots/{snapshotId}",
-    "GET /systems/{systemId}/snapshots",
-    "GET /systems/{systemId}/snapshots/{snapshotId}",
-  ],
-};
-const alwaysAllowed = ["GET /auth/session", "POST /auth/logout"];
+/** A session still in its sign-in steps, or a backup agent's: it reaches only the routes that list it. */
+export type StepScope = Exclude<SessionScope, "full">;
 
+/** Whether a session of `scope` may call the route; each route declares its steps (shared/api/routes.ts). */
 export function scopeAllows(scope: SessionScope, method: string, path: string): boolean {
   if (scope === "full") return true;
-  const key = `${method} ${path}`;
-  return alwaysAllowed.includes(key) || stepRoutes[scope].includes(key);
+  return routeDoc(method, path)?.sessions?.includes(scope) ?? false;
 }

@@ -2,9 +2,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type { z } from "zod";
 import type { FunctionEnvSchema } from "../config/function-env.ts";
-import { parseFunctionEnv } from "./env.ts";
+import { type FunctionEnv, parseFunctionEnv } from "./env.ts";
 import { errorResponse } from "./http.ts";
 
 export interface ApiContext<Env> {
@@ -23,7 +22,7 @@ export type ApiFunction<Env> = (
  * parses the environment, injects the Lambda context into structured logs, and maps every error
  * through `errorResponse`, so a handler never builds an error answer by hand.
  */
-export function apiHandler<Env extends FunctionEnvSchema>(envSchema: Env, fn: ApiFunction<z.infer<Env>>) {
+export function apiHandler<Env extends FunctionEnvSchema>(envSchema: Env, fn: ApiFunction<FunctionEnv<Env>>) {
   const logger = new Logger();
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

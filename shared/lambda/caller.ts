@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { UnauthenticatedError } from "../errors.ts";
 import { type SessionClaims, sessionClaimsSchema } from "../identity/session-token.ts";
 
 /**
@@ -10,10 +9,4 @@ export function callerClaims(event: APIGatewayProxyEvent): SessionClaims | undef
   const raw = event.requestContext.authorizer?.claims;
   if (typeof raw !== "string") return undefined;
   return sessionClaimsSchema.parse(JSON.parse(raw));
-}
-
-export function requireCaller(event: APIGatewayProxyEvent): SessionClaims {
-  const claims = callerClaims(event);
-  if (!claims) throw new UnauthenticatedError("Sign in first");
-  return claims;
 }

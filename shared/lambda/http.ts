@@ -1,10 +1,11 @@
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { ZodError } from "zod";
-import { fieldErrorsOf, GovdrError, PolicyRejectedError } from "../errors.ts";
+import { type Bilingual, GovdrError, PolicyRejectedError, ValidationError } from "../errors.ts";
 
 export interface ErrorBody {
   code: string;
   message: string;
+  /** The message in both languages, where people read it (refusals, for instance). */
+  messages?: Bilingual;
   requestId?: string;
   fieldErrors?: { path: string; message: string }[];
   findings?: PolicyRejectedError["findings"];
@@ -22,29 +23,27 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
 }
 
 /**
- * The one mapping from thrown errors to HTTP answers. Unknown errors become a 500 whose body says
- * nothing about internals; the caller logs the error itself with the request id.
+ * The one mapping from thrown errors to HTTP answers: a GovdrError answers its code's status from
+ * the error catalogue; anything else, a ZodError included (request parsing throws ValidationError
+ * itself, so a bare one is a bug or a damaged stored item), is a 500. A 5xx answer says nothing
+ * about internals; the caller logs the error itself with the request id.
  */
 export function errorResponse(error: unknown, requestId?: string): APIGatewayProxyResult {
-  if (error instanceof ZodError) {
-    const fieldErrors = fieldErrorsOf(error);
-    return jsonResponse(400, {
-      code: "VALIDATION_FAILED",
-      message: "Request is invalid",
-      requestId,
-      fieldErrors,
-    });
+  if (!(error instanceof GovdrError)) {
+    return jsonResponse(500, { code: "INTERNAL", message: "Internal error", requestId });
   }
-  if (error instanceof GovdrError) {
-    const body: ErrorBody = { code: error.code, message: error.message, requestId };
-    if ("fieldErrors" in error && Array.isArray(error.fieldErrors)) body.fieldErrors = error.fieldErrors;
-    if (error instanceof PolicyRejectedError) {
-      body.findings = error.findings;
-      body.fieldErrors = error.findings
-        .filter((f) => f.severity === "error")
-        .map((f) => ({ path: f.path ?? "", message: `[${f.rule}] ${f.message.en}` }));
-    }
-    return jsonResponse(error.httpStatus, body);
+  const status = error.httpStatus;
+  if (status >= 500 && status !== 503) {
+    return jsonResponse(status, { code: error.code, message: "Internal error", requestId });
   }
-  return jsonResponse(500, { code: "INTERNAL", message: "Internal error", requestId });
+  const body: ErrorBody = { code: error.code, message: error.message, requestId };
+  if (error.messages) body.messages = error.messages;
+  if (error instanceof ValidationError) body.fieldErrors = error.fieldErrors;
+  if (error instanceof PolicyRejectedError) {
+    body.findings = error.findings;
+    body.fieldErrors = error.findings
+      .filter((f) => f.severity === "error")
+      .map((f) => ({ path: f.path ?? "", message: `[${f.rule}] ${f.message.en}` }));
+  }
+  return jsonResponse(status, body);
 }

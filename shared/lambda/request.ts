@@ -39,10 +39,29 @@ export function parseBody<S extends z.ZodType>(
       })),
     );
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    throw new ValidationError("The request is invalid", fieldErrorsOf(parsed.error));
-  }
+  return validated(schema, json, "The request is invalid");
+}
+
+/** The query string validated by `schema`; anything else is a 400 naming the parameters. */
+export function parseQuery<S extends z.ZodType>(
+  schema: S,
+  event: Pick<APIGatewayProxyEvent, "queryStringParameters">,
+): z.infer<S> {
+  return validated(schema, event.queryStringParameters ?? {}, "The query string is invalid");
+}
+
+/** The path parameters validated by `schema` (e.g. an id's form); anything else is a 400. */
+export function parsePath<S extends z.ZodType>(
+  schema: S,
+  event: Pick<APIGatewayProxyEvent, "pathParameters">,
+): z.infer<S> {
+  return validated(schema, event.pathParameters ?? {}, "The path is invalid");
+}
+
+/** Request parsing throws the validation error itself: a bare ZodError elsewhere is a 500. */
+function validated<S extends z.ZodType>(schema: S, value: unknown, message: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ValidationError(message, fieldErrorsOf(parsed.error));
   return parsed.data;
 }
 

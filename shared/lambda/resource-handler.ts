@@ -2,17 +2,22 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import type { z } from "zod";
+import { pathSchemaOf } from "../api/request-schemas.ts";
+import { type RouteDoc, routeDoc } from "../api/routes.ts";
 import { apiAuditEvent, platformTenant, requestFacts } from "../audit/api-event.ts";
 import type { AuditLog } from "../audit/audit-log.ts";
 import type { FunctionEnvSchema } from "../config/function-env.ts";
+import { NotFoundError, UnauthenticatedError } from "../errors.ts";
 import type { SessionClaims } from "../identity/session-token.ts";
+import type { IdentitySettings } from "../identity/settings.ts";
+import { cachedSetup } from "./cached-setup.ts";
 import { callerClaims } from "./caller.ts";
-import { parseFunctionEnv } from "./env.ts";
+import type { FunctionEnv } from "./env.ts";
 import { errorResponse, jsonResponse, securityHeaders } from "./http.ts";
 import { acceptsIdempotencyKey, type IdempotentRunner, idempotencyKeyOf } from "./idempotency.ts";
-import { requestText } from "./request.ts";
-import { type RouteKey, route } from "./router.ts";
+import { parsePath, requestText } from "./request.ts";
+import { checkAccess } from "./route-access.ts";
+import type { RouteKey } from "./router.ts";
 
 /** What a route may tell the audit record beyond what the bundle knows. */
 export interface AuditNotes {
@@ -26,6 +31,12 @@ export interface RouteContext<Env, Deps> {
   env: Env;
   deps: Deps;
   claims?: SessionClaims;
+  /** The signed-in caller; every route but the public ones has one (a 401 otherwise). */
+  readonly caller: SessionClaims;
+  /** The unit the caller was allowed to act on, per the route's declaration (undefined: the platform). */
+  tenantId?: string;
+  /** The path parameters, checked against their forms (shared/api/request-schemas.ts). */
+  path: Readonly<Record<string, string>>;
   body: unknown;
   logger: Logger;
   lambda: Context;
@@ -43,98 +54,123 @@ export interface RouteSpec<Env, Deps> {
   ): Promise<{ statusCode: number; body: unknown; contentType?: string }>;
 }
 
+/** What every API Lambda's dependencies offer the bundle: the audit log, the clock, identity settings. */
+export interface RouteDeps {
+  audit: Pick<AuditLog, "record">;
+  now: () => Date;
+  settings: () => Promise<IdentitySettings>;
+  idempotency?: IdempotentRunner;
+}
+
+/** A family's routes, keyed like the catalogue; each handler file exports its map. */
+export type RouteMap<Env, Deps> = Partial<Record<RouteKey, RouteSpec<Env, Deps>>>;
+
+export interface Family<Env, Deps> {
+  eventSource: string;
+  routes: RouteMap<Env, Deps>;
+}
+
 /**
- * One Lambda per resource family: `resourceHandler(envSchema, {eventSource, deps}, routes)`. The
- * bundle parses the environment, picks the route, maps errors to stable codes, and writes one audit
- * event for every call, success or failure (R-AU). If the audit event cannot be written, the caller
- * gets a 500 instead of a success nobody can prove.
+ * One Lambda per resource family: `resourceHandler(envSchema, deps, family)`. The bundle parses the
+ * environment and builds the dependencies once per cold start, then serves each request (serveRoute).
  */
-export function resourceHandler<
-  EnvSchema extends FunctionEnvSchema,
-  Deps extends { audit: Pick<AuditLog, "record">; now: () => Date; idempotency?: IdempotentRunner },
->(
+export function resourceHandler<EnvSchema extends FunctionEnvSchema, Deps extends RouteDeps>(
   envSchema: EnvSchema,
-  options: { eventSource: string; deps: (env: z.infer<EnvSchema>) => Promise<Deps> },
-  routes: Partial<Record<RouteKey, RouteSpec<z.infer<EnvSchema>, Deps>>>,
+  deps: (env: FunctionEnv<EnvSchema>) => Promise<Deps> | Deps,
+  family: Family<FunctionEnv<EnvSchema>, Deps>,
 ) {
   const logger = new Logger();
-  // Built once per cold start; a failed setup is retried by the next request.
-  let cached: Promise<{ env: z.infer<EnvSchema>; deps: Deps }> | undefined;
-  const setup = () => {
-    cached ??= (async () => {
-      const env = parseFunctionEnv(envSchema);
-      return { env, deps: await options.deps(env) };
-    })().catch((error) => {
-      cached = undefined;
-      throw error;
-    });
-    return cached;
-  };
-
+  const setup = cachedSetup(envSchema, deps);
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async (event, context) => {
-      const audit: AuditNotes = {};
-      let response: APIGatewayProxyResult;
-      let spec: RouteSpec<z.infer<EnvSchema>, Deps> | undefined;
-      let claims: SessionClaims | undefined;
-      let body: unknown;
-      const { env, deps } = await setup();
-      try {
-        spec = route(event, routes).handler;
-        claims = callerClaims(event);
-        body = event.body ? safeJson(requestText(event)) : undefined;
-        const handle = spec.handle;
-        const { result, replayed } = await runAtMostOnce(
-          { event, claims, body, context, runner: deps.idempotency },
-          async () => ({
-            result: await handle(event, { env, deps, claims, body, logger, lambda: context, audit }),
-            audit,
-          }),
-        );
-        if (replayed) Object.assign(audit, replayed.audit);
-        response = result.contentType
-          ? {
-              statusCode: result.statusCode,
-              headers: { ...securityHeaders, "content-type": result.contentType },
-              body: String(result.body),
-            }
-          : jsonResponse(result.statusCode, result.body);
-        if (replayed) response.headers = { ...response.headers, "idempotent-replayed": "true" };
-      } catch (error) {
-        response = errorResponse(error, context.awsRequestId);
-        if (response.statusCode >= 500) logger.error("request failed", { error: error as Error });
-      }
-      const failure =
-        response.statusCode >= 400
-          ? (JSON.parse(response.body) as { code: string; message: string })
-          : undefined;
-      try {
-        await deps.audit.record(
-          audit.tenantId ?? claims?.tid ?? platformTenant,
-          apiAuditEvent({
-            request: requestFacts(event.requestContext, {
-              ...event.pathParameters,
-              ...event.queryStringParameters,
-              ...(body && typeof body === "object" ? (body as Record<string, unknown>) : {}),
-            }),
-            eventSource: options.eventSource,
-            eventName: spec?.eventName ?? `${event.httpMethod} ${event.resource}`,
-            readOnly: spec?.readOnly ?? true,
-            region: process.env.AWS_REGION ?? "unknown",
-            claims,
-            responseElements: audit.responseElements,
-            error: failure,
-            resources: audit.resources,
-            now: deps.now(),
-          }),
-        );
-      } catch (error) {
-        logger.error("audit event could not be written", { error: error as Error });
-        return errorResponse(new Error("audit unavailable"), context.awsRequestId);
-      }
-      return response;
-    });
+    .handler(async (event, context) => serveRoute(family, { ...(await setup()), logger }, event, context));
+}
+
+/**
+ * Serves one request: picks the route, checks its path, enforces its declared access, runs it (at
+ * most once per Idempotency-Key), maps errors to stable codes, and writes one audit event for every
+ * call, success or failure (R-AU). If the audit event cannot be written, the caller gets a 500
+ * instead of a success nobody can prove.
+ */
+export async function serveRoute<Env extends { AWS_REGION: string }, Deps extends RouteDeps>(
+  family: Family<Env, Deps>,
+  bundle: { env: Env; deps: Deps; logger: Logger },
+  event: APIGatewayProxyEvent,
+  context: Context,
+): Promise<APIGatewayProxyResult> {
+  const { env, deps, logger } = bundle;
+  const audit: AuditNotes = {};
+  let response: APIGatewayProxyResult;
+  const key = `${event.httpMethod} ${event.resource}` as RouteKey;
+  const spec = family.routes[key];
+  let claims: SessionClaims | undefined;
+  let body: unknown;
+  try {
+    const doc = routeDoc(event.httpMethod, event.resource);
+    if (!spec || !doc) throw new NotFoundError(`No route ${key}`);
+    claims = callerClaims(event);
+    body = event.body ? safeJson(requestText(event)) : undefined;
+    const path = parsePath(pathSchemaOf(event.resource), event) as Record<string, string>;
+    const access = await checkAccess(doc, { claims, path, query: event.queryStringParameters ?? {} }, deps);
+    const ctx: RouteContext<Env, Deps> = {
+      env,
+      deps,
+      claims,
+      get caller() {
+        if (!claims) throw new UnauthenticatedError("Sign in first");
+        return claims;
+      },
+      tenantId: access.tenantId,
+      path,
+      body,
+      logger,
+      lambda: context,
+      audit,
+    };
+    const { result, replayed } = await runAtMostOnce(
+      { event, doc, claims, body, context, runner: deps.idempotency },
+      async () => ({ result: await spec.handle(event, ctx), audit }),
+    );
+    if (replayed) Object.assign(audit, replayed.audit);
+    response = result.contentType
+      ? {
+          statusCode: result.statusCode,
+          headers: { ...securityHeaders, "content-type": result.contentType },
+          body: String(result.body),
+        }
+      : jsonResponse(result.statusCode, result.body);
+    if (replayed) response.headers = { ...response.headers, "idempotent-replayed": "true" };
+  } catch (error) {
+    response = errorResponse(error, context.awsRequestId);
+    if (response.statusCode >= 500) logger.error("request failed", { error: error as Error });
+  }
+  const failure =
+    response.statusCode >= 400 ? (JSON.parse(response.body) as { code: string; message: string }) : undefined;
+  try {
+    await deps.audit.record(
+      audit.tenantId ?? claims?.tid ?? platformTenant,
+      apiAuditEvent({
+        request: requestFacts(event.requestContext, {
+          ...event.pathParameters,
+          ...event.queryStringParameters,
+          ...(body && typeof body === "object" ? (body as Record<string, unknown>) : {}),
+        }),
+        eventSource: family.eventSource,
+        eventName: spec?.eventName ?? key,
+        readOnly: spec?.readOnly ?? true,
+        region: env.AWS_REGION,
+        claims,
+        responseElements: audit.responseElements,
+        error: failure,
+        resources: audit.resources,
+        now: deps.now(),
+      }),
+    );
+  } catch (error) {
+    logger.error("audit event could not be written", { error: error as Error });
+    return errorResponse(new Error("audit unavailable"), context.awsRequestId);
+  }
+  return response;
 }
 
 type RouteResult = Awaited<ReturnType<RouteSpec<unknown, unknown>["handle"]>>;
@@ -150,6 +186,7 @@ interface Outcome {
 async function runAtMostOnce(
   request: {
     event: APIGatewayProxyEvent;
+    doc: RouteDoc;
     claims: SessionClaims | undefined;
     body: unknown;
     context: Context;

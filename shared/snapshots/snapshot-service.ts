@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import { authorizeSystem } from "../identity/permissions.ts";
 import type { SessionClaims } from "../identity/session-token.ts";
 import type { SnapshotCatalog, SystemStore } from "../stores/stores.ts";
 import { requireSystem } from "../systems/system-service.ts";
@@ -29,7 +28,6 @@ export class SnapshotService {
     snapshotId: string,
     report: SnapshotReport,
   ): Promise<{ created: boolean; record: SnapshotRecord }> {
-    authorizeSystem(caller, "snapshot:register", systemId);
     requireSystem(await this.deps.systems.get(caller.tid, systemId), systemId);
     const now = this.deps.now();
     if (Date.parse(report.time) > now.getTime() + allowedClockSkewMs) {
@@ -67,13 +65,11 @@ export class SnapshotService {
   }
 
   async list(caller: SessionClaims, systemId: string, page: { limit: number; cursor?: string }) {
-    authorizeSystem(caller, "snapshot:read", systemId);
     requireSystem(await this.deps.systems.get(caller.tid, systemId), systemId);
     return this.deps.catalog.list(caller.tid, systemId, page);
   }
 
   async get(caller: SessionClaims, systemId: string, snapshotId: string): Promise<SnapshotRecord> {
-    authorizeSystem(caller, "snapshot:read", systemId);
     const record = await this.deps.catalog.get(caller.tid, systemId, snapshotId);
     if (!record) throw new NotFoundError(`No snapshot ${snapshotId} of system ${systemId}`);
     return record;

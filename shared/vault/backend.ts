@@ -1,3 +1,4 @@
+import { errorClass } from "../errors.ts";
 /**
  * Where a repository's objects live: a local directory (offline use, benchmarks) or an S3 prefix in
  * a vault bucket. Names are relative (`packs/ab/ab12…`); objects are written once and never changed.
@@ -30,10 +31,6 @@ export interface Backend {
   extendRetention?(name: string, retainUntil: Date): Promise<void>;
 }
 
-export class NotFoundInRepositoryError extends Error {
-  override readonly name = "NotFoundInRepositoryError";
-}
+export class NotFoundInRepositoryError extends errorClass("MISSING_FROM_REPOSITORY") {}
 /** The storage refused the agent or cannot be reached: no such bucket, no access, no Object Lock. */
-export class RepositoryAccessError extends Error {
-  override readonly name = "RepositoryAccessError";
-}
+export class RepositoryAccessError extends errorClass("REPOSITORY_UNREACHABLE") {}

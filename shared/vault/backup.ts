@@ -2,6 +2,7 @@ import { type Stats as FileStats, lstatSync, readdirSync, readlinkSync } from "n
 import { hostname } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
+import { errorClass } from "../errors.ts";
 import { entryBase, knownFile } from "./entry-stats.ts";
 import { ParentEntries } from "./parent-entries.ts";
 import type { Repository } from "./repository.ts";
@@ -40,9 +41,7 @@ export interface BackupOptions {
   onWarning?: (message: string) => void;
 }
 
-export class BackupSourceError extends Error {
-  override readonly name = "BackupSourceError";
-}
+export class BackupSourceError extends errorClass("BACKUP_SOURCE_UNREADABLE") {}
 
 /**
  * Files go to the workers in batches that every worker shares (see WorkerPool.submitToAll): sizes

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, scrypt } from "node:crypto";
 import { promisify } from "node:util";
 import { z } from "zod";
+import { errorClass } from "../errors.ts";
 
 const scryptAsync = promisify(scrypt) as (
   secret: string,
@@ -29,9 +30,7 @@ export const wrappedKeySchema = z.discriminatedUnion("kind", [
 export type WrappedKey = z.infer<typeof wrappedKeySchema>;
 
 /** The master key could not be unwrapped: another key file, passphrase, tenant or KMS key. */
-export class WrongKeyError extends Error {
-  override readonly name = "WrongKeyError";
-}
+export class WrongKeyError extends errorClass("WRONG_KEY") {}
 
 /** Wraps and unwraps a repository's master key; the repository id binds the wrapping to it. */
 export interface KeyWrapper {

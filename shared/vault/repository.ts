@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { errorClass } from "../errors.ts";
 import { type Backend, NotFoundInRepositoryError } from "./backend.ts";
 import { openDocument, sealDocument, sealDocumentText } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
@@ -28,16 +29,10 @@ export interface BlobLocation extends PackEntry {
   suite: SuiteName;
 }
 
-export class RepositoryExistsError extends Error {
-  override readonly name = "RepositoryExistsError";
-}
-export class NoRepositoryError extends Error {
-  override readonly name = "NoRepositoryError";
-}
+export class RepositoryExistsError extends errorClass("REPOSITORY_EXISTS") {}
+export class NoRepositoryError extends errorClass("NO_REPOSITORY") {}
 /** The repository's own plain files (config, wrapped key) are missing or were changed outside govdr. */
-export class RepositoryDamagedError extends Error {
-  override readonly name = "RepositoryDamagedError";
-}
+export class RepositoryDamagedError extends errorClass("REPOSITORY_DAMAGED") {}
 
 export interface RepositoryOptions {
   /** Target pack size; DESIGN.md asks for about 16 MiB. */

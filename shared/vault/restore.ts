@@ -14,6 +14,7 @@ import {
 import { chmod, chown, lchown, lutimes, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
+import { errorClass } from "../errors.ts";
 import { LocalBackend } from "./backends/local.ts";
 import { setFileMetadata } from "./file-metadata.ts";
 import { HardLinks } from "./hard-links.ts";
@@ -26,9 +27,7 @@ import { giveOwner } from "./workers/owner.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { ChunkToFetch, FileToWrite } from "./workers/protocol.ts";
 
-export class RestoreTargetError extends Error {
-  override readonly name = "RestoreTargetError";
-}
+export class RestoreTargetError extends errorClass("RESTORE_TARGET_REFUSED") {}
 
 export interface RestoreProgress {
   files: number;

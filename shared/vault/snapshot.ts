@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { errorClass } from "../errors.ts";
 import { objectNames } from "./object-names.ts";
 import type { Repository } from "./repository.ts";
 import { BlobIntegrityError, suiteNames } from "./suites.ts";
@@ -38,9 +39,7 @@ export const snapshotSchema = z.object({
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
 /** The manifest could not be trusted: its Merkle root does not match its tree. */
-export class ManifestIntegrityError extends Error {
-  override readonly name = "ManifestIntegrityError";
-}
+export class ManifestIntegrityError extends errorClass("MANIFEST_DAMAGED") {}
 
 export const newSnapshotId = () => randomBytes(8).toString("hex");
 
@@ -115,9 +114,7 @@ export async function listSnapshots(repository: Repository): Promise<Snapshot[]>
   });
 }
 
-export class NoSuchSnapshotError extends Error {
-  override readonly name = "NoSuchSnapshotError";
-}
+export class NoSuchSnapshotError extends errorClass("NO_SUCH_SNAPSHOT") {}
 
 /**
  * `latest`, a snapshot id (or unique prefix), or the latest snapshot at or before `at`. Damaged

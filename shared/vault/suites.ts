@@ -6,6 +6,7 @@ import {
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
+import { errorClass } from "../errors.ts";
 import { hmacSm3Many } from "./sm3/hmac-sm3-lanes.ts";
 import { sm4Ctr, sm4Key } from "./sm4/sm4-ctr.ts";
 
@@ -40,9 +41,7 @@ function freshRandom(length: number): Buffer {
 }
 
 /** A blob failed authentication: tampered, truncated, or sealed under another key or context. */
-export class BlobIntegrityError extends Error {
-  override readonly name = "BlobIntegrityError";
-}
+export class BlobIntegrityError extends errorClass("BLOB_DAMAGED") {}
 
 function aes256Gcm(key: Buffer): CryptoSuite {
   return {

@@ -16,7 +16,7 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { buildAgentBundle } from "../../cli/agent-bundle.ts";
+import { buildAgentBundle } from "../../agent/bundle.ts";
 import { ensureDebianPackages } from "../../cli/apt.ts";
 import { startEmulator, stopEmulator } from "../../cli/emulator/emulator.ts";
 import { emulatorClientConfig } from "../../cli/local-stack/aws-clients.ts";

@@ -11,7 +11,7 @@ export interface AgentRun {
 
 /**
  * Starts the `govdr` agent CLI as a separate process, as an operator or scheduler would: from source,
- * or a bundle `script` (cli/agent-bundle.ts); `launcher` runs it, e.g. with fewer privileges.
+ * or a bundle `script` (agent/bundle.ts); `launcher` runs it, e.g. with fewer privileges.
  */
 export function startAgent(
   args: string[],

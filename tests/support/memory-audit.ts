@@ -1,15 +1,18 @@
 import type { ArchiveCursor, ArchiveCursorStore, ArchiveObjects } from "../../shared/audit/archive.ts";
 import {
   type AuditChainStore,
+  type AuditEntry,
   type AuditLog,
   ChainMovedError,
   type PendingEvent,
   type PendingSummary,
 } from "../../shared/audit/audit-log.ts";
+import type { AuditQuery } from "../../shared/audit/audit-query.ts";
 import type { ChainHead } from "../../shared/audit/chain.ts";
 import type { AuditEvent, AuditRecord } from "../../shared/audit/event-schema.ts";
 import { chainPending } from "../../shared/audit/sequencer.ts";
 import { ConflictError } from "../../shared/errors.ts";
+import type { Page } from "../../shared/stores/page.ts";
 
 /**
  * An in-memory audit log that behaves as the DynamoDB one does: `record` leaves an event pending,
@@ -76,8 +79,17 @@ export class MemoryAuditLog implements AuditLog, AuditChainStore {
     };
   }
 
-  lookup(): never {
-    throw new Error("not used by these tests");
+  /** Every entry of the trail in time order, newest first, filtered by event name only; one page. */
+  async lookup(tenantId: string, query: AuditQuery): Promise<Page<AuditEntry>> {
+    const entries: AuditEntry[] = [
+      ...(this.chains.get(tenantId) ?? []).map((record) => ({ ...record, state: "chained" as const })),
+      ...(this.pending.get(tenantId) ?? []).map((event) => ({ tenantId, event, state: "pending" as const })),
+    ];
+    const items = entries
+      .filter((entry) => !query.eventName || entry.event.eventName === query.eventName)
+      .sort((a, b) => pendingOrder(b.event).localeCompare(pendingOrder(a.event)))
+      .slice(0, query.limit);
+    return { items };
   }
 }
 

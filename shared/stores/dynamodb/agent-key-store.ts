@@ -3,7 +3,7 @@ import { type AgentKey, agentKeySchema } from "../../agents/agent-key.ts";
 import type { Page } from "../page.ts";
 import type { AgentKeyStore } from "../stores.ts";
 import { keys } from "./keys.ts";
-import { queryPage, withoutKeys } from "./operations.ts";
+import { queryPage, storedItem } from "./operations.ts";
 
 /** Agent keys in the Tenants table, with a per-system listing on gsi1 (oldest first). */
 export class DynamoDbAgentKeyStore implements AgentKeyStore {
@@ -32,7 +32,7 @@ export class DynamoDbAgentKeyStore implements AgentKeyStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.agentKey(keyId), ConsistentRead: true }),
     );
-    return Item ? agentKeySchema.parse(withoutKeys(Item)) : undefined;
+    return Item ? storedItem(agentKeySchema, this.tableName, Item) : undefined;
   }
 
   listBySystem(
@@ -46,7 +46,7 @@ export class DynamoDbAgentKeyStore implements AgentKeyStore {
       key: "gsi1pk" as const,
       value: keys.agentKeysOfSystem(tenantId, systemId),
     };
-    return queryPage(this.db, query, page, (item) => agentKeySchema.parse(withoutKeys(item)));
+    return queryPage(this.db, query, page, (item) => storedItem(agentKeySchema, this.tableName, item));
   }
 
   async revoke(keyId: string, at: string, by: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { ConflictError, ValidationError } from "../../errors.ts";
+import type { z } from "zod";
+import { ConflictError, fieldErrorsOf, StoredItemInvalidError, ValidationError } from "../../errors.ts";
 import { decodeCursor, encodeCursor, type Page } from "../page.ts";
 import { isConditionFailure } from "./keys.ts";
 
@@ -84,3 +85,20 @@ export const withoutKeys = ({
   gsi1sk: _g2,
   ...rest
 }: Record<string, unknown>) => rest;
+
+/**
+ * A stored item's attributes checked against their schema. An item that does not match was corrupted
+ * or written by other code: a StoredItemInvalidError naming the item (a 500), never a 400.
+ */
+export function storedItem<S extends z.ZodType>(
+  schema: S,
+  tableName: string,
+  item: Record<string, unknown>,
+): z.infer<S> {
+  const parsed = schema.safeParse(withoutKeys(item));
+  if (parsed.success) return parsed.data;
+  throw new StoredItemInvalidError(
+    { table: tableName, key: { pk: item.pk, sk: item.sk } },
+    fieldErrorsOf(parsed.error),
+  );
+}

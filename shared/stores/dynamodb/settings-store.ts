@@ -1,8 +1,16 @@
 import { type DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { defaultIdentitySettings, identitySettingsSchema } from "../../identity/settings.ts";
 import type { IdentitySettingsStore, StoredIdentitySettings } from "../../identity/settings-store.ts";
 import { keys } from "./keys.ts";
-import { putIfVersion } from "./operations.ts";
+import { putIfVersion, storedItem } from "./operations.ts";
+
+const storedSettingsSchema = z.object({
+  settings: identitySettingsSchema,
+  version: z.number().int().min(1),
+  updatedAt: z.string().optional(),
+  updatedBy: z.string().optional(),
+});
 
 /** The identity settings item of the Tenants table; absent until the first change. */
 export class DynamoDbIdentitySettingsStore implements IdentitySettingsStore {
@@ -16,12 +24,7 @@ export class DynamoDbIdentitySettingsStore implements IdentitySettingsStore {
       new GetCommand({ TableName: this.tableName, Key: keys.identitySettings(), ConsistentRead: true }),
     );
     if (!Item) return { settings: defaultIdentitySettings, version: 0 };
-    return {
-      settings: identitySettingsSchema.parse(Item.settings),
-      version: Item.version as number,
-      updatedAt: Item.updatedAt as string | undefined,
-      updatedBy: Item.updatedBy as string | undefined,
-    };
+    return storedItem(storedSettingsSchema, this.tableName, Item);
   }
 
   async put(next: StoredIdentitySettings): Promise<void> {

@@ -3,7 +3,7 @@ import { type SnapshotRecord, snapshotRecordSchema } from "../../snapshots/snaps
 import type { Page } from "../page.ts";
 import type { SnapshotCatalog } from "../stores.ts";
 import { isConditionFailure } from "./keys.ts";
-import { queryPage, withoutKeys } from "./operations.ts";
+import { queryPage, storedItem } from "./operations.ts";
 
 const snapshotKey = (tenantId: string, systemId: string, snapshotId: string) => ({
   pk: `TENANT#${tenantId}`,
@@ -52,7 +52,7 @@ export class DynamoDbSnapshotCatalog implements SnapshotCatalog {
         ConsistentRead: true,
       }),
     );
-    return Item ? snapshotRecordSchema.parse(withoutKeys(Item)) : undefined;
+    return Item ? storedItem(snapshotRecordSchema, this.tableName, Item) : undefined;
   }
 
   list(
@@ -67,6 +67,6 @@ export class DynamoDbSnapshotCatalog implements SnapshotCatalog {
       value: snapshotsOfSystem(tenantId, systemId),
       descending: true,
     };
-    return queryPage(this.db, query, page, (item) => snapshotRecordSchema.parse(withoutKeys(item)));
+    return queryPage(this.db, query, page, (item) => storedItem(snapshotRecordSchema, this.tableName, item));
   }
 }

@@ -5,7 +5,7 @@ import { type Tenant, type TenantStatus, tenantSchema } from "../../tenants/tena
 import type { Page } from "../page.ts";
 import type { TenantStore } from "../stores.ts";
 import { isConditionFailure, keys, newUserItems, putIfAbsent } from "./keys.ts";
-import { putIfVersion, queryPage, withoutKeys } from "./operations.ts";
+import { putIfVersion, queryPage, storedItem } from "./operations.ts";
 
 export class DynamoDbTenantStore implements TenantStore {
   constructor(
@@ -50,7 +50,7 @@ export class DynamoDbTenantStore implements TenantStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.tenant(tenantId), ConsistentRead: true }),
     );
-    return Item ? tenantSchema.parse(withoutKeys(Item)) : undefined;
+    return Item ? storedItem(tenantSchema, this.tableName, Item) : undefined;
   }
 
   listByStatus(status: TenantStatus, page: { limit: number; cursor?: string }): Promise<Page<Tenant>> {
@@ -60,7 +60,7 @@ export class DynamoDbTenantStore implements TenantStore {
       key: "gsi1pk" as const,
       value: `TENANT_STATUS#${status}`,
     };
-    return queryPage(this.db, query, page, (item) => tenantSchema.parse(withoutKeys(item)));
+    return queryPage(this.db, query, page, (item) => storedItem(tenantSchema, this.tableName, item));
   }
 
   update(tenant: Tenant): Promise<void> {

@@ -4,7 +4,7 @@ import { type User, userSchema } from "../../identity/user.ts";
 import type { Page } from "../page.ts";
 import type { UserStore } from "../stores.ts";
 import { isConditionFailure, keys, newUserItems } from "./keys.ts";
-import { putIfVersion, queryPage, withoutKeys } from "./operations.ts";
+import { putIfVersion, queryPage, storedItem } from "./operations.ts";
 
 export class DynamoDbUserStore implements UserStore {
   constructor(
@@ -33,7 +33,7 @@ export class DynamoDbUserStore implements UserStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.user(tenantId, userId), ConsistentRead: true }),
     );
-    return Item ? userSchema.parse(withoutKeys(Item)) : undefined;
+    return Item ? storedItem(userSchema, this.tableName, Item) : undefined;
   }
 
   async findByUserName(userName: string): Promise<User | undefined> {
@@ -50,7 +50,7 @@ export class DynamoDbUserStore implements UserStore {
       value: keys.tenant(tenantId).pk,
       skPrefix: "USER#",
     };
-    return queryPage(this.db, query, page, (item) => userSchema.parse(withoutKeys(item)));
+    return queryPage(this.db, query, page, (item) => storedItem(userSchema, this.tableName, item));
   }
 
   update(user: User): Promise<void> {

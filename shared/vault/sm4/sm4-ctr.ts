@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
+import { errorClass } from "../../errors.ts";
 import { instantiateWasm, validWasm } from "../wasm/instantiate.ts";
 import { sm4CtrRelaxedSimd, sm4CtrSimd } from "../wasm/kernels.ts";
 import { sm4Sbox } from "./sbox.ts";
@@ -17,9 +18,7 @@ export interface Sm4Key {
 }
 
 /** The kernel's output did not match the SM4 known answer at load: it is not used. */
-export class Sm4SelfTestError extends Error {
-  override readonly name = "Sm4SelfTestError";
-}
+export class Sm4SelfTestError extends errorClass("SM4_SELF_TEST_FAILED") {}
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer };

@@ -1,12 +1,11 @@
 import { fchownSync } from "node:fs";
+import { errorClass } from "../../errors.ts";
 
 /**
  * The target refused to give an entry its recorded owner: not run as root, or a file system that
  * keeps no owners or maps root to nobody (vfat, NFS with root_squash).
  */
-export class RestoreOwnerError extends Error {
-  override readonly name = "RestoreOwnerError";
-}
+export class RestoreOwnerError extends errorClass("OWNER_REFUSED") {}
 
 /** A failed chown of `file` as the error to report: a refusal says what was refused; anything else is itself. */
 export function ownerRefused(error: unknown, file: string, uid: number, gid: number): unknown {

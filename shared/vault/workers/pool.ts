@@ -1,6 +1,7 @@
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { GovdrError } from "../../errors.ts";
 import { BlobIntegrityError } from "../suites.ts";
 import { RestoreOwnerError } from "./owner.ts";
 import type { WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
@@ -15,12 +16,13 @@ function spawn(): Worker {
   return new Worker(bundledScript ?? fileURLToPath(new URL("./worker-bootstrap.mjs", import.meta.url)));
 }
 
-export class VaultWorkerError extends Error {
+/** A worker failed with an error the main thread does not rebuild; `workerErrorName` is what it was. */
+export class VaultWorkerError extends GovdrError {
   constructor(
-    override readonly name: string,
+    readonly workerErrorName: string,
     message: string,
   ) {
-    super(message);
+    super("VAULT_WORKER_FAILED", `${workerErrorName}: ${message}`);
   }
 }
 

@@ -8,7 +8,12 @@ describe("GET /health", () => {
   afterEach(() => restore());
 
   it("answers 200 with status, version and time, and no configuration details", async () => {
-    restore = withEnv({ GOVDR_STAGE: "local", POWERTOOLS_SERVICE_NAME: "govdr-api", GOVDR_VERSION: "9.9.9" });
+    restore = withEnv({
+      GOVDR_STAGE: "local",
+      POWERTOOLS_SERVICE_NAME: "govdr-api",
+      GOVDR_VERSION: "9.9.9",
+      AWS_REGION: "cn-north-1",
+    });
 
     const response = await handler(loadEvent<APIGatewayProxyEvent>("api/get-health.json"), lambdaContext());
 

@@ -1,28 +1,59 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { auditRoutes } from "../../../functions/api/audit.ts";
+import { authRoutes } from "../../../functions/api/auth.ts";
+import { healthRoutes } from "../../../functions/api/health.ts";
+import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
+import { systemRoutes } from "../../../functions/api/systems.ts";
+import { tenantRoutes } from "../../../functions/api/tenants.ts";
+import { userRoutes } from "../../../functions/api/users.ts";
 import { openApiDocument } from "../../../shared/api/openapi.ts";
-import { routes } from "../../../shared/api/routes.ts";
+import { type Family, routes } from "../../../shared/api/routes.ts";
+import { permissions } from "../../../shared/identity/permissions.ts";
+import { agentRole } from "../../../shared/identity/roles.ts";
 
-const families = ["health", "auth", "tenants", "systems", "users", "audit"] as const;
-
-/** Route keys a handler file serves, read from its source ("GET /x": …). */
-function servedRoutes(family: string): string[] {
-  const source = readFileSync(
-    path.resolve(import.meta.dirname, "../../../functions/api", `${family}.ts`),
-    "utf8",
-  );
-  return [...source.matchAll(/"((?:GET|POST|PUT|PATCH|DELETE) \/[^"]*)"/g)].map((m) => m[1] as string).sort();
-}
+/** The route map each family's Lambda exports (functions/api/<family>.ts). */
+const served: Record<Family, object> = {
+  health: healthRoutes,
+  auth: authRoutes,
+  tenants: tenantRoutes,
+  systems: systemRoutes,
+  snapshots: snapshotRoutes,
+  users: userRoutes,
+  audit: auditRoutes,
+};
+const entries = Object.entries(routes);
 
 describe("route catalogue", () => {
-  it.each(families)("the %s handler serves exactly its family's catalogue routes", (family) => {
-    const catalogued = Object.entries(routes)
+  it.each(Object.keys(served))("the %s handler serves exactly its family's catalogue routes", (family) => {
+    const catalogued = entries
       .filter(([, doc]) => doc.family === family)
       .map(([key]) => key)
       .sort();
 
-    expect(servedRoutes(family)).toEqual(catalogued);
+    expect(Object.keys(served[family as Family]).sort()).toEqual(catalogued);
+  });
+
+  it("declares who may call every route: public, the session's own (auth), or a permission", () => {
+    const undeclared = entries.filter(([, doc]) => !doc.public && doc.family !== "auth" && !doc.permission);
+    const publicWithAccess = entries.filter(
+      ([, doc]) => doc.public && (doc.permission || doc.recentSignIn || doc.sessions),
+    );
+
+    expect(undeclared.map(([key]) => key)).toEqual([]);
+    expect(publicWithAccess.map(([key]) => key)).toEqual([]);
+  });
+
+  it("checks a path tenant only on routes that have one, and lets agents reach exactly the routes their role may", () => {
+    for (const [key, doc] of entries) {
+      if (doc.tenant === "path") expect(key, key).toContain("{tenantId}");
+      if (key.includes("{tenantId}")) expect(doc.tenant, key).toBe("path");
+      if (doc.tenant === "trail") expect(doc.family, key).toBe("audit");
+      const agentMay = doc.permission
+        ? (permissions[doc.permission].roles as readonly string[]).includes(agentRole)
+        : doc.family === "auth";
+      if (doc.sessions?.includes("agent")) expect(agentMay, key).toBe(true);
+      else if (doc.permission) expect(agentMay, key).toBe(false);
+    }
   });
 
   it("generates an OpenAPI 3.1 document with every route, request schemas and the bearer scheme", () => {

@@ -3,7 +3,7 @@ import { GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { handler } from "../../../functions/tasks/selfcheck.ts";
-import { withEnv } from "../../support/fixtures.ts";
+import { lambdaContext, withEnv } from "../../support/fixtures.ts";
 
 const dynamodb = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
@@ -19,6 +19,7 @@ describe("self-check task", () => {
       TENANTS_TABLE: "tenants",
       POLICIES_TABLE: "policies",
       VAULT_BUCKET: "vault",
+      AWS_REGION: "cn-north-1",
     });
     dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: "ACTIVE" } });
     s3.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
@@ -29,7 +30,7 @@ describe("self-check task", () => {
   afterEach(() => restore());
 
   it("reports every dependency when all are reachable and configured", async () => {
-    const report = await handler();
+    const report = await handler({}, lambdaContext());
 
     expect(report.ok).toBe(true);
     expect(report.probes.map((p) => [p.name, p.ok])).toEqual([
@@ -48,7 +49,7 @@ describe("self-check task", () => {
       .on(DescribeTableCommand, { TableName: "policies" })
       .rejects(Object.assign(new Error("socket hang up"), { name: "TimeoutError" }));
 
-    await expect(handler()).rejects.toMatchObject({
+    await expect(handler({}, lambdaContext())).rejects.toMatchObject({
       name: "DependencyUnavailableError",
       message: expect.stringContaining("dynamodb:policies (TimeoutError: socket hang up)"),
     });
@@ -57,7 +58,7 @@ describe("self-check task", () => {
   it("throws MisconfigurationError (not retried) when the vault has no Object Lock", async () => {
     s3.on(GetObjectLockConfigurationCommand).resolves({});
 
-    await expect(handler()).rejects.toMatchObject({
+    await expect(handler({}, lambdaContext())).rejects.toMatchObject({
       name: "MisconfigurationError",
       message: expect.stringContaining("bucket vault has no Object Lock"),
     });
@@ -66,6 +67,6 @@ describe("self-check task", () => {
   it("treats an unversioned vault as misconfigured", async () => {
     s3.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" });
 
-    await expect(handler()).rejects.toMatchObject({ name: "MisconfigurationError" });
+    await expect(handler({}, lambdaContext())).rejects.toMatchObject({ name: "MisconfigurationError" });
   });
 });

@@ -1,25 +1,53 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { DependencyUnavailableError, NotFoundError, ValidationError } from "../../../shared/errors.ts";
+import {
+  DependencyUnavailableError,
+  ForbiddenError,
+  NotFoundError,
+  StoredItemInvalidError,
+  ValidationError,
+} from "../../../shared/errors.ts";
 import { errorResponse } from "../../../shared/lambda/http.ts";
 
 const body = (r: { body: string }) => JSON.parse(r.body);
 
 describe("error mapping", () => {
-  it("maps a zod error to 400 with the failing field paths", () => {
-    const parsed = z
-      .object({ name: z.string(), rto: z.object({ minutes: z.number() }) })
-      .safeParse({ rto: {} });
+  it("answers a bare zod error (a damaged stored item, a bug) with a 500, never blaming the caller", () => {
+    const parsed = z.object({ name: z.string() }).safeParse({});
 
     const response = errorResponse(parsed.error, "r-1");
 
-    expect(response.statusCode).toBe(400);
-    expect(body(response)).toMatchObject({ code: "VALIDATION_FAILED", requestId: "r-1" });
-    expect(
-      body(response)
-        .fieldErrors.map((f: { path: string }) => f.path)
-        .sort(),
-    ).toEqual(["name", "rto.minutes"]);
+    expect(response.statusCode).toBe(500);
+    expect(body(response)).toEqual({ code: "INTERNAL", message: "Internal error", requestId: "r-1" });
+  });
+
+  it("answers a stored item that fails its schema with a 500 that does not name the item", () => {
+    const error = new StoredItemInvalidError({ table: "Tenants", key: { pk: "TENANT#t-1", sk: "PROFILE" } }, [
+      { path: "status", message: "Invalid option" },
+    ]);
+
+    const response = errorResponse(error, "r-3");
+
+    expect(error.message).toContain("TENANT#t-1");
+    expect(response.statusCode).toBe(500);
+    expect(body(response)).toEqual({
+      code: "STORED_ITEM_INVALID",
+      message: "Internal error",
+      requestId: "r-3",
+    });
+  });
+
+  it("gives a refusal's message in both languages", () => {
+    const refusal = new ForbiddenError({
+      zh: "只有安全管理员可以更改。",
+      en: "Only a security administrator may.",
+    });
+
+    expect(body(errorResponse(refusal))).toMatchObject({
+      code: "FORBIDDEN",
+      message: "Only a security administrator may.",
+      messages: { zh: "只有安全管理员可以更改。", en: "Only a security administrator may." },
+    });
   });
 
   it.each([

@@ -2,12 +2,14 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { baseFunctionEnv } from "../../../shared/config/function-env.ts";
 import { ValidationError } from "../../../shared/errors.ts";
+import { defaultIdentitySettings } from "../../../shared/identity/settings.ts";
 import { idempotentRunner } from "../../../shared/lambda/idempotency.ts";
 import { resourceHandler } from "../../../shared/lambda/resource-handler.ts";
 import { lambdaContext, loadEvent, withEnv } from "../../support/fixtures.ts";
 import { claimsFor } from "../../support/identity-fixtures.ts";
 import { MemoryAuditLog } from "../../support/memory-audit.ts";
 import { MemoryIdempotencyStore } from "../../support/memory-idempotency.ts";
+import { signedInNow } from "../../support/routes.ts";
 
 function systemsApi() {
   const audit = new MemoryAuditLog();
@@ -15,27 +17,32 @@ function systemsApi() {
   let created = 0;
   const handler = resourceHandler(
     baseFunctionEnv,
+    async () => ({
+      audit,
+      now: () => new Date(),
+      settings: async () => defaultIdentitySettings,
+      idempotency: idempotentRunner(store),
+    }),
     {
       eventSource: "systems.govdr",
-      deps: async () => ({ audit, now: () => new Date(), idempotency: idempotentRunner(store) }),
-    },
-    {
-      "POST /systems": {
-        eventName: "CreateSystem",
-        readOnly: false,
-        handle: async (_event, { body, audit: notes }) => {
-          if ((body as { name?: string }).name === "bad") throw new ValidationError("bad name");
-          created += 1;
-          notes.resources = [{ type: "govdr::system", id: `s-${created}` }];
-          return { statusCode: 201, body: { systemId: `s-${created}` } };
+      routes: {
+        "POST /systems": {
+          eventName: "CreateSystem",
+          readOnly: false,
+          handle: async (_event, { body, audit: notes }) => {
+            if ((body as { name?: string }).name === "bad") throw new ValidationError("bad name");
+            created += 1;
+            notes.resources = [{ type: "govdr::system", id: `s-${created}` }];
+            return { statusCode: 201, body: { systemId: `s-${created}` } };
+          },
         },
-      },
-      "POST /users": {
-        eventName: "CreateUser",
-        readOnly: false,
-        handle: async () => {
-          created += 1;
-          return { statusCode: 201, body: { oneTimePassword: `otp-${created}` } };
+        "POST /users": {
+          eventName: "CreateUser",
+          readOnly: false,
+          handle: async () => {
+            created += 1;
+            return { statusCode: 201, body: { oneTimePassword: `otp-${created}` } };
+          },
         },
       },
     },
@@ -54,7 +61,7 @@ function post(resource: string, body: unknown, headers: Record<string, string> =
     body: JSON.stringify(body),
     requestContext: {
       ...base.requestContext,
-      authorizer: { claims: JSON.stringify(claimsFor(["tenant-admin"], "t-1", sub)) },
+      authorizer: { claims: JSON.stringify(signedInNow(claimsFor(["tenant-admin"], "t-1", sub))) },
     },
   } as APIGatewayProxyEvent;
 }
@@ -62,7 +69,7 @@ function post(resource: string, body: unknown, headers: Record<string, string> =
 describe("Idempotency-Key on mutating routes (issue 3, API quality)", () => {
   let restore: () => void = () => undefined;
   beforeEach(() => {
-    restore = withEnv({ GOVDR_STAGE: "local", POWERTOOLS_SERVICE_NAME: "test" });
+    restore = withEnv({ GOVDR_STAGE: "local", POWERTOOLS_SERVICE_NAME: "test", AWS_REGION: "cn-north-1" });
   });
   afterEach(() => restore());
 

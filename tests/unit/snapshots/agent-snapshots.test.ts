@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
 import { parseAgentCredential } from "../../../shared/agents/agent-key.ts";
 import { AgentKeyService } from "../../../shared/agents/agent-key-service.ts";
 import { IdentityService } from "../../../shared/identity/identity-service.ts";
@@ -8,7 +9,9 @@ import type { SnapshotReport } from "../../../shared/snapshots/snapshot-record.t
 import { SnapshotService } from "../../../shared/snapshots/snapshot-service.ts";
 import { SystemService } from "../../../shared/systems/system-service.ts";
 import { claimsFor, fakeCipher, makeTenant, testKey } from "../../support/identity-fixtures.ts";
+import { MemoryAuditLog } from "../../support/memory-audit.ts";
 import { MemoryStores } from "../../support/memory-stores.ts";
+import { callRoute, signedInNow } from "../../support/routes.ts";
 import { systemInput } from "../../support/systems.ts";
 
 let clock: Date;
@@ -20,6 +23,14 @@ let tenantId: string;
 let systemA: string;
 let systemB: string;
 const admin = () => claimsFor(["tenant-admin"], tenantId);
+/** The snapshots family's routes over the same stores: who may call is checked there. */
+const routeDeps = () => ({
+  keys,
+  snapshots,
+  audit: new MemoryAuditLog(),
+  now: () => clock,
+  settings: async () => settings,
+});
 
 const report = (overrides: Partial<SnapshotReport> = {}): SnapshotReport => ({
   time: "2026-11-21T07:59:00.000Z",
@@ -75,10 +86,17 @@ describe("agent keys", () => {
   });
 
   it("lets only the unit's tenant-admin create keys, and hides other units' systems", async () => {
-    await expect(keys.create(claimsFor(["tenant-operator"], tenantId), systemA, "x")).rejects.toMatchObject({
+    const create = (claims: SessionClaims) =>
+      callRoute(snapshotRoutes, routeDeps(), "POST /systems/{systemId}/agent-keys", {
+        path: { systemId: systemA },
+        body: { name: "x" },
+        claims: signedInNow(claims, clock),
+      });
+
+    expect((await create(claimsFor(["tenant-operator"], tenantId))).body).toMatchObject({
       code: "FORBIDDEN",
     });
-    await expect(keys.create(claimsFor(["tenant-admin"], "t-other"), systemA, "x")).rejects.toMatchObject({
+    expect((await create(claimsFor(["tenant-admin"], "t-0000000other"))).body).toMatchObject({
       code: "NOT_FOUND",
     });
   });
@@ -169,14 +187,20 @@ describe("snapshot catalogue", () => {
 
   it("keeps an agent to its own system (404 elsewhere) and people from registering (403)", async () => {
     const agent = await agentOf(systemA);
+    const register = (claims: SessionClaims, systemId: string) =>
+      callRoute(snapshotRoutes, routeDeps(), "PUT /systems/{systemId}/snapshots/{snapshotId}", {
+        path: { systemId, snapshotId: "0123456789abcdef" },
+        body: report(),
+        claims,
+      });
+    const list = await callRoute(snapshotRoutes, routeDeps(), "GET /systems/{systemId}/snapshots", {
+      path: { systemId: systemB },
+      claims: agent,
+    });
 
-    await expect(snapshots.register(agent, systemB, "0123456789abcdef", report())).rejects.toMatchObject({
-      code: "NOT_FOUND",
-    });
-    await expect(snapshots.list(agent, systemB, { limit: 10 })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(snapshots.register(admin(), systemA, "0123456789abcdef", report())).rejects.toMatchObject({
-      code: "FORBIDDEN",
-    });
+    expect((await register(agent, systemB)).body).toMatchObject({ code: "NOT_FOUND" });
+    expect(list.body).toMatchObject({ code: "NOT_FOUND" });
+    expect((await register(admin(), systemA)).body).toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("refuses a snapshot time from the future (the agent's clock is wrong) or a start after the end", async () => {

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAgentBundle } from "../../../cli/agent-bundle.ts";
+import { buildAgentBundle } from "../../../agent/bundle.ts";
 import { runAgent } from "../../support/agent-cli.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 

@@ -1,0 +1,125 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { AgentKeyService } from "../../shared/agents/agent-key-service.ts";
+import { IdentityService } from "../../shared/identity/identity-service.ts";
+import type { SessionClaims } from "../../shared/identity/session-token.ts";
+import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
+import { UserService } from "../../shared/identity/user-service.ts";
+import { type RouteDeps, type RouteMap, serveRoute } from "../../shared/lambda/resource-handler.ts";
+import type { RouteKey } from "../../shared/lambda/router.ts";
+import { SnapshotService } from "../../shared/snapshots/snapshot-service.ts";
+import { SystemService } from "../../shared/systems/system-service.ts";
+import { TenantService } from "../../shared/tenants/tenant-service.ts";
+import { lambdaContext, loadEvent } from "./fixtures.ts";
+import { fakeCipher, testKey } from "./identity-fixtures.ts";
+import { MemoryArchiveCursors, MemoryArchiveObjects, MemoryAuditLog } from "./memory-audit.ts";
+import { MemoryStores } from "./memory-stores.ts";
+import { MemoryTenantKeys } from "./memory-tenant-keys.ts";
+
+/** Claims of a caller who signed in just now (recent enough for every sensitive route). */
+export const signedInNow = (claims: SessionClaims, at = new Date()): SessionClaims => ({
+  ...claims,
+  auth_time: Math.floor(at.getTime() / 1000),
+});
+
+/** Every family's dependencies, wired to one set of in-memory stores and one clock. */
+export function memoryDeps(now: () => Date = () => new Date()) {
+  const stores = new MemoryStores();
+  const audit = new MemoryAuditLog();
+  const settings = async () => defaultIdentitySettings;
+  const base = { audit, now, settings };
+  const { tenants, users, systems, agentKeys, snapshots: catalog } = stores;
+  return {
+    stores,
+    audit,
+    tenants: {
+      ...base,
+      tenants,
+      service: new TenantService({ tenants, users, settings, now, keys: new MemoryTenantKeys() }),
+    },
+    systems: {
+      ...base,
+      tenants,
+      systems,
+      service: new SystemService({ systems, now, primaryRegion: "cn-north-1" }),
+    },
+    users: {
+      ...base,
+      users,
+      settingsStore: stores.identitySettings,
+      service: new UserService({ users, settings, now }),
+    },
+    snapshots: {
+      ...base,
+      keys: new AgentKeyService({ agentKeys, systems, now }),
+      snapshots: new SnapshotService({ catalog, systems, now }),
+    },
+    audits: {
+      ...base,
+      archive: { cursors: new MemoryArchiveCursors(), objects: new MemoryArchiveObjects() },
+    },
+    auth: {
+      ...base,
+      users,
+      agentKeys,
+      identity: new IdentityService({
+        ...stores,
+        key: testKey,
+        mfaCipher: fakeCipher,
+        settings,
+        now,
+        issuer: "govdr",
+      }),
+    },
+  };
+}
+
+export interface RouteCall {
+  path?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  claims?: SessionClaims;
+  headers?: Record<string, string>;
+}
+
+/** Serves one request through a family's exported route map, as its Lambda would. */
+export async function callRoute<Deps extends RouteDeps>(
+  routes: RouteMap<{ AWS_REGION: string }, Deps> | RouteMap<never, Deps>,
+  deps: Deps,
+  key: RouteKey,
+  request: RouteCall = {},
+): Promise<{ status: number; body: Record<string, unknown> & { code?: string }; text: string }> {
+  const [method, resource] = key.split(" ") as [string, string];
+  const base = loadEvent<APIGatewayProxyEvent>("api/get-health.json");
+  const path = Object.entries(request.path ?? {}).reduce(
+    (p, [name, value]) => p.replace(`{${name}}`, value),
+    resource,
+  );
+  const event: APIGatewayProxyEvent = {
+    ...base,
+    httpMethod: method,
+    resource,
+    path,
+    headers: { ...base.headers, ...request.headers },
+    pathParameters: request.path ?? null,
+    queryStringParameters: request.query ?? null,
+    body: request.body === undefined ? null : JSON.stringify(request.body),
+    requestContext: {
+      ...base.requestContext,
+      authorizer: request.claims ? { claims: JSON.stringify(request.claims) } : null,
+    },
+  };
+  const response = await serveRoute(
+    { eventSource: "test.govdr", routes: routes as RouteMap<{ AWS_REGION: string }, Deps> },
+    { env: { AWS_REGION: "cn-north-1" }, deps, logger: new Logger({ logLevel: "SILENT" }) },
+    event,
+    lambdaContext(),
+  );
+  let body: Record<string, unknown> = {};
+  try {
+    body = JSON.parse(response.body) as Record<string, unknown>;
+  } catch {
+    // CSV and JSON lines answers: the text is in `text`.
+  }
+  return { status: response.statusCode, body, text: response.body };
+}
