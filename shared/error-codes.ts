@@ -159,7 +159,3 @@ export type CodeOf<Name extends string> = {
 
 /** The names Step Functions Retry/Catch may match: every entry's class name. */
 export const errorNames: ReadonlySet<string> = new Set(Object.values(errorCatalogue).map((e) => e.name));
-
-export function errorEntry(code: ErrorCode): ErrorEntry {
-  return errorCatalogue[code];
-}

@@ -1,8 +1,6 @@
 import type { ZodError } from "zod";
 import { type CodeOf, type ErrorCode, errorCatalogue } from "./error-codes.ts";
 
-export type { ErrorCode } from "./error-codes.ts";
-
 /** A sentence in both of the console's languages. */
 export interface Bilingual {
   zh: string;

@@ -4,6 +4,7 @@ import { newId } from "../../../shared/stores/ids.ts";
 import type { SystemStore } from "../../../shared/stores/stores.ts";
 import type { ProtectedSystem } from "../../../shared/systems/system.ts";
 import { allPages, at, itemsOf, policyRecord, sorted, systemRecord } from "./fixtures.ts";
+import { versioningContract } from "./versioning.ts";
 
 const stale = { name: "ConflictError", code: "STALE_VERSION" };
 const quotaExceeded = { name: "ConflictError", code: "QUOTA_EXCEEDED" };
@@ -155,25 +156,15 @@ export function systemStoreContract(name: string, make: () => Promise<{ store: S
       expect(await store.get(system.tenantId, system.systemId)).toEqual(next);
     });
 
-    it("refuses a stale update (STALE_VERSION) and keeps the stored system", async () => {
+    versioningContract("system", async () => {
       const { store, system } = await created();
-      await store.update({ ...system, name: "第一次修改", version: 2 });
-
-      for (const version of [1, 2, 4]) {
-        await expect(store.update({ ...system, name: "过时", version })).rejects.toMatchObject(stale);
-      }
-      expect(await store.get(system.tenantId, system.systemId)).toMatchObject({
-        name: "第一次修改",
-        version: 2,
-      });
-    });
-
-    it("refuses to update a system that was never created (STALE_VERSION)", async () => {
-      const { store } = await make();
-      const system = systemRecord(newId("t"), { version: 2 });
-
-      await expect(store.update(system)).rejects.toMatchObject(stale);
-      expect(await store.get(system.tenantId, system.systemId)).toBeUndefined();
+      return {
+        stored: system,
+        unstored: systemRecord(newId("t"), { version: 2 }),
+        update: (item) => store.update(item),
+        get: (item) => store.get(item.tenantId, item.systemId),
+        edit: (item, name) => ({ ...item, name }),
+      };
     });
 
     it("lists a tenant's systems by system id, in pages, each once, and none of another tenant's", async () => {

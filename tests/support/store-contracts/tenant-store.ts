@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import type { TenantStore, UserStore } from "../../../shared/stores/stores.ts";
 import { allPages, at, itemsOf, tenantRecord, userRecord } from "./fixtures.ts";
+import { versioningContract } from "./versioning.ts";
 
 const alreadyRegistered = { name: "ConflictError", code: "ALREADY_REGISTERED" };
-const stale = { name: "ConflictError", code: "STALE_VERSION" };
 
 /** The TenantStore contract; `users` reads the same data, to see the first administrator. */
 export function tenantStoreContract(
@@ -91,22 +91,15 @@ export function tenantStoreContract(
       expect(await store.get(tenant.tenantId)).toEqual(approved);
     });
 
-    it("refuses a stale update (STALE_VERSION) and keeps the stored tenant", async () => {
+    versioningContract("tenant", async () => {
       const { store, tenant } = await registered();
-      await store.update({ ...tenant, name: "第一次修改", version: 2 });
-
-      for (const version of [1, 2, 4]) {
-        await expect(store.update({ ...tenant, name: "过时的修改", version })).rejects.toMatchObject(stale);
-      }
-      expect(await store.get(tenant.tenantId)).toMatchObject({ name: "第一次修改", version: 2 });
-    });
-
-    it("refuses to update a tenant that was never registered (STALE_VERSION)", async () => {
-      const { store } = await make();
-      const tenant = tenantRecord({ version: 2 });
-
-      await expect(store.update(tenant)).rejects.toMatchObject(stale);
-      expect(await store.get(tenant.tenantId)).toBeUndefined();
+      return {
+        stored: tenant,
+        unstored: tenantRecord({ version: 2 }),
+        update: (item) => store.update(item),
+        get: (item) => store.get(item.tenantId),
+        edit: (item, name) => ({ ...item, name }),
+      };
     });
 
     it("returns copies: changing a returned tenant changes nothing stored", async () => {

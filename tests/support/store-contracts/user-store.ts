@@ -3,9 +3,9 @@ import { ZodError } from "zod";
 import { newId } from "../../../shared/stores/ids.ts";
 import type { UserStore } from "../../../shared/stores/stores.ts";
 import { allPages, itemsOf, sorted, userRecord } from "./fixtures.ts";
+import { versioningContract } from "./versioning.ts";
 
 const nameTaken = { name: "ConflictError", code: "USER_NAME_TAKEN" };
-const stale = { name: "ConflictError", code: "STALE_VERSION" };
 
 export function userStoreContract(name: string, make: () => Promise<{ store: UserStore }>): void {
   describe(`UserStore contract: ${name}`, () => {
@@ -79,27 +79,17 @@ export function userStoreContract(name: string, make: () => Promise<{ store: Use
       expect(await store.findByUserName(user.userName)).toEqual(locked);
     });
 
-    it("refuses a stale update (STALE_VERSION) and keeps the stored user", async () => {
+    versioningContract("user", async () => {
       const { store } = await make();
       const user = userRecord(newId("t"));
       await store.create(user);
-      await store.update({ ...user, displayName: "第一次修改", version: 2 });
-
-      for (const version of [1, 2, 4]) {
-        await expect(store.update({ ...user, displayName: "过时", version })).rejects.toMatchObject(stale);
-      }
-      expect(await store.get(user.tenantId, user.userId)).toMatchObject({
-        displayName: "第一次修改",
-        version: 2,
-      });
-    });
-
-    it("refuses to update a user that was never created (STALE_VERSION)", async () => {
-      const { store } = await make();
-      const user = userRecord(newId("t"), { version: 2 });
-
-      await expect(store.update(user)).rejects.toMatchObject(stale);
-      expect(await store.get(user.tenantId, user.userId)).toBeUndefined();
+      return {
+        stored: user,
+        unstored: userRecord(newId("t"), { version: 2 }),
+        update: (item) => store.update(item),
+        get: (item) => store.get(item.tenantId, item.userId),
+        edit: (item, displayName) => ({ ...item, displayName }),
+      };
     });
 
     it("lists a tenant's users by user id, in pages, each once, and none of another tenant's", async () => {
