@@ -21,7 +21,7 @@ export async function buildAgentBundle(outdir: string): Promise<{ agent: string;
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node20",
+    target: "node22",
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },

@@ -1,9 +1,19 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI directly through tsx, so `npx govdr` works right after `npm ci`.
-import { register } from "tsx/esm/api";
+import { spawnSync } from "node:child_process";
+import { existsSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
-// Node 20 is the project's runtime; the lockfile pins SDK versions that support it (docs/decisions.md).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// The project's Node.js (22 LTS, installed by `npm ci` into node_modules; docs/decisions.md D-37).
+// npm scripts and npx put it first on PATH; started by another node, the CLI hands over to it.
+const projectNode = fileURLToPath(new URL("../../node_modules/.bin/node", import.meta.url));
+if (existsSync(projectNode) && realpathSync(projectNode) !== realpathSync(process.execPath)) {
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => undefined); // the child decides
+  const { status, signal } = spawnSync(projectNode, process.argv.slice(1), { stdio: "inherit" });
+  process.exit(status ?? (signal ? 128 : 1));
+}
+
+const { register } = await import("tsx/esm/api");
 register();
 const { main } = await import("../main.ts");
 process.exitCode = await main(process.argv);

@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../../agent/errors.ts";
+import { pathWithProjectNode } from "../node-runtime.ts";
 import { emulatorPaths, stateDir, statePaths } from "../paths.ts";
 import { pollUntil } from "../poll.ts";
 import { tail } from "../run.ts";
@@ -77,6 +78,8 @@ function emulatorEnvironment(persistent: boolean): NodeJS.ProcessEnv {
   const data = files.data;
   return {
     ...process.env,
+    // The emulator starts each Lambda with the `node` on its PATH: the project's Node.js (D-37).
+    PATH: pathWithProjectNode(),
     BIND_HOST: ministack.host,
     GATEWAY_PORT: String(port),
     CLOUDTRAIL_RECORDING: "1",

@@ -24,8 +24,8 @@ export interface GovdrFunctionProps<Env extends FunctionEnvSchema> {
 }
 
 /**
- * The one way this project declares a Lambda function: Node.js 22 runtime (bundle targets node20
- * syntax because the local emulator runs bundles with the host's Node 20), x86_64 for the widest
+ * The one way this project declares a Lambda function: Node.js 22 runtime (the emulator runs the
+ * bundles on the Node.js 22 that `npm ci` installs, docs/decisions.md D-37), x86_64 for the widest
  * gov-cloud support, JSON logs into a retained log group, X-Ray tracing, and the AWS SDK bundled
  * so the code does not depend on the SDK version a cloud's runtime happens to ship.
  */
@@ -66,7 +66,7 @@ export class GovdrFunction<Env extends FunctionEnvSchema> extends Construct {
       depsLockFilePath: path.join(projectRoot, "package-lock.json"),
       bundling: {
         format: OutputFormat.CJS,
-        target: "node20",
+        target: "node22",
         bundleAwsSDK: true,
         minify: true,
         sourceMap: true,

@@ -39,7 +39,7 @@ export async function createNodeLambda(
     bundle: true,
     platform: "node",
     format: "cjs",
-    target: "node20",
+    target: "node22",
     write: false,
     logLevel: "silent",
   });
