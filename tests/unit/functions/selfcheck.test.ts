@@ -1,33 +1,12 @@
-import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { GetBucketVersioningCommand, GetObjectLockConfigurationCommand } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/tasks/selfcheck.ts";
-import { lambdaContext, withEnv } from "../../support/fixtures.ts";
-
-const dynamodb = mockClient(DynamoDBClient);
-const s3 = mockClient(S3Client);
+import { lambdaContext } from "../../support/fixtures.ts";
+import { healthySelfCheckDependencies } from "../../support/selfcheck.ts";
 
 describe("self-check task", () => {
-  let restore: () => void;
-  beforeEach(() => {
-    dynamodb.reset();
-    s3.reset();
-    restore = withEnv({
-      GOVDR_STAGE: "local",
-      POWERTOOLS_SERVICE_NAME: "govdr-selfcheck",
-      TENANTS_TABLE: "tenants",
-      POLICIES_TABLE: "policies",
-      VAULT_BUCKET: "vault",
-      AWS_REGION: "cn-north-1",
-    });
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: "ACTIVE" } });
-    s3.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
-    s3.on(GetObjectLockConfigurationCommand).resolves({
-      ObjectLockConfiguration: { ObjectLockEnabled: "Enabled" },
-    });
-  });
-  afterEach(() => restore());
+  const { dynamodb, s3 } = healthySelfCheckDependencies();
 
   it("reports every dependency when all are reachable and configured", async () => {
     const report = await handler({}, lambdaContext());

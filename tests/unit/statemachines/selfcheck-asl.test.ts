@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetBucketVersioningCommand, GetObjectLockConfigurationCommand, S3Client } from "@aws-sdk/client-s3";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectLockConfigurationCommand } from "@aws-sdk/client-s3";
 import { StateMachine } from "aws-local-stepfunctions";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { handler } from "../../../functions/tasks/selfcheck.ts";
-import { lambdaContext, withEnv } from "../../support/fixtures.ts";
+import { lambdaContext } from "../../support/fixtures.ts";
+import { healthySelfCheckDependencies } from "../../support/selfcheck.ts";
 
 /** The ASL file as deployed, its `${…}` substitutions filled with placeholders of the right form. */
 function definition(file: string) {
@@ -18,8 +18,6 @@ function definition(file: string) {
   );
 }
 
-const dynamodb = mockClient(DynamoDBClient);
-const s3 = mockClient(S3Client);
 const timeout = Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
 
 /** Runs statemachines/selfcheck.asl.json itself, its task served by the real task handler. */
@@ -54,25 +52,7 @@ async function runSelfCheckMachine() {
 }
 
 describe("statemachines/selfcheck.asl.json run by an ASL interpreter with the real task handler (D-7, D-37)", () => {
-  let restore: () => void;
-  beforeEach(() => {
-    dynamodb.reset();
-    s3.reset();
-    restore = withEnv({
-      GOVDR_STAGE: "local",
-      POWERTOOLS_SERVICE_NAME: "govdr-selfcheck",
-      TENANTS_TABLE: "tenants",
-      POLICIES_TABLE: "policies",
-      VAULT_BUCKET: "vault",
-      AWS_REGION: "cn-north-1",
-    });
-    dynamodb.on(DescribeTableCommand).resolves({ Table: { TableStatus: "ACTIVE" } });
-    s3.on(GetBucketVersioningCommand).resolves({ Status: "Enabled" });
-    s3.on(GetObjectLockConfigurationCommand).resolves({
-      ObjectLockConfiguration: { ObjectLockEnabled: "Enabled" },
-    });
-  });
-  afterEach(() => restore());
+  const { dynamodb, s3 } = healthySelfCheckDependencies();
 
   it("retries a DependencyUnavailableError by name, as the definition says, and succeeds once the table answers", async () => {
     dynamodb
