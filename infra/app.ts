@@ -32,7 +32,8 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
   const drVault = new VaultStack(app, names.drVault, {
     env: dr,
     config,
-    description: "govdr DR-region vault",
+    drillSandbox: true,
+    description: "govdr DR-region vault and drill sandbox",
   });
   const vault = new VaultStack(app, names.vault, {
     env: primary,
@@ -57,6 +58,7 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     idempotency: data.idempotency,
     identityKey: data.identityKey,
     signingSecret: data.signingSecret,
+    reports: data.reports,
     description: "govdr control-plane API",
   });
   const orchestration = new OrchestrationStack(app, names.orchestration, {
@@ -67,6 +69,7 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     vault: vault.vault.bucket,
     audit: data.audit,
     auditArchive: data.auditArchive,
+    reports: data.reports,
     description: "govdr state machines and task functions",
   });
 

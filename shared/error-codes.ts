@@ -107,6 +107,8 @@ export const errorCatalogue = {
   STALE_VERSION: conflict,
   QUOTA_EXCEEDED: conflict,
   SNAPSHOT_CONFLICT: conflict,
+  DRILL_RUNNING: conflict,
+  NO_POLICY: conflict,
   IDEMPOTENCY_IN_PROGRESS: conflict,
   IDEMPOTENCY_KEY_REUSED: conflict,
 
@@ -117,6 +119,10 @@ export const errorCatalogue = {
   DEPENDENCY_UNAVAILABLE: { name: "DependencyUnavailableError", httpStatus: 503, exit: "unexpected" },
   MISCONFIGURED: internal("MisconfigurationError"),
   SELF_CHECK_FAILED: internal("SelfCheckFailed"),
+
+  // Disaster recovery tasks (statemachines/drill.asl.json matches these names)
+  NO_RECOVERY_POINT: { name: "NoRecoveryPointError", httpStatus: 404, exit: "input" },
+  DRILL_NOT_RUNNABLE: { name: "DrillNotRunnableError", httpStatus: 409, exit: "unexpected" },
 
   // Audit trail tasks
   AUDIT_CHAIN_BROKEN: { name: "AuditChainBrokenError", httpStatus: 500, exit: "integrity" },

@@ -29,6 +29,10 @@ const localStackSchema = z.object({
   auditSequencerFunction: z.string(),
   keyShredderFunction: z.string(),
   selfCheckStateMachineArn: z.string(),
+  drillStateMachineArn: z.string(),
+  sandboxBucket: z.string(),
+  reportsBucket: z.string(),
+  notificationsTopicArn: z.string(),
   deployedAt: z.string(),
 });
 export type LocalStack = z.infer<typeof localStackSchema>;
@@ -149,6 +153,10 @@ function readLocalStack(endpoint: string): LocalStack {
     auditSequencerFunction: output(names.orchestration, "AuditSequencerFunctionName"),
     keyShredderFunction: output(names.orchestration, "KeyShredderFunctionName"),
     selfCheckStateMachineArn: output(names.orchestration, "SelfCheckStateMachineArn"),
+    drillStateMachineArn: output(names.orchestration, "DrillStateMachineArn"),
+    sandboxBucket: output(names.drVault, "SandboxBucketName"),
+    reportsBucket: output(names.data, "ReportsBucketName"),
+    notificationsTopicArn: output(names.orchestration, "NotificationsTopicArn"),
     deployedAt: new Date().toISOString(),
   });
 }

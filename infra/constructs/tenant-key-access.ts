@@ -13,10 +13,11 @@ const reason =
 /**
  * Per-tenant KMS keys (shared/tenants/tenant-keys.ts). `create`: the tenants function creates a
  * tagged key and its alias at approval. `shred`: the shredder schedules deletion of tagged keys only.
+ * `unwrap`: drill tasks open a tenant's repository (the master key is wrapped by the tenant's key).
  */
 export function grantTenantKeyAccess(
   govdrFunction: Construct & { function: LambdaFunction },
-  access: "create" | "shred",
+  access: "create" | "shred" | "unwrap",
 ): void {
   const fn = govdrFunction.function;
   const tagged = { Null: { [`aws:ResourceTag/${tenantKeyTag}`]: "false" } };
@@ -33,9 +34,8 @@ export function grantTenantKeyAccess(
       new PolicyStatement({ actions: ["kms:CreateAlias"], resources: [keys], conditions: tagged }),
     );
   } else {
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ["kms:ScheduleKeyDeletion"], resources: [keys], conditions: tagged }),
-    );
+    const action = access === "shred" ? "kms:ScheduleKeyDeletion" : "kms:Decrypt";
+    fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources: [keys], conditions: tagged }));
   }
   const anchor = fn.node.defaultChild as CfnResource;
   const findings = access === "create" ? ["*", aliases, keys] : [keys];

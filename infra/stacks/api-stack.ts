@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup } from "aws-cdk-lib/aws-logs";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
@@ -12,6 +13,7 @@ import {
   auditFunctionEnv,
   authFunctionEnv,
   authorizerFunctionEnv,
+  drillsFunctionEnv,
   healthFunctionEnv,
   systemsFunctionEnv,
   writerFunctionEnv,
@@ -20,6 +22,7 @@ import type { RouteKey } from "../../shared/lambda/router.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
+import { drillStateMachineArn, grantReportsAccess } from "../constructs/drill-access.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
@@ -36,6 +39,7 @@ export interface ApiStackProps extends StackProps {
   readonly auditArchive: IBucket;
   readonly identityKey: IKey;
   readonly signingSecret: ISecret;
+  readonly reports: IBucket;
 }
 
 /** Error answers produced by API Gateway itself carry the same `{code, message}` shape as ours. */
@@ -208,6 +212,26 @@ export class ApiStack extends Stack {
     grantTableAccess(snapshotsFn.function, props.policies, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(snapshotsFn.function, props.audit, "append-only");
     grantTableAccess(snapshotsFn.function, props.idempotency, "idempotency");
+    const drillsFn = new GovdrFunction(this, "Drills", {
+      ...common,
+      entry: "api/drills.ts",
+      description: "Restore drills: start one, follow it, read its report",
+      envSchema: drillsFunctionEnv,
+      environment: {
+        ...systemsEnvironment,
+        POWERTOOLS_SERVICE_NAME: "govdr-drills",
+        DRILL_STATE_MACHINE_ARN: drillStateMachineArn(this),
+        REPORTS_BUCKET: props.reports.bucketName,
+      },
+    });
+    grantTableAccess(drillsFn.function, props.tenants, "read-write");
+    grantTableAccess(drillsFn.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(drillsFn.function, props.audit, "append-only");
+    grantTableAccess(drillsFn.function, props.idempotency, "idempotency");
+    drillsFn.function.addToRolePolicy(
+      new PolicyStatement({ actions: ["states:StartExecution"], resources: [drillStateMachineArn(this)] }),
+    );
+    grantReportsAccess(drillsFn, props.reports, "read");
     const auditFn = new GovdrFunction(this, "AuditApi", {
       ...common,
       entry: "api/audit.ts",
@@ -248,6 +272,7 @@ export class ApiStack extends Stack {
       tenants: tenantsFn,
       systems: systemsFn,
       snapshots: snapshotsFn,
+      drills: drillsFn,
       users: usersFn,
       audit: auditFn,
     };

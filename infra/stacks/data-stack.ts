@@ -7,6 +7,7 @@ import type { Construct } from "constructs";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { auditArchiveBucketName } from "../constructs/archive-access.ts";
+import { reportsBucketName } from "../constructs/drill-buckets.ts";
 import { AccessLogBucket, lockedBucketProps } from "../constructs/vault-bucket.ts";
 import { stageSettings } from "./stage-settings.ts";
 
@@ -30,6 +31,8 @@ export class DataStack extends Stack {
   readonly idempotency: Table;
   /** Batches of audit records and their digest files, under Object Lock COMPLIANCE (shared/audit/archive). */
   readonly auditArchive: Bucket;
+  /** Drill reports (JSON and HTML) under Object Lock COMPLIANCE, per tenant and system (R-RPT-02). */
+  readonly reports: Bucket;
   /** Encrypts identity secrets (TOTP seeds) with the tenant and user as encryption context. */
   readonly identityKey: Key;
   /** HMAC key that signs session tokens; read only by the identity functions and the authorizer. */
@@ -54,6 +57,14 @@ export class DataStack extends Stack {
     new CfnOutput(this, "AuditTableName", { value: this.audit.tableName });
     this.auditArchive = this.auditArchiveBucket(props.config);
     new CfnOutput(this, "AuditArchiveBucketName", { value: this.auditArchive.bucketName });
+    this.reports = this.lockedBucket(
+      "Reports",
+      reportsBucketName(),
+      "reports/",
+      props.config.auditRetentionDays,
+      props.config,
+    );
+    new CfnOutput(this, "ReportsBucketName", { value: this.reports.bucketName });
 
     this.identityKey = new Key(this, "IdentityKey", {
       alias: "alias/govdr-identity",
@@ -73,25 +84,41 @@ export class DataStack extends Stack {
     });
   }
 
+  private accessLogs?: AccessLogBucket;
+
   private auditArchiveBucket(config: DeploymentConfig): Bucket {
-    const accessLogs = new AccessLogBucket(this, "AccessLogs", {
+    return this.lockedBucket(
+      "AuditArchive",
+      auditArchiveBucketName(),
+      "audit-archive/",
+      config.auditRetentionDays,
+      config,
+      "audit archive",
+    );
+  }
+
+  /** A write-once bucket with its own key, logging into the stack's access-log bucket. */
+  private lockedBucket(
+    id: string,
+    bucketName: string,
+    accessLogPrefix: string,
+    retentionDays: number,
+    config: DeploymentConfig,
+    what = id.toLowerCase(),
+  ): Bucket {
+    this.accessLogs ??= new AccessLogBucket(this, "AccessLogs", {
       retentionDays: config.logRetentionDays,
       removalPolicy: stageSettings(config).removalPolicy,
     });
-    const key = new Key(this, "AuditArchiveKey", {
-      alias: "alias/govdr-audit-archive",
-      description: "govdr audit archive bucket default encryption",
+    const key = new Key(this, `${id}Key`, {
+      alias: `alias/govdr-${what.replace(/ /g, "-")}`,
+      description: `govdr ${what} bucket default encryption`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    return new Bucket(this, "AuditArchive", {
-      bucketName: auditArchiveBucketName(),
-      ...lockedBucketProps({
-        retentionDays: config.auditRetentionDays,
-        key,
-        accessLogs: accessLogs.bucket,
-        accessLogPrefix: "audit-archive/",
-      }),
+    return new Bucket(this, id, {
+      bucketName,
+      ...lockedBucketProps({ retentionDays, key, accessLogs: this.accessLogs.bucket, accessLogPrefix }),
     });
   }
 

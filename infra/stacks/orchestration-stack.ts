@@ -3,13 +3,16 @@ import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import {
   auditArchiverFunctionEnv,
   auditSequencerFunctionEnv,
+  drillTaskFunctionEnv,
   selfCheckFunctionEnv,
   shredderFunctionEnv,
 } from "../../shared/config/function-env.ts";
@@ -17,9 +20,12 @@ import { pendingPartitionPrefix } from "../../shared/stores/dynamodb/audit-log.t
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";
+import { grantDrillRegionAccess, grantReportsAccess } from "../constructs/drill-access.ts";
+import { sandboxBucketName } from "../constructs/drill-buckets.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
+import { vaultBucketName } from "../constructs/vault-bucket.ts";
 import { stageSettings } from "./stage-settings.ts";
 
 export interface OrchestrationStackProps extends StackProps {
@@ -29,10 +35,12 @@ export interface OrchestrationStackProps extends StackProps {
   readonly vault: IBucket;
   readonly audit: ITable;
   readonly auditArchive: IBucket;
+  readonly reports: IBucket;
 }
 
 export class OrchestrationStack extends Stack {
   readonly selfCheck: AslStateMachine;
+  readonly drill: AslStateMachine;
 
   constructor(scope: Construct, id: string, props: OrchestrationStackProps) {
     super(scope, id, props);
@@ -72,9 +80,112 @@ export class OrchestrationStack extends Stack {
       removalPolicy: settings.removalPolicy,
     });
     new CfnOutput(this, "SelfCheckStateMachineArn", { value: this.selfCheck.stateMachine.stateMachineArn });
+    this.drill = this.drills(props, settings);
     this.auditSequencer(props, settings);
     this.auditArchiver(props, settings);
     this.keyShredder(props, settings);
+  }
+
+  /**
+   * The restore drill (statemachines/drill.asl.json): one task function per step, all with the same
+   * access — the catalogue, the tenant's key to open its repository, the DR vault (read) and sandbox,
+   * the locked reports — and the topic that tells each unit the outcome.
+   */
+  private drills(
+    props: OrchestrationStackProps,
+    settings: ReturnType<typeof stageSettings>,
+  ): AslStateMachine {
+    const topicKey = new Key(this, "NotificationsKey", {
+      alias: "alias/govdr-notifications",
+      description: "govdr notifications topic encryption",
+      enableKeyRotation: true,
+      removalPolicy: settings.removalPolicy,
+    });
+    const topic = new Topic(this, "Notifications", {
+      topicName: "govdr-notifications",
+      displayName: "govdr drill results, RPO breaches and failed jobs",
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+    const steps = {
+      Plan: {
+        entry: "drill-plan",
+        what: "picks the recovery point in the DR vault",
+        timeout: Duration.minutes(2),
+      },
+      Restore: {
+        entry: "drill-restore",
+        what: "restores the recovery point into the DR sandbox",
+        timeout: Duration.minutes(15),
+      },
+      Verify: {
+        entry: "drill-verify",
+        what: "checks the sandbox against the manifest",
+        timeout: Duration.minutes(15),
+      },
+      Report: {
+        entry: "drill-report",
+        what: "evaluates against the targets and writes the report",
+        timeout: Duration.minutes(5),
+      },
+      Cleanup: {
+        entry: "drill-cleanup",
+        what: "removes the sandbox and ends the drill",
+        timeout: Duration.minutes(15),
+      },
+      Notify: { entry: "drill-notify", what: "tells the unit the outcome", timeout: Duration.minutes(1) },
+    };
+    const functions = Object.entries(steps).map(([step, spec]) => {
+      const fn = new GovdrFunction(this, `Drill${step}`, {
+        entry: `tasks/${spec.entry}.ts`,
+        description: `Drill step: ${spec.what}`,
+        envSchema: drillTaskFunctionEnv,
+        environment: {
+          ...directoryEnvironment(props, `govdr-${spec.entry}`),
+          POLICIES_TABLE: props.policies.tableName,
+          VAULT_BUCKET: props.vault.bucketName,
+          DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
+          DR_REGION: props.config.drRegion,
+          SANDBOX_BUCKET: sandboxBucketName(props.config.drRegion),
+          REPORTS_BUCKET: props.reports.bucketName,
+          REPORT_RETENTION_DAYS: props.config.auditRetentionDays,
+          NOTIFICATIONS_TOPIC_ARN: topic.topicArn,
+        },
+        ...lifecycle(settings),
+        timeout: spec.timeout,
+        memorySize: step === "Restore" || step === "Verify" ? 2048 : 512,
+      });
+      grantTableAccess(fn.function, props.tenants, "read-only");
+      grantTableAccess(fn.function, props.policies, "read-write", { indexes: ["gsi1"] });
+      grantTableAccess(fn.function, props.audit, "append-only");
+      grantTenantKeyAccess(fn, "unwrap");
+      grantDrillRegionAccess(fn, props.config.drRegion);
+      grantReportsAccess(fn, props.reports, "write");
+      // Not topic.grantPublish: it grants kms:GenerateDataKey*, more than publishing needs.
+      fn.function.addToRolePolicy(
+        new PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn] }),
+      );
+      fn.function.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: [topicKey.keyArn],
+        }),
+      );
+      return [`Drill${step}FunctionArn`, fn.function] as const;
+    });
+    const drill = new AslStateMachine(this, "Drill", {
+      name: "drill",
+      substitutions: {
+        Partition: this.partition,
+        ...Object.fromEntries(functions.map(([name, fn]) => [name, fn.functionArn])),
+      },
+      invokes: functions.map(([, fn]) => fn),
+      logRetention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+    new CfnOutput(this, "DrillStateMachineArn", { value: drill.stateMachine.stateMachineArn });
+    new CfnOutput(this, "NotificationsTopicArn", { value: topic.topicArn });
+    return drill;
   }
 
   /**

@@ -1,6 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
+import type { Bucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
 import type { DeploymentConfig } from "../config.ts";
+import { sandboxBucket } from "../constructs/drill-buckets.ts";
 import { AccessLogBucket, VaultBucket } from "../constructs/vault-bucket.ts";
 import { stageSettings } from "./stage-settings.ts";
 
@@ -8,11 +10,14 @@ export interface VaultStackProps extends StackProps {
   readonly config: DeploymentConfig;
   /** Set on the primary region's vault: replicate to the DR region's vault. */
   readonly replicateToRegion?: string;
+  /** Set on the DR region's vault: the sandbox bucket drills restore into sits beside it. */
+  readonly drillSandbox?: boolean;
 }
 
 /** One region's vault. Its own stack: vaults outlive every other resource and change rarely. */
 export class VaultStack extends Stack {
   readonly vault: VaultBucket;
+  readonly sandbox?: Bucket;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
@@ -27,6 +32,13 @@ export class VaultStack extends Stack {
       replicateTo: props.replicateToRegion ? { region: props.replicateToRegion } : undefined,
     });
     new CfnOutput(this, "VaultBucketName", { value: this.vault.bucket.bucketName });
+    if (props.drillSandbox) {
+      this.sandbox = sandboxBucket(this, {
+        accessLogs: accessLogs.bucket,
+        removalPolicy: settings.removalPolicy,
+      });
+      new CfnOutput(this, "SandboxBucketName", { value: this.sandbox.bucketName });
+    }
     new CfnOutput(this, "AccessLogBucketName", { value: accessLogs.bucket.bucketName });
   }
 }

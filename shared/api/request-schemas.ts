@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { agentKeyIdSchema } from "../agents/agent-key.ts";
 import { auditQuerySchema } from "../audit/audit-query.ts";
+import { drillIdSchema, drillTypes } from "../drills/drill.ts";
 import { roleSchema } from "../identity/roles.ts";
 import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
 import { userNameSchema } from "../identity/user.ts";
@@ -37,6 +38,16 @@ export const requests = {
   roles: z.object({ roles: z.array(roleSchema).min(1).max(3) }),
   auditQuery: auditQuerySchema,
   identitySettings: identitySettingsChangeSchema,
+  /** No body at all runs the policy's drill type on the latest replicated snapshot. */
+  newDrill: z
+    .object({
+      /** Default: the policy's drill type. */
+      type: z.enum(drillTypes).optional(),
+      /** Recover the data as it was at this time; default: the latest replicated snapshot. */
+      pointInTime: z.iso.datetime({ offset: true }).optional(),
+    })
+    .default({}),
+  reportFormat: z.object({ format: z.enum(["json", "html"]).default("html") }),
   exportFormat: z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }),
   /** `index`: the DynamoDB chain; `archive`: the locked batches and digest files in the audit bucket. */
   verifySource: z.object({
@@ -52,6 +63,7 @@ export const pathParameters = {
   systemId: systemIdSchema,
   keyId: agentKeyIdSchema,
   snapshotId: snapshotIdSchema,
+  drillId: drillIdSchema,
 };
 export type PathParameter = keyof typeof pathParameters;
 

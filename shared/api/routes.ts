@@ -5,7 +5,7 @@ import type { RouteKey } from "../lambda/router.ts";
 import { requests } from "./request-schemas.ts";
 
 /** The Lambda that serves a family of routes (functions/api/<family>.ts). */
-export type Family = "health" | "auth" | "tenants" | "systems" | "snapshots" | "users" | "audit";
+export type Family = "health" | "auth" | "tenants" | "systems" | "snapshots" | "drills" | "users" | "audit";
 
 export interface RouteDoc {
   family: Family;
@@ -238,6 +238,29 @@ export const routes: Record<RouteKey, RouteDoc> = {
     sessions: ["agent"],
     family: "snapshots",
     summary: "One recorded snapshot",
+  },
+  "POST /systems/{systemId}/drills": {
+    permission: "drill:run",
+    family: "drills",
+    summary: "Run a restore drill now (optionally of a point in time); 409 while one runs",
+    body: requests.newDrill,
+  },
+  "GET /systems/{systemId}/drills": {
+    permission: "drill:read",
+    family: "drills",
+    summary: "The system's drills, newest first",
+    query: requests.page,
+  },
+  "GET /systems/{systemId}/drills/{drillId}": {
+    permission: "drill:read",
+    family: "drills",
+    summary: "One drill: status, current step, achieved against target RTO/RPO, verdict",
+  },
+  "GET /systems/{systemId}/drills/{drillId}/report": {
+    permission: "drill:read",
+    family: "drills",
+    summary: "The drill's report, as a self-contained HTML page or as JSON",
+    query: requests.reportFormat,
   },
   "POST /users": {
     permission: "user:manage",

@@ -65,4 +65,22 @@ export const selfCheckFunctionEnv = baseFunctionEnv.extend({
   VAULT_BUCKET: z.string().min(1),
 });
 
+/** The drill's task functions: the catalogue, both vaults, the DR sandbox, the reports and the notifications. */
+export const drillTaskFunctionEnv = directoryFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  VAULT_BUCKET: z.string().min(1),
+  DR_VAULT_BUCKET: z.string().min(1),
+  DR_REGION: z.string().min(1),
+  SANDBOX_BUCKET: z.string().min(1),
+  REPORTS_BUCKET: z.string().min(1),
+  REPORT_RETENTION_DAYS: z.coerce.number().int().min(180),
+  NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
+});
+
+/** The drills API: the systems family's tables, the drill state machine and the reports bucket. */
+export const drillsFunctionEnv = systemsFunctionEnv.extend({
+  DRILL_STATE_MACHINE_ARN: z.string().min(1),
+  REPORTS_BUCKET: z.string().min(1),
+});
+
 export type FunctionEnvSchema = z.ZodObject<z.ZodRawShape>;

@@ -89,6 +89,15 @@ export const permissions = {
     roles: ["tenant-admin", "tenant-operator", "tenant-auditor", agentRole],
     what: { zh: "查看快照", en: "see snapshots" },
   },
+  /** Restore drills (R-DRL-01, R-DRL-13): the unit's administrators and its O&M staff run them. */
+  "drill:run": {
+    roles: ["tenant-admin", "tenant-operator"],
+    what: { zh: "发起灾备演练", en: "run disaster-recovery drills" },
+  },
+  "drill:read": {
+    roles: ["tenant-admin", "tenant-operator", "tenant-auditor"],
+    what: { zh: "查看灾备演练及其报告", en: "see drills and their reports" },
+  },
 } as const satisfies Record<string, Permission>;
 export type Action = keyof typeof permissions;
 

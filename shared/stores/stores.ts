@@ -1,4 +1,5 @@
 import type { AgentKey } from "../agents/agent-key.ts";
+import type { DrillRecord } from "../drills/drill.ts";
 import type { User } from "../identity/user.ts";
 import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
 import type { PolicyRecord } from "../systems/policy-record.ts";
@@ -88,4 +89,24 @@ export interface SnapshotCatalog {
     systemId: string,
     page: { limit: number; cursor?: string },
   ): Promise<Page<SnapshotRecord>>;
+}
+
+/** Drills of each system, newest first, and each system's drill slot: one drill runs at a time. */
+export interface DrillStore {
+  /**
+   * Stores a new drill (version 1) and takes its system's slot until `slotUntil`, atomically; a
+   * ConflictError DRILL_RUNNING, naming the running drill, while another drill holds the slot.
+   */
+  start(drill: DrillRecord, slotUntil: Date): Promise<void>;
+  get(tenantId: string, systemId: string, drillId: string): Promise<DrillRecord | undefined>;
+  list(
+    tenantId: string,
+    systemId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<DrillRecord>>;
+  /**
+   * Writes `drill` if the stored version is `drill.version - 1` (else STALE_VERSION); a drill that
+   * is no longer running gives its system's slot back.
+   */
+  update(drill: DrillRecord): Promise<void>;
 }

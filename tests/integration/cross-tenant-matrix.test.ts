@@ -91,7 +91,11 @@ async function victimUnit() {
     body: snapshotReport(),
   });
   if (recorded.status !== 201) throw new Error(`victim snapshot: ${JSON.stringify(recorded)}`);
+  // Its snapshot is not in the DR vault, so the drill ends failed at once: what matters is its id.
+  const drill = await call("POST", `/systems/${systemId}/drills`, { token, body: {} });
+  if (drill.status !== 202) throw new Error(`victim drill: ${JSON.stringify(drill)}`);
   return {
+    drillId: drill.body.drillId as string,
     tenantId: tenant.tenantId,
     userId: user.userId,
     userName: user.userName,
@@ -109,7 +113,8 @@ const victimPath = (template: string, victim: Awaited<ReturnType<typeof victimUn
     .replace("{systemId}", victim.systemId)
     .replace("{userId}", victim.userId)
     .replace("{keyId}", victim.keyId)
-    .replace("{snapshotId}", victim.snapshotId);
+    .replace("{snapshotId}", victim.snapshotId)
+    .replace("{drillId}", victim.drillId);
 
 /** A signed-in session of another unit in `role`; a backup agent signs in with its own system's key. */
 async function intruderSession(role: Caller) {
@@ -141,7 +146,10 @@ async function snapshot(victim: Awaited<ReturnType<typeof victimUnit>>) {
     call("GET", `/systems/${victim.systemId}/agent-keys`, { token: victim.token }),
   ]);
   const snapshots = await call("GET", `/systems/${victim.systemId}/snapshots`, { token: victim.token });
+  const drills = await call("GET", `/systems/${victim.systemId}/drills`, { token: victim.token });
   return {
+    // The victim's own drill moves on meanwhile; no other drill may appear.
+    drillIds: (drills.body.items as { drillId: string }[]).map((d) => d.drillId),
     tenant,
     user: { ...user, lastLoginAt: undefined },
     system: systemAnswer.body,
@@ -174,6 +182,7 @@ describe("cross-tenant access matrix: every route × every role of another unit,
         victimSystemName,
         victim.keyId,
         victim.snapshotId,
+        victim.drillId,
       ];
 
       const leaks: string[] = [];

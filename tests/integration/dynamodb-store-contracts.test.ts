@@ -7,6 +7,7 @@ import {
 import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll } from "vitest";
 import { DynamoDbAgentKeyStore } from "../../shared/stores/dynamodb/agent-key-store.ts";
+import { DynamoDbDrillStore } from "../../shared/stores/dynamodb/drill-store.ts";
 import { keys } from "../../shared/stores/dynamodb/keys.ts";
 import { DynamoDbSessionStore } from "../../shared/stores/dynamodb/session-store.ts";
 import { DynamoDbIdentitySettingsStore } from "../../shared/stores/dynamodb/settings-store.ts";
@@ -77,6 +78,7 @@ storeContracts("DynamoDB", {
   systems: async () => ({ store: new DynamoDbSystemStore(deployed().db, deployed().policiesTable) }),
   agentKeys: async () => ({ store: new DynamoDbAgentKeyStore(deployed().db, deployed().tenantsTable) }),
   snapshots: async () => ({ store: new DynamoDbSnapshotCatalog(deployed().db, deployed().policiesTable) }),
+  drills: async () => ({ store: new DynamoDbDrillStore(deployed().db, deployed().policiesTable) }),
   identitySettings: async () => {
     const { db } = deployed();
     await db.send(new DeleteCommand({ TableName: settingsTable, Key: keys.identitySettings() }));

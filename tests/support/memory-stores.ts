@@ -1,12 +1,15 @@
 import { type AgentKey, agentKeySchema } from "../../shared/agents/agent-key.ts";
+import { type DrillRecord, drillRecordSchema } from "../../shared/drills/drill.ts";
 import { ConflictError, ValidationError } from "../../shared/errors.ts";
 import { defaultIdentitySettings, identitySettingsSchema } from "../../shared/identity/settings.ts";
 import type { IdentitySettingsStore, StoredIdentitySettings } from "../../shared/identity/settings-store.ts";
 import { type User, userSchema } from "../../shared/identity/user.ts";
 import { type SnapshotRecord, snapshotRecordSchema } from "../../shared/snapshots/snapshot-record.ts";
+import { drillRunning } from "../../shared/stores/dynamodb/drill-store.ts";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/stores/page.ts";
 import type {
   AgentKeyStore,
+  DrillStore,
   Session,
   SessionStore,
   SnapshotCatalog,
@@ -43,6 +46,8 @@ export class MemoryStores {
   readonly policyMap = new Map<string, PolicyRecord>();
   readonly agentKeyMap = new Map<string, AgentKey>();
   readonly snapshotMap = new Map<string, SnapshotRecord>();
+  readonly drillMap = new Map<string, DrillRecord>();
+  private readonly drillSlots = new Map<string, { drillId: string; until: string }>();
   private readonly userNames = new Map<string, string>();
   private readonly creditCodes = new Set<string>();
 
@@ -252,6 +257,42 @@ export class MemoryStores {
         page,
         "descending",
       ),
+  };
+
+  readonly drills: DrillStore = {
+    start: async (drill, slotUntil) => {
+      const valid = drillRecordSchema.parse({ ...drill, version: 1 });
+      const key = `${valid.tenantId}/${valid.systemId}/${valid.drillId}`;
+      if (this.drillMap.has(key)) throw sdkConditionError("TransactionCanceledException");
+      const slot = this.drillSlots.get(`${valid.tenantId}/${valid.systemId}`);
+      if (slot && slot.until >= valid.startedAt) throw drillRunning(slot.drillId);
+      this.drillSlots.set(`${valid.tenantId}/${valid.systemId}`, {
+        drillId: valid.drillId,
+        until: slotUntil.toISOString(),
+      });
+      this.drillMap.set(key, valid);
+    },
+    get: async (tenantId, systemId, drillId) =>
+      structuredClone(this.drillMap.get(`${tenantId}/${systemId}/${drillId}`)),
+    list: async (tenantId, systemId, page) =>
+      MemoryStores.page(
+        `drills/${tenantId}/${systemId}`,
+        [...this.drillMap.values()]
+          .filter((d) => d.tenantId === tenantId && d.systemId === systemId)
+          .map((item) => ({ sortKey: `${item.startedAt}#${item.drillId}`, item })),
+        page,
+        "descending",
+      ),
+    update: async (drill) => {
+      const valid = drillRecordSchema.parse(drill);
+      const key = `${valid.tenantId}/${valid.systemId}/${valid.drillId}`;
+      if (this.drillMap.get(key)?.version !== valid.version - 1) throw stale();
+      this.drillMap.set(key, valid);
+      const slotKey = `${valid.tenantId}/${valid.systemId}`;
+      if (valid.status !== "running" && this.drillSlots.get(slotKey)?.drillId === valid.drillId) {
+        this.drillSlots.delete(slotKey);
+      }
+    },
   };
 
   readonly identitySettings = new MemoryIdentitySettingsStore();

@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { AgentKeyService } from "../../shared/agents/agent-key-service.ts";
+import { DrillService } from "../../shared/drills/drill-service.ts";
 import { IdentityService } from "../../shared/identity/identity-service.ts";
 import type { SessionClaims } from "../../shared/identity/session-token.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
@@ -28,7 +29,7 @@ export function memoryDeps(now: () => Date = () => new Date()) {
   const audit = new MemoryAuditLog();
   const settings = async () => defaultIdentitySettings;
   const base = { audit, now, settings };
-  const { tenants, users, systems, agentKeys, snapshots: catalog } = stores;
+  const { tenants, users, systems, agentKeys, snapshots: catalog, drills } = stores;
   return {
     stores,
     audit,
@@ -53,6 +54,20 @@ export function memoryDeps(now: () => Date = () => new Date()) {
       ...base,
       keys: new AgentKeyService({ agentKeys, systems, now }),
       snapshots: new SnapshotService({ catalog, systems, now }),
+    },
+    drills: {
+      ...base,
+      drills: new DrillService({
+        drills,
+        systems,
+        catalog,
+        runner: {
+          start: async (drill) =>
+            `arn:aws:states:cn-north-1:000000000000:execution:govdr-drill:${drill.drillId}`,
+        },
+        reports: { read: async (key) => `report ${key}` },
+        now,
+      }),
     },
     audits: {
       ...base,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { type AgentKey, newAgentKey } from "../../../shared/agents/agent-key.ts";
+import type { DrillRecord } from "../../../shared/drills/drill.ts";
 import { newUserRecord, type User } from "../../../shared/identity/user.ts";
 import { drPolicySchema } from "../../../shared/policies/policy-schema.ts";
 import type { SnapshotRecord } from "../../../shared/snapshots/snapshot-record.ts";
@@ -145,3 +146,25 @@ export const itemsOf = <T>(pages: Page<T>[]) => pages.flatMap((page) => page.ite
 
 /** `ids` in the order the store's sort keys put them (plain string order, as DynamoDB sorts). */
 export const sorted = (ids: string[]) => [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+export const drillRecord = (
+  tenantId: string,
+  systemId: string,
+  overrides: Partial<DrillRecord> = {},
+): DrillRecord => ({
+  tenantId,
+  systemId,
+  drillId: newId("d"),
+  type: "simulated",
+  trigger: "on-demand",
+  requestedBy: newId("u"),
+  status: "running",
+  incidentAt: at(),
+  startedAt: at(),
+  policyVersion: 1,
+  targets: { rtoSeconds: 14_400, rpoSeconds: 3600, source: "class", importanceClass: 3, drLevel: 3 },
+  steps: [],
+  findings: [],
+  version: 1,
+  ...overrides,
+});

@@ -4,6 +4,7 @@
  * to behave like the real adapters.
  */
 import { agentKeyStoreContract } from "./agent-key-store.ts";
+import { drillStoreContract } from "./drill-store.ts";
 import { identitySettingsStoreContract } from "./identity-settings-store.ts";
 import { sessionStoreContract } from "./session-store.ts";
 import { snapshotCatalogContract } from "./snapshot-catalog.ts";
@@ -21,6 +22,7 @@ export interface StoreMakers {
   systems: Maker<typeof systemStoreContract>;
   agentKeys: Maker<typeof agentKeyStoreContract>;
   snapshots: Maker<typeof snapshotCatalogContract>;
+  drills: Maker<typeof drillStoreContract>;
   identitySettings: Maker<typeof identitySettingsStoreContract>;
 }
 
@@ -32,5 +34,6 @@ export function storeContracts(name: string, make: StoreMakers): void {
   systemStoreContract(name, make.systems);
   agentKeyStoreContract(name, make.agentKeys);
   snapshotCatalogContract(name, make.snapshots);
+  drillStoreContract(name, make.drills);
   identitySettingsStoreContract(name, make.identitySettings);
 }

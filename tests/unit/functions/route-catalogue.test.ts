@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
+import { drillRoutes } from "../../../functions/api/drills.ts";
 import { healthRoutes } from "../../../functions/api/health.ts";
 import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
 import { systemRoutes } from "../../../functions/api/systems.ts";
@@ -18,6 +19,7 @@ const served: Record<Family, object> = {
   tenants: tenantRoutes,
   systems: systemRoutes,
   snapshots: snapshotRoutes,
+  drills: drillRoutes,
   users: userRoutes,
   audit: auditRoutes,
 };

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
+import { drillRoutes } from "../../../functions/api/drills.ts";
 import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
 import { systemRoutes } from "../../../functions/api/systems.ts";
 import { tenantRoutes } from "../../../functions/api/tenants.ts";
@@ -26,6 +27,7 @@ const served = () =>
     tenants: { routes: tenantRoutes, deps: deps.tenants },
     systems: { routes: systemRoutes, deps: deps.systems },
     snapshots: { routes: snapshotRoutes, deps: deps.snapshots },
+    drills: { routes: drillRoutes, deps: deps.drills },
     users: { routes: userRoutes, deps: deps.users },
     audit: { routes: auditRoutes, deps: deps.audits },
   }) as const;
@@ -54,6 +56,7 @@ const pathOf = (key: RouteKey) =>
         userId: "u-000000000001",
         keyId: "ak-000000000001",
         snapshotId: "00000000000000aa",
+        drillId: "d-000000000001",
       }[name as string] as string,
     ]),
   );

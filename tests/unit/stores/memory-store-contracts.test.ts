@@ -15,5 +15,6 @@ storeContracts("in memory", {
   systems: async () => ({ store: memory().systems }),
   agentKeys: async () => ({ store: memory().agentKeys }),
   snapshots: async () => ({ store: memory().snapshots }),
+  drills: async () => ({ store: memory().drills }),
   identitySettings: async () => ({ store: memory().identitySettings }),
 });

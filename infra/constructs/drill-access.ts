@@ -1,0 +1,98 @@
+import { ArnFormat, Aws, type CfnResource, Stack } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import type { Construct } from "constructs";
+import { acknowledgeNag, nagResource } from "../acknowledge.ts";
+import { reportsBucketName, sandboxBucketName } from "./drill-buckets.ts";
+import { vaultBucketName } from "./vault-bucket.ts";
+
+/**
+ * The drill state machine by its fixed name (govdr-drill), so the API starts it without a stack
+ * import. The partition is the deployment's own (a pseudo parameter, not a literal): emulators
+ * answer `aws` even in cn-* regions.
+ */
+export function drillStateMachineArn(scope: Construct): string {
+  return Stack.of(scope).formatArn({
+    partition: Aws.PARTITION,
+    service: "states",
+    resource: "stateMachine",
+    resourceName: "govdr-drill",
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+type GovdrFunctionLike = Construct & { function: LambdaFunction };
+
+const reportObjectsReason =
+  "Reports are one object per drill under tenants/<tenant>/systems/<system>/drills/<drill>/; the keys are not known in advance, and no delete action is granted.";
+
+/** `read`: the API serves reports. `write`: the drill tasks add locked reports (never delete or shorten). */
+export function grantReportsAccess(
+  govdrFunction: GovdrFunctionLike,
+  bucket: IBucket,
+  access: "read" | "write",
+) {
+  const fn = govdrFunction.function;
+  const objects = `arn:${Aws.PARTITION}:s3:::${reportsBucketName()}/tenants/*`;
+  const actions =
+    access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:PutObjectRetention"];
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources: [objects] }));
+  const key = bucket.encryptionKey;
+  if (!key) throw new Error("The reports bucket must be encrypted with a customer-managed key");
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: access === "read" ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [key.keyArn],
+    }),
+  );
+  acknowledgeNag(govdrFunction, {
+    id: `IAM5[${nagResource(fn.node.defaultChild as CfnResource, objects)}]`,
+    reason: reportObjectsReason,
+  });
+}
+
+/**
+ * What the drill tasks reach in the DR region: the DR vault, read only (objects and listing, and its
+ * key through S3 only), and the drill sandbox, where they write, list and remove what they restored.
+ */
+export function grantDrillRegionAccess(govdrFunction: GovdrFunctionLike, drRegion: string) {
+  const fn = govdrFunction.function;
+  const vault = `arn:${Aws.PARTITION}:s3:::${vaultBucketName(drRegion)}`;
+  const sandbox = `arn:${Aws.PARTITION}:s3:::${sandboxBucketName(drRegion)}`;
+  const drKeys = `arn:${Aws.PARTITION}:kms:${drRegion}:${Aws.ACCOUNT_ID}:key/*`;
+  fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [vault, sandbox] }));
+  fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:GetObject"], resources: [`${vault}/tenants/*`] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      resources: [`${sandbox}/sandboxes/*`],
+    }),
+  );
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ["kms:Decrypt"],
+      resources: [drKeys],
+      conditions: { StringEquals: { "kms:ViaService": `s3.${drRegion}.amazonaws.com` } },
+    }),
+  );
+  const anchor = fn.node.defaultChild as CfnResource;
+  acknowledgeNag(
+    govdrFunction,
+    {
+      id: `IAM5[${nagResource(anchor, `${vault}/tenants/*`)}]`,
+      reason:
+        "A drill reads the packs, indexes and manifests of one tenant's repository in the DR vault; their names are content hashes.",
+    },
+    {
+      id: `IAM5[${nagResource(anchor, `${sandbox}/sandboxes/*`)}]`,
+      reason:
+        "Each drill restores its recovery point under sandboxes/<tenant>/<system>/<drill>/ and removes it again.",
+    },
+    {
+      id: `IAM5[${nagResource(anchor, drKeys)}]`,
+      reason:
+        "The DR vault's key is created in the DR region's stack; Decrypt is allowed only through S3 in that region.",
+    },
+  );
+}

@@ -1,0 +1,363 @@
+import { randomUUID } from "node:crypto";
+import type { AuditLog } from "../audit/audit-log.ts";
+import type { AuditEvent } from "../audit/event-schema.ts";
+import { GovdrError, NotFoundError } from "../errors.ts";
+import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
+import type { DrillStore, SnapshotCatalog, TenantStore } from "../stores/stores.ts";
+import type { Tenant } from "../tenants/tenant.ts";
+import type { Repository } from "../vault/repository.ts";
+import { loadSnapshot, type Snapshot, snapshotNames } from "../vault/snapshot.ts";
+import { beginStep, type DrillRecord, type DrillStep, endStep, type RecoveryPoint } from "./drill.ts";
+import { latestSnapshotAt, NoRecoveryPointError } from "./drill-service.ts";
+import { evaluate, measure } from "./evaluate.ts";
+import { reportKeys, sandboxPrefix } from "./locations.ts";
+import { drillReport, drillReportHtml } from "./report.ts";
+import { restoreToSandbox, type Sandbox, verifySandbox } from "./sandbox.ts";
+
+/** The vault copies a drill reads: the DR region's replica of each snapshot's repository. */
+export interface DrillVaults {
+  /** The snapshot's repository in the DR vault, or undefined when it is not in the platform's vault. */
+  drRepositoryOf(record: SnapshotRecord): string | undefined;
+  /** The manifest names of the repository (`snapshots/<time>-<id>`). */
+  open(drRepository: string, tenant: Tenant): Promise<Repository>;
+  manifestNames(drRepository: string): Promise<string[]>;
+}
+
+export interface DrillReportStore {
+  /** Writes the object once, locked (Object Lock COMPLIANCE) until `retainUntil`. */
+  write(key: string, body: string, contentType: string, retainUntil: Date): Promise<void>;
+}
+
+export interface DrillNotifier {
+  /** Tells the unit's subscribers (000 §7.5.3(5)); `kind` lets them filter. */
+  publish(
+    tenantId: string,
+    message: { kind: string; subject: string; text: string; data: unknown },
+  ): Promise<void>;
+}
+
+export interface DrillStepDeps {
+  drills: DrillStore;
+  catalog: Pick<SnapshotCatalog, "list">;
+  tenants: Pick<TenantStore, "get">;
+  vaults: DrillVaults;
+  sandbox: Sandbox;
+  reports: DrillReportStore;
+  notifier: DrillNotifier;
+  audit: Pick<AuditLog, "record">;
+  now: () => Date;
+  region: string;
+  reportRetentionDays: number;
+}
+
+export interface DrillKey {
+  tenantId: string;
+  systemId: string;
+  drillId: string;
+}
+
+async function loadDrill(deps: Pick<DrillStepDeps, "drills">, key: DrillKey): Promise<DrillRecord> {
+  const drill = await deps.drills.get(key.tenantId, key.systemId, key.drillId);
+  if (!drill) throw new NotFoundError(`No drill ${key.drillId} of system ${key.systemId}`);
+  return drill;
+}
+
+async function save(deps: Pick<DrillStepDeps, "drills">, drill: DrillRecord): Promise<DrillRecord> {
+  const next = { ...drill, version: drill.version + 1 };
+  await deps.drills.update(next);
+  return next;
+}
+
+const capitalised = (step: DrillStep) => `${step[0]?.toUpperCase()}${step.slice(1)}`;
+
+function stepEvent(
+  deps: Pick<DrillStepDeps, "now" | "region">,
+  drill: DrillRecord,
+  step: DrillStep,
+  outcome: { detail?: string; error?: { code: string; message: string } },
+): AuditEvent {
+  return {
+    eventVersion: "1.08",
+    eventID: randomUUID(),
+    eventTime: deps.now().toISOString(),
+    eventSource: "drills.govdr",
+    eventName: `Drill${capitalised(step)}`,
+    eventCategory: "Management",
+    awsRegion: deps.region,
+    sourceIPAddress: "govdr.internal",
+    userAgent: "govdr-drill",
+    userIdentity: { type: "Service", principalId: "govdr-drill", tenantId: drill.tenantId },
+    requestParameters: { systemId: drill.systemId, drillId: drill.drillId, type: drill.type },
+    responseElements: outcome.detail ? { detail: outcome.detail.slice(0, 1000) } : null,
+    ...(outcome.error
+      ? { errorCode: outcome.error.code, errorMessage: outcome.error.message.slice(0, 1000) }
+      : {}),
+    requestID: randomUUID(),
+    readOnly: false,
+    resources: [
+      { type: "govdr::system", id: drill.systemId },
+      { type: "govdr::drill", id: drill.drillId },
+    ],
+  };
+}
+
+const errorOf = (error: unknown) => ({
+  code: error instanceof GovdrError ? error.code : "INTERNAL",
+  message: (error as Error).message ?? String(error),
+});
+
+/**
+ * Runs one step of a drill: marks it running on the drill (so a reader sees where the drill is),
+ * does the work, marks it succeeded or failed, and writes the step's audit event either way.
+ */
+async function runStep(
+  deps: DrillStepDeps,
+  key: DrillKey,
+  step: DrillStep,
+  work: (
+    drill: DrillRecord,
+  ) => Promise<{ drill: DrillRecord; detail?: string; status?: "succeeded" | "skipped" }>,
+): Promise<DrillRecord> {
+  let drill = await save(deps, beginStep(await loadDrill(deps, key), step, deps.now()));
+  try {
+    const done = await work(drill);
+    drill = await save(deps, endStep(done.drill, step, done.status ?? "succeeded", deps.now(), done.detail));
+    await deps.audit.record(drill.tenantId, stepEvent(deps, drill, step, { detail: done.detail }));
+    return drill;
+  } catch (error) {
+    const failed = endStep(await loadDrill(deps, key), step, "failed", deps.now(), errorOf(error).message);
+    await save(deps, failed);
+    await deps.audit.record(drill.tenantId, stepEvent(deps, drill, step, { error: errorOf(error) }));
+    throw error;
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+/**
+ * Plan: the recovery point is the newest catalogued snapshot, taken at or before the incident time,
+ * whose manifest is in the DR vault (what a real recovery in the DR region would have).
+ */
+export async function planDrill(deps: DrillStepDeps, key: DrillKey): Promise<{ type: DrillRecord["type"] }> {
+  const drill = await runStep(deps, key, "plan", async (drill) => {
+    const manifests = new Map<string, string[]>();
+    const inDr = async (record: SnapshotRecord) => {
+      const repository = deps.vaults.drRepositoryOf(record);
+      if (!repository) return false;
+      if (!manifests.has(repository)) manifests.set(repository, await deps.vaults.manifestNames(repository));
+      return (manifests.get(repository) ?? []).some((name) => name.endsWith(`-${record.snapshotId}`));
+    };
+    const record = await latestSnapshotAt(
+      deps.catalog,
+      drill.tenantId,
+      drill.systemId,
+      drill.incidentAt,
+      inDr,
+    );
+    if (!record) {
+      throw new NoRecoveryPointError(
+        `No snapshot of system ${drill.systemId} taken at or before ${drill.incidentAt} is in the DR vault yet`,
+      );
+    }
+    const recoveryPoint: RecoveryPoint = {
+      snapshotId: record.snapshotId,
+      takenAt: record.startedAt ?? record.time,
+      drRepository: deps.vaults.drRepositoryOf(record) as string,
+      files: record.stats.files,
+      bytes: record.stats.bytes,
+    };
+    return {
+      drill: { ...drill, recoveryPoint },
+      detail: `recovery point ${record.snapshotId} of ${recoveryPoint.takenAt}: ${record.stats.files} files, ${mib(record.stats.bytes)}`,
+    };
+  });
+  return { type: drill.type };
+}
+
+async function openRecoveryPoint(
+  deps: DrillStepDeps,
+  drill: DrillRecord,
+): Promise<{ repository: Repository; snapshot: Snapshot }> {
+  const point = drill.recoveryPoint;
+  if (!point) throw new Error(`drill ${drill.drillId} has no recovery point; the plan step did not run`);
+  const tenant = await deps.tenants.get(drill.tenantId);
+  if (!tenant) throw new NotFoundError(`No tenant ${drill.tenantId}`);
+  const repository = await deps.vaults.open(point.drRepository, tenant);
+  const name = (await snapshotNames(repository)).find((n) => n.endsWith(`-${point.snapshotId}`));
+  if (!name)
+    throw new NoRecoveryPointError(`Snapshot ${point.snapshotId} is gone from ${point.drRepository}`);
+  return { repository, snapshot: await loadSnapshot(repository, name) };
+}
+
+/** Restore: every file of the recovery point into the drill's sandbox in the DR region. */
+export async function restoreDrill(deps: DrillStepDeps, key: DrillKey): Promise<void> {
+  await runStep(deps, key, "restore", async (drill) => {
+    const started = performance.now();
+    const { repository, snapshot } = await openRecoveryPoint(deps, drill);
+    const prefix = sandboxPrefix(drill);
+    const restored = await restoreToSandbox(repository, snapshot, deps.sandbox, prefix);
+    const restoreSeconds = (performance.now() - started) / 1000;
+    return {
+      drill: {
+        ...drill,
+        sandbox: `${deps.sandbox.location}${prefix}`,
+        verification: {
+          expectedFiles: snapshot.stats.files,
+          expectedBytes: snapshot.stats.bytes,
+          verifiedFiles: 0,
+          verifiedBytes: 0,
+          directories: restored.directories,
+          symlinks: restored.symlinks,
+          damaged: restored.damaged,
+          damagedCount: restored.damagedCount,
+          restoreSeconds,
+          verifySeconds: 0,
+        },
+      },
+      detail: `${restored.files} files, ${mib(restored.bytes)} restored in ${restoreSeconds.toFixed(1)} s (${(restored.bytes / 1048576 / Math.max(restoreSeconds, 0.001)).toFixed(1)} MiB/s); ${restored.damagedCount} not restored`,
+    };
+  });
+}
+
+/** Verify: the sandbox against the manifest; the achieved RTO is measured when this ends. */
+export async function verifyDrill(deps: DrillStepDeps, key: DrillKey): Promise<void> {
+  await runStep(deps, key, "verify", async (drill) => {
+    const started = performance.now();
+    const { repository, snapshot } = await openRecoveryPoint(deps, drill);
+    const prefix = sandboxPrefix(drill);
+    const known = drill.verification?.damaged ?? [];
+    const checked = await verifySandbox(repository, snapshot, deps.sandbox, prefix, known);
+    const verification = {
+      ...(drill.verification ?? { directories: 0, symlinks: 0, restoreSeconds: 0 }),
+      ...checked,
+      verifySeconds: (performance.now() - started) / 1000,
+    };
+    return {
+      drill: { ...drill, verification, achieved: measure(drill, deps.now()) },
+      detail: `${checked.verifiedFiles} of ${checked.expectedFiles} files (${mib(checked.verifiedBytes)} of ${mib(checked.expectedBytes)}) match the manifest; ${checked.damagedCount} do not`,
+    };
+  });
+}
+
+async function writeReport(deps: DrillStepDeps, drill: DrillRecord): Promise<DrillRecord> {
+  const keys = reportKeys(drill);
+  const at = deps.now();
+  const retainUntil = new Date(at.getTime() + deps.reportRetentionDays * 86_400_000);
+  const withReport = { ...drill, report: keys };
+  await deps.reports.write(
+    keys.json,
+    `${JSON.stringify(drillReport(withReport, at), null, 2)}\n`,
+    "application/json",
+    retainUntil,
+  );
+  await deps.reports.write(
+    keys.html,
+    drillReportHtml(withReport, at),
+    "text/html; charset=utf-8",
+    retainUntil,
+  );
+  return withReport;
+}
+
+/** Evaluate against the targets, then write the report (JSON and HTML, locked) in the reports bucket. */
+export async function reportDrill(deps: DrillStepDeps, key: DrillKey): Promise<{ verdict: "PASS" | "FAIL" }> {
+  const evaluated = await runStep(deps, key, "evaluate", async (drill) => {
+    const achieved = drill.achieved ?? (drill.type === "tabletop" ? measure(drill) : undefined);
+    const judged = { ...drill, achieved };
+    const { verdict, findings } = evaluate(judged);
+    return {
+      drill: { ...judged, verdict, findings },
+      detail: `${verdict}: ${
+        findings
+          .filter((f) => f.severity === "error")
+          .map((f) => f.code)
+          .join(", ") || "every target met"
+      }`,
+    };
+  });
+  await runStep(deps, key, "report", async (drill) => ({
+    drill: await writeReport(deps, drill),
+    detail: reportKeys(drill).html,
+  }));
+  return { verdict: evaluated.verdict as "PASS" | "FAIL" };
+}
+
+/** What Step Functions hands a Catch: the error's name and its cause (the Lambda's error as JSON). */
+export interface StepFailure {
+  Error?: string;
+  Cause?: string;
+}
+
+function failureOf(failure: StepFailure): { code: string; message: string } {
+  let message = failure.Cause ?? failure.Error ?? "unknown error";
+  let code = failure.Error ?? "INTERNAL";
+  try {
+    const cause = JSON.parse(failure.Cause ?? "") as {
+      errorMessage?: string;
+      errorType?: string;
+      code?: string;
+    };
+    message = cause.errorMessage ?? message;
+    code = cause.code ?? cause.errorType ?? code;
+  } catch {
+    // A cause that is not JSON (a States.* error) is kept as the message it is.
+  }
+  return { code: code.slice(0, 64), message: message.slice(0, 2000) };
+}
+
+/**
+ * Cleanup, which runs whatever happened before (the state machine's Catch leads here): removes the
+ * sandbox, and ends the drill — completed with its verdict, or failed with what stopped it (and a
+ * report of how far it got). Ending the drill gives the system's drill slot back.
+ */
+export async function cleanupDrill(deps: DrillStepDeps, key: DrillKey, failure?: StepFailure): Promise<void> {
+  await runStep(deps, key, "cleanup", async (drill) => {
+    const removed = await deps.sandbox.removeAll(sandboxPrefix(drill));
+    const at = deps.now().toISOString();
+    let ended: DrillRecord = { ...drill, sandboxRemovedAt: at, finishedAt: at };
+    if (failure || !drill.verdict) {
+      const error = failure
+        ? failureOf(failure)
+        : { code: "INTERNAL", message: "The drill ended without a verdict" };
+      ended = await writeReport(deps, { ...ended, status: "failed", error });
+    } else {
+      ended = { ...ended, status: "completed" };
+    }
+    return { drill: ended, detail: `${removed} objects removed from the sandbox` };
+  });
+}
+
+/** Notify: the unit's subscribers learn the outcome; answers it for the state machine's last Choice. */
+export async function notifyDrill(
+  deps: DrillStepDeps,
+  key: DrillKey,
+): Promise<{ status: string; verdict?: string }> {
+  const drill = await runStep(deps, key, "notify", async (drill) => {
+    const outcome =
+      drill.status === "failed" ? `FAILED (${drill.error?.code})` : (drill.verdict ?? "no verdict");
+    await deps.notifier.publish(drill.tenantId, {
+      kind: "drill-result",
+      subject: `govdr drill ${drill.drillId} of ${drill.systemId}: ${outcome}`,
+      text: [
+        `Drill ${drill.drillId} (${drill.type}) of system ${drill.systemId}: ${outcome}.`,
+        drill.achieved
+          ? `Achieved RTO ${drill.achieved.rtoSeconds?.toFixed(1) ?? "—"} s (target ${drill.targets.rtoSeconds} s), RPO ${drill.achieved.rpoSeconds.toFixed(1)} s (target ${drill.targets.rpoSeconds} s).`
+          : "",
+        ...drill.findings.filter((f) => f.severity === "error").map((f) => `- ${f.message.en}`),
+        drill.error ? `Error: ${drill.error.message}` : "",
+      ]
+        .filter(Boolean)
+        .join("\n"),
+      data: {
+        drillId: drill.drillId,
+        systemId: drill.systemId,
+        status: drill.status,
+        verdict: drill.verdict,
+        achieved: drill.achieved,
+        targets: drill.targets,
+      },
+    });
+    return { drill, detail: outcome };
+  });
+  return { status: drill.status, ...(drill.verdict ? { verdict: drill.verdict } : {}) };
+}

@@ -1,0 +1,156 @@
+import { Readable } from "node:stream";
+import { GovdrError } from "../errors.ts";
+import { NotFoundInRepositoryError } from "../vault/backend.ts";
+import { PackCache } from "../vault/pack-cache.ts";
+import type { Repository } from "../vault/repository.ts";
+import type { Snapshot } from "../vault/snapshot.ts";
+import { BlobIntegrityError } from "../vault/suites.ts";
+import { readTree, type TreeEntry } from "../vault/tree.ts";
+
+/**
+ * An isolated place in the DR region a drill restores into (an S3 prefix of the sandbox bucket):
+ * nothing in production reads it, and cleanup removes all of it.
+ */
+export interface Sandbox {
+  readonly location: string;
+  /** Stores `size` bytes from `body` under `key`; nothing is stored if the body fails. */
+  write(key: string, body: Readable, size: number): Promise<void>;
+  list(prefix: string): AsyncIterable<{ key: string; size: number }>;
+  /** Removes every object under `prefix`; answers how many. */
+  removeAll(prefix: string): Promise<number>;
+}
+
+export interface SandboxRestore {
+  files: number;
+  bytes: number;
+  directories: number;
+  symlinks: number;
+  damaged: { path: string; reason: string }[];
+}
+
+/** At most this many damaged files are named; the count covers them all. */
+export const namedDamageLimit = 100;
+
+const isDamage = (error: unknown) =>
+  error instanceof BlobIntegrityError ||
+  error instanceof NotFoundInRepositoryError ||
+  (error instanceof GovdrError && ["BLOB_DAMAGED", "MISSING_FROM_REPOSITORY"].includes(error.code));
+
+/**
+ * Restores every file of `snapshot` into the sandbox under `prefix`, `concurrency` files at a time,
+ * streaming each file's chunks from the repository as they are authenticated (AEAD, then the
+ * plaintext's HMAC against the chunk id): memory holds the packs being read, never a whole file. A
+ * file whose data is missing or damaged is not stored and is named in `damaged`; every other file
+ * is restored. A storage failure (the vault unreachable) stops the restore so the task is retried.
+ */
+export async function restoreToSandbox(
+  repository: Repository,
+  snapshot: Snapshot,
+  sandbox: Sandbox,
+  prefix: string,
+  options: {
+    concurrency?: number;
+    packsInMemory?: number;
+    onProgress?: (restored: SandboxRestore) => void;
+  } = {},
+): Promise<SandboxRestore & { damagedCount: number }> {
+  const packs = new PackCache(repository, options.packsInMemory ?? 16);
+  const result: SandboxRestore = { files: 0, bytes: 0, directories: 0, symlinks: 0, damaged: [] };
+  let damagedCount = 0;
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+
+  const restoreFile = async (entry: TreeEntry) => {
+    let chunkFailure: unknown;
+    async function* chunks() {
+      for (const id of entry.chunks ?? []) {
+        try {
+          yield await packs.blob(id);
+        } catch (error) {
+          chunkFailure = error;
+          throw error;
+        }
+      }
+    }
+    try {
+      await sandbox.write(
+        `${prefix}${entry.path}`,
+        Readable.from(chunks(), { objectMode: false }),
+        entry.size,
+      );
+      result.files += 1;
+      result.bytes += entry.size;
+      options.onProgress?.(result);
+    } catch (error) {
+      if (!isDamage(chunkFailure)) throw chunkFailure ?? error;
+      damagedCount += 1;
+      if (result.damaged.length < namedDamageLimit) {
+        result.damaged.push({ path: entry.path, reason: (chunkFailure as Error).message.slice(0, 500) });
+      }
+    }
+  };
+
+  for await (const entry of readTree(repository, snapshot.tree)) {
+    if (failure) break;
+    if (entry.type === "dir") result.directories += 1;
+    if (entry.type === "symlink") result.symlinks += 1;
+    if (entry.type !== "file") continue;
+    const task = restoreFile(entry).catch((error) => {
+      failure ??= error;
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+    if (inFlight.size >= (options.concurrency ?? 8)) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  return { ...result, damagedCount };
+}
+
+/**
+ * Checks the sandbox against the manifest: every file of the snapshot is there with its recorded
+ * size. Files the restore already named as damaged stay named once; anything else missing or of
+ * another size is added.
+ */
+export async function verifySandbox(
+  repository: Repository,
+  snapshot: Snapshot,
+  sandbox: Sandbox,
+  prefix: string,
+  known: { path: string; reason: string }[],
+): Promise<{
+  expectedFiles: number;
+  expectedBytes: number;
+  verifiedFiles: number;
+  verifiedBytes: number;
+  damaged: { path: string; reason: string }[];
+  damagedCount: number;
+}> {
+  const stored = new Map<string, number>();
+  for await (const object of sandbox.list(prefix)) stored.set(object.key.slice(prefix.length), object.size);
+  const knownPaths = new Set(known.map((d) => d.path));
+  const damaged = [...known];
+  let damagedCount = 0;
+  const tally = { expectedFiles: 0, expectedBytes: 0, verifiedFiles: 0, verifiedBytes: 0 };
+  for await (const entry of readTree(repository, snapshot.tree)) {
+    if (entry.type !== "file") continue;
+    tally.expectedFiles += 1;
+    tally.expectedBytes += entry.size;
+    const size = stored.get(entry.path);
+    if (size === entry.size) {
+      tally.verifiedFiles += 1;
+      tally.verifiedBytes += size;
+      continue;
+    }
+    damagedCount += 1;
+    if (knownPaths.has(entry.path) || damaged.length >= namedDamageLimit) continue;
+    damaged.push({
+      path: entry.path,
+      reason:
+        size === undefined
+          ? "missing from the sandbox"
+          : `${size} bytes in the sandbox, the manifest records ${entry.size}`,
+    });
+  }
+  return { ...tally, damaged, damagedCount };
+}
