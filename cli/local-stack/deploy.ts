@@ -33,6 +33,7 @@ const localStackSchema = z.object({
   sandboxBucket: z.string(),
   reportsBucket: z.string(),
   notificationsTopicArn: z.string(),
+  replicationMonitorFunction: z.string(),
   deployedAt: z.string(),
 });
 export type LocalStack = z.infer<typeof localStackSchema>;
@@ -157,6 +158,7 @@ function readLocalStack(endpoint: string): LocalStack {
     sandboxBucket: output(names.drVault, "SandboxBucketName"),
     reportsBucket: output(names.data, "ReportsBucketName"),
     notificationsTopicArn: output(names.orchestration, "NotificationsTopicArn"),
+    replicationMonitorFunction: output(names.orchestration, "ReplicationMonitorFunctionName"),
     deployedAt: new Date().toISOString(),
   });
 }

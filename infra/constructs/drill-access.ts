@@ -52,6 +52,18 @@ export function grantReportsAccess(
   });
 }
 
+/** Listing both vaults (names and sizes only): what the replication monitor compares. */
+export function grantVaultListing(fn: LambdaFunction, config: { primaryRegion: string; drRegion: string }) {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ["s3:ListBucket"],
+      resources: [config.primaryRegion, config.drRegion].map(
+        (region) => `arn:${Aws.PARTITION}:s3:::${vaultBucketName(region)}`,
+      ),
+    }),
+  );
+}
+
 /**
  * What the drill tasks reach in the DR region: the DR vault, read only (objects and listing, and its
  * key through S3 only), and the drill sandbox, where they write, list and remove what they restored.

@@ -15,6 +15,7 @@ import {
   authorizerFunctionEnv,
   drillsFunctionEnv,
   healthFunctionEnv,
+  replicationFunctionEnv,
   systemsFunctionEnv,
   writerFunctionEnv,
 } from "../../shared/config/function-env.ts";
@@ -22,10 +23,11 @@ import type { RouteKey } from "../../shared/lambda/router.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
-import { drillStateMachineArn, grantReportsAccess } from "../constructs/drill-access.ts";
+import { drillStateMachineArn, grantReportsAccess, grantVaultListing } from "../constructs/drill-access.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
+import { vaultBucketName } from "../constructs/vault-bucket.ts";
 import { apiStageName } from "../names.ts";
 import { stageSettings } from "./stage-settings.ts";
 
@@ -232,6 +234,24 @@ export class ApiStack extends Stack {
       new PolicyStatement({ actions: ["states:StartExecution"], resources: [drillStateMachineArn(this)] }),
     );
     grantReportsAccess(drillsFn, props.reports, "read");
+    const replicationFn = new GovdrFunction(this, "Replication", {
+      ...common,
+      entry: "api/replication.ts",
+      description: "How current each system's DR copy is: measured on request, and the monitor's history",
+      envSchema: replicationFunctionEnv,
+      environment: {
+        ...systemsEnvironment,
+        POWERTOOLS_SERVICE_NAME: "govdr-replication",
+        VAULT_BUCKET: vaultBucketName(props.config.primaryRegion),
+        DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
+        DR_REGION: props.config.drRegion,
+      },
+      timeout: Duration.seconds(29),
+    });
+    grantTableAccess(replicationFn.function, props.tenants, "read-write");
+    grantTableAccess(replicationFn.function, props.policies, "read-only", { indexes: ["gsi1"] });
+    grantTableAccess(replicationFn.function, props.audit, "append-only");
+    grantVaultListing(replicationFn.function, props.config);
     const auditFn = new GovdrFunction(this, "AuditApi", {
       ...common,
       entry: "api/audit.ts",
@@ -273,6 +293,7 @@ export class ApiStack extends Stack {
       systems: systemsFn,
       snapshots: snapshotsFn,
       drills: drillsFn,
+      replication: replicationFn,
       users: usersFn,
       audit: auditFn,
     };

@@ -13,6 +13,7 @@ import {
   auditArchiverFunctionEnv,
   auditSequencerFunctionEnv,
   drillTaskFunctionEnv,
+  replicationMonitorFunctionEnv,
   selfCheckFunctionEnv,
   shredderFunctionEnv,
 } from "../../shared/config/function-env.ts";
@@ -20,7 +21,7 @@ import { pendingPartitionPrefix } from "../../shared/stores/dynamodb/audit-log.t
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";
-import { grantDrillRegionAccess, grantReportsAccess } from "../constructs/drill-access.ts";
+import { grantDrillRegionAccess, grantReportsAccess, grantVaultListing } from "../constructs/drill-access.ts";
 import { sandboxBucketName } from "../constructs/drill-buckets.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
@@ -161,16 +162,7 @@ export class OrchestrationStack extends Stack {
       grantTenantKeyAccess(fn, "unwrap");
       grantDrillRegionAccess(fn, props.config.drRegion);
       grantReportsAccess(fn, props.reports, "write");
-      // Not topic.grantPublish: it grants kms:GenerateDataKey*, more than publishing needs.
-      fn.function.addToRolePolicy(
-        new PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn] }),
-      );
-      fn.function.addToRolePolicy(
-        new PolicyStatement({
-          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-          resources: [topicKey.keyArn],
-        }),
-      );
+      grantPublish(fn.function, topic, topicKey);
       return [`Drill${step}FunctionArn`, fn.function] as const;
     });
     const drill = new AslStateMachine(this, "Drill", {
@@ -185,7 +177,45 @@ export class OrchestrationStack extends Stack {
     });
     new CfnOutput(this, "DrillStateMachineArn", { value: drill.stateMachine.stateMachineArn });
     new CfnOutput(this, "NotificationsTopicArn", { value: topic.topicArn });
+    this.replicationMonitor(props, settings, topic, topicKey);
     return drill;
+  }
+
+  /** Every minute: each system's achievable RPO from both vaults; a breach is notified (DESIGN.md §Replication). */
+  private replicationMonitor(
+    props: OrchestrationStackProps,
+    settings: ReturnType<typeof stageSettings>,
+    topic: Topic,
+    topicKey: Key,
+  ) {
+    const monitor = new GovdrFunction(this, "ReplicationMonitor", {
+      entry: "events/replication-monitor.ts",
+      description: "Measures how current each system's DR copy is and notifies RPO breaches",
+      envSchema: replicationMonitorFunctionEnv,
+      environment: {
+        ...directoryEnvironment(props, "govdr-replication-monitor"),
+        POLICIES_TABLE: props.policies.tableName,
+        VAULT_BUCKET: props.vault.bucketName,
+        DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
+        DR_REGION: props.config.drRegion,
+        NOTIFICATIONS_TOPIC_ARN: topic.topicArn,
+      },
+      ...lifecycle(settings),
+      timeout: Duration.minutes(1),
+      memorySize: 512,
+    });
+    grantTableAccess(monitor.function, props.tenants, "read-only", { indexes: ["gsi1"] });
+    grantTableAccess(monitor.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(monitor.function, props.audit, "append-only");
+    grantVaultListing(monitor.function, props.config);
+    grantPublish(monitor.function, topic, topicKey);
+    this.runEvery(
+      Duration.minutes(1),
+      monitor.function,
+      "ReplicationMonitorSchedule",
+      "Measure every system's achievable RPO each minute",
+    );
+    new CfnOutput(this, "ReplicationMonitorFunctionName", { value: monitor.function.functionName });
   }
 
   /**
@@ -289,6 +319,14 @@ export class OrchestrationStack extends Stack {
       targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
     });
   }
+}
+
+/** Not topic.grantPublish: that grants kms:GenerateDataKey*, more than publishing needs. */
+function grantPublish(fn: IFunction, topic: Topic, key: Key) {
+  fn.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] }),
+  );
 }
 
 const lifecycle = (settings: ReturnType<typeof stageSettings>) => ({

@@ -5,7 +5,16 @@ import type { RouteKey } from "../lambda/router.ts";
 import { requests } from "./request-schemas.ts";
 
 /** The Lambda that serves a family of routes (functions/api/<family>.ts). */
-export type Family = "health" | "auth" | "tenants" | "systems" | "snapshots" | "drills" | "users" | "audit";
+export type Family =
+  | "health"
+  | "auth"
+  | "tenants"
+  | "systems"
+  | "snapshots"
+  | "drills"
+  | "replication"
+  | "users"
+  | "audit";
 
 export interface RouteDoc {
   family: Family;
@@ -261,6 +270,18 @@ export const routes: Record<RouteKey, RouteDoc> = {
     family: "drills",
     summary: "The drill's report, as a self-contained HTML page or as JSON",
     query: requests.reportFormat,
+  },
+  "GET /systems/{systemId}/replication": {
+    permission: "system:read",
+    family: "replication",
+    summary:
+      "How current the system's DR copy is, measured now: achievable RPO against the target, newest replicated snapshot, bytes still to copy",
+  },
+  "GET /systems/{systemId}/replication/history": {
+    permission: "system:read",
+    family: "replication",
+    summary: "The replication monitor's measurements of the system, newest first",
+    query: requests.page,
   },
   "POST /users": {
     permission: "user:manage",

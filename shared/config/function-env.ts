@@ -83,4 +83,21 @@ export const drillsFunctionEnv = systemsFunctionEnv.extend({
   REPORTS_BUCKET: z.string().min(1),
 });
 
+/** Both vaults, to compare a repository's objects in the primary and the DR region. */
+const vaultPairEnv = {
+  VAULT_BUCKET: z.string().min(1),
+  DR_VAULT_BUCKET: z.string().min(1),
+  DR_REGION: z.string().min(1),
+};
+
+/** The scheduled replication monitor: every unit's systems, their catalogue, both vaults, the topic. */
+export const replicationMonitorFunctionEnv = directoryFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  ...vaultPairEnv,
+  NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
+});
+
+/** The replication API: measures one system now, and reads the monitor's history. */
+export const replicationFunctionEnv = systemsFunctionEnv.extend(vaultPairEnv);
+
 export type FunctionEnvSchema = z.ZodObject<z.ZodRawShape>;

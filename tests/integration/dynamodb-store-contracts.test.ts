@@ -9,6 +9,7 @@ import { afterAll, beforeAll } from "vitest";
 import { DynamoDbAgentKeyStore } from "../../shared/stores/dynamodb/agent-key-store.ts";
 import { DynamoDbDrillStore } from "../../shared/stores/dynamodb/drill-store.ts";
 import { keys } from "../../shared/stores/dynamodb/keys.ts";
+import { DynamoDbReplicationChecks } from "../../shared/stores/dynamodb/replication-checks.ts";
 import { DynamoDbSessionStore } from "../../shared/stores/dynamodb/session-store.ts";
 import { DynamoDbIdentitySettingsStore } from "../../shared/stores/dynamodb/settings-store.ts";
 import { DynamoDbSnapshotCatalog } from "../../shared/stores/dynamodb/snapshot-catalog.ts";
@@ -79,6 +80,9 @@ storeContracts("DynamoDB", {
   agentKeys: async () => ({ store: new DynamoDbAgentKeyStore(deployed().db, deployed().tenantsTable) }),
   snapshots: async () => ({ store: new DynamoDbSnapshotCatalog(deployed().db, deployed().policiesTable) }),
   drills: async () => ({ store: new DynamoDbDrillStore(deployed().db, deployed().policiesTable) }),
+  replicationChecks: async () => ({
+    store: new DynamoDbReplicationChecks(deployed().db, deployed().policiesTable),
+  }),
   identitySettings: async () => {
     const { db } = deployed();
     await db.send(new DeleteCommand({ TableName: settingsTable, Key: keys.identitySettings() }));

@@ -4,6 +4,8 @@ import { ConflictError, ValidationError } from "../../shared/errors.ts";
 import { defaultIdentitySettings, identitySettingsSchema } from "../../shared/identity/settings.ts";
 import type { IdentitySettingsStore, StoredIdentitySettings } from "../../shared/identity/settings-store.ts";
 import { type User, userSchema } from "../../shared/identity/user.ts";
+import { type ReplicationCheck, replicationCheckSchema } from "../../shared/replication/replication-check.ts";
+import type { ReplicationCheckStore } from "../../shared/replication/replication-monitor.ts";
 import { type SnapshotRecord, snapshotRecordSchema } from "../../shared/snapshots/snapshot-record.ts";
 import { drillRunning } from "../../shared/stores/dynamodb/drill-store.ts";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/stores/page.ts";
@@ -293,6 +295,25 @@ export class MemoryStores {
         this.drillSlots.delete(slotKey);
       }
     },
+  };
+
+  readonly checkMap = new Map<string, ReplicationCheck[]>();
+  readonly replicationChecks: ReplicationCheckStore = {
+    record: async (check) => {
+      const valid = replicationCheckSchema.parse(check);
+      const key = `${valid.tenantId}/${valid.systemId}`;
+      this.checkMap.set(key, [...(this.checkMap.get(key) ?? []), valid]);
+    },
+    history: async (tenantId, systemId, page) =>
+      MemoryStores.page(
+        `replication/${tenantId}/${systemId}`,
+        (this.checkMap.get(`${tenantId}/${systemId}`) ?? []).map((item) => ({
+          sortKey: item.checkedAt,
+          item,
+        })),
+        page,
+        "descending",
+      ),
   };
 
   readonly identitySettings = new MemoryIdentitySettingsStore();

@@ -8,6 +8,7 @@ import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { UserService } from "../../shared/identity/user-service.ts";
 import { type RouteDeps, type RouteMap, serveRoute } from "../../shared/lambda/resource-handler.ts";
 import type { RouteKey } from "../../shared/lambda/router.ts";
+import { ReplicationService } from "../../shared/replication/replication-service.ts";
 import { SnapshotService } from "../../shared/snapshots/snapshot-service.ts";
 import { SystemService } from "../../shared/systems/system-service.ts";
 import { TenantService } from "../../shared/tenants/tenant-service.ts";
@@ -66,6 +67,16 @@ export function memoryDeps(now: () => Date = () => new Date()) {
             `arn:aws:states:cn-north-1:000000000000:execution:govdr-drill:${drill.drillId}`,
         },
         reports: { read: async (key) => `report ${key}` },
+        now,
+      }),
+    },
+    replication: {
+      ...base,
+      replication: new ReplicationService({
+        systems,
+        catalog,
+        checks: stores.replicationChecks,
+        listings: { prefixOf: () => undefined, primary: async () => [], dr: async () => [] },
         now,
       }),
     },

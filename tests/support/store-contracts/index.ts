@@ -6,6 +6,7 @@
 import { agentKeyStoreContract } from "./agent-key-store.ts";
 import { drillStoreContract } from "./drill-store.ts";
 import { identitySettingsStoreContract } from "./identity-settings-store.ts";
+import { replicationCheckStoreContract } from "./replication-checks.ts";
 import { sessionStoreContract } from "./session-store.ts";
 import { snapshotCatalogContract } from "./snapshot-catalog.ts";
 import { systemStoreContract } from "./system-store.ts";
@@ -23,6 +24,7 @@ export interface StoreMakers {
   agentKeys: Maker<typeof agentKeyStoreContract>;
   snapshots: Maker<typeof snapshotCatalogContract>;
   drills: Maker<typeof drillStoreContract>;
+  replicationChecks: Maker<typeof replicationCheckStoreContract>;
   identitySettings: Maker<typeof identitySettingsStoreContract>;
 }
 
@@ -35,5 +37,6 @@ export function storeContracts(name: string, make: StoreMakers): void {
   agentKeyStoreContract(name, make.agentKeys);
   snapshotCatalogContract(name, make.snapshots);
   drillStoreContract(name, make.drills);
+  replicationCheckStoreContract(name, make.replicationChecks);
   identitySettingsStoreContract(name, make.identitySettings);
 }

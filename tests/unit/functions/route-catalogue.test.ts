@@ -3,6 +3,7 @@ import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
 import { healthRoutes } from "../../../functions/api/health.ts";
+import { replicationRoutes } from "../../../functions/api/replication.ts";
 import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
 import { systemRoutes } from "../../../functions/api/systems.ts";
 import { tenantRoutes } from "../../../functions/api/tenants.ts";
@@ -20,6 +21,7 @@ const served: Record<Family, object> = {
   systems: systemRoutes,
   snapshots: snapshotRoutes,
   drills: drillRoutes,
+  replication: replicationRoutes,
   users: userRoutes,
   audit: auditRoutes,
 };

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
+import { replicationRoutes } from "../../../functions/api/replication.ts";
 import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
 import { systemRoutes } from "../../../functions/api/systems.ts";
 import { tenantRoutes } from "../../../functions/api/tenants.ts";
@@ -28,6 +29,7 @@ const served = () =>
     systems: { routes: systemRoutes, deps: deps.systems },
     snapshots: { routes: snapshotRoutes, deps: deps.snapshots },
     drills: { routes: drillRoutes, deps: deps.drills },
+    replication: { routes: replicationRoutes, deps: deps.replication },
     users: { routes: userRoutes, deps: deps.users },
     audit: { routes: auditRoutes, deps: deps.audits },
   }) as const;

@@ -16,5 +16,6 @@ storeContracts("in memory", {
   agentKeys: async () => ({ store: memory().agentKeys }),
   snapshots: async () => ({ store: memory().snapshots }),
   drills: async () => ({ store: memory().drills }),
+  replicationChecks: async () => ({ store: memory().replicationChecks }),
   identitySettings: async () => ({ store: memory().identitySettings }),
 });

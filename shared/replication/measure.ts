@@ -1,0 +1,96 @@
+import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
+import type { ReplicationCheck } from "./replication-check.ts";
+
+/** An object of a repository as a listing shows it. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+/** Both vaults' copies of one repository prefix. */
+export interface VaultListings {
+  /** The snapshot's repository prefix in the primary vault, or undefined when it is not there. */
+  prefixOf(record: SnapshotRecord): string | undefined;
+  primary(prefix: string): Promise<ListedObject[]>;
+  dr(prefix: string): Promise<ListedObject[]>;
+}
+
+const takenAt = (record: SnapshotRecord) => record.startedAt ?? record.time;
+
+/**
+ * How current the DR copy of a system is (DESIGN.md §Replication). A snapshot counts as replicated
+ * when its manifest is in the DR vault and so is every object the primary vault received before
+ * that manifest: a backup writes its packs and indexes before its manifest, so that covers every
+ * pack the snapshot can name. The test is conservative: an unrelated object still in flight makes
+ * the RPO look longer, never shorter. The achievable RPO is now − when that snapshot was taken.
+ */
+export async function measureReplication(
+  listings: VaultListings,
+  snapshots: SnapshotRecord[],
+  context: { tenantId: string; systemId: string; targetRpoSeconds: number; now: Date },
+): Promise<ReplicationCheck> {
+  const base = {
+    tenantId: context.tenantId,
+    systemId: context.systemId,
+    checkedAt: context.now.toISOString(),
+    mode: "native" as const,
+    targetRpoSeconds: context.targetRpoSeconds,
+  };
+  const newest = snapshots[0];
+  if (!newest) {
+    return {
+      ...base,
+      achievableRpoSeconds: null,
+      newestReplicatedSnapshot: null,
+      newestSnapshot: null,
+      lagBytes: 0,
+      lagObjects: 0,
+      status: "no-snapshot",
+    };
+  }
+  const newestSnapshot = { snapshotId: newest.snapshotId, takenAt: takenAt(newest) };
+  const prefix = listings.prefixOf(newest);
+  if (!prefix) {
+    return {
+      ...base,
+      achievableRpoSeconds: null,
+      newestReplicatedSnapshot: null,
+      newestSnapshot,
+      lagBytes: 0,
+      lagObjects: 0,
+      status: "not-replicable",
+    };
+  }
+  const [primary, dr] = await Promise.all([listings.primary(prefix), listings.dr(prefix)]);
+  const copied = new Map(dr.map((object) => [object.key, object.size]));
+  const missing = primary.filter((object) => copied.get(object.key) !== object.size);
+  const firstMissing = Math.min(...missing.map((object) => object.lastModified.getTime()));
+  const manifestOf = (record: SnapshotRecord) =>
+    primary.find(
+      (object) =>
+        object.key.startsWith(`${prefix}snapshots/`) && object.key.endsWith(`-${record.snapshotId}`),
+    );
+  const replicated = snapshots.find((record) => {
+    if (listings.prefixOf(record) !== prefix) return false;
+    const manifest = manifestOf(record);
+    return (
+      manifest !== undefined && copied.has(manifest.key) && manifest.lastModified.getTime() < firstMissing
+    );
+  });
+  const achievableRpoSeconds = replicated
+    ? Math.max(0, (context.now.getTime() - Date.parse(takenAt(replicated))) / 1000)
+    : null;
+  return {
+    ...base,
+    achievableRpoSeconds,
+    newestReplicatedSnapshot: replicated
+      ? { snapshotId: replicated.snapshotId, takenAt: takenAt(replicated) }
+      : null,
+    newestSnapshot,
+    lagBytes: missing.reduce((sum, object) => sum + object.size, 0),
+    lagObjects: missing.length,
+    status:
+      achievableRpoSeconds !== null && achievableRpoSeconds <= context.targetRpoSeconds ? "ok" : "breach",
+  };
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import type { AuditLog } from "../audit/audit-log.ts";
+import type { AuditEvent } from "../audit/event-schema.ts";
+import type { DrillNotifier } from "../drills/drill-steps.ts";
+import { drillTargets } from "../drills/evaluate.ts";
+import type { Page } from "../stores/page.ts";
+import type { SnapshotCatalog, SystemStore, TenantStore } from "../stores/stores.ts";
+import type { ProtectedSystem } from "../systems/system.ts";
+import { measureReplication, type VaultListings } from "./measure.ts";
+import type { ReplicationCheck } from "./replication-check.ts";
+
+/** Each system's replication checks, newest first, kept for half a year (R-MN-03, R-AU-16). */
+export interface ReplicationCheckStore {
+  record(check: ReplicationCheck): Promise<void>;
+  history(
+    tenantId: string,
+    systemId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<ReplicationCheck>>;
+}
+
+export interface ReplicationDeps {
+  catalog: Pick<SnapshotCatalog, "list">;
+  listings: VaultListings;
+  now: () => Date;
+}
+
+/** How current the DR copy of one system is, now. */
+export async function checkReplication(
+  deps: ReplicationDeps,
+  system: ProtectedSystem,
+): Promise<ReplicationCheck> {
+  const { items } = await deps.catalog.list(system.tenantId, system.systemId, { limit: 50 });
+  return measureReplication(deps.listings, items, {
+    tenantId: system.tenantId,
+    systemId: system.systemId,
+    targetRpoSeconds: drillTargets(system).rpoSeconds,
+    now: deps.now(),
+  });
+}
+
+export interface MonitorDeps extends ReplicationDeps {
+  tenants: Pick<TenantStore, "listByStatus">;
+  systems: Pick<SystemStore, "list">;
+  checks: ReplicationCheckStore;
+  notifier: DrillNotifier;
+  audit: Pick<AuditLog, "record">;
+  region: string;
+}
+
+async function* pages<T>(list: (page: { limit: number; cursor?: string }) => Promise<Page<T>>) {
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit: 100, cursor });
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}
+
+function breachEvent(check: ReplicationCheck, kind: "breach" | "restored", region: string): AuditEvent {
+  return {
+    eventVersion: "1.08",
+    eventID: randomUUID(),
+    eventTime: check.checkedAt,
+    eventSource: "replication.govdr",
+    eventName: kind === "breach" ? "ReplicationRpoBreach" : "ReplicationRpoRestored",
+    eventCategory: "Management",
+    awsRegion: region,
+    sourceIPAddress: "govdr.internal",
+    userAgent: "govdr-replication-monitor",
+    userIdentity: { type: "Service", principalId: "govdr-replication-monitor", tenantId: check.tenantId },
+    requestParameters: { systemId: check.systemId },
+    responseElements: {
+      achievableRpoSeconds: check.achievableRpoSeconds,
+      targetRpoSeconds: check.targetRpoSeconds,
+      lagBytes: check.lagBytes,
+      newestReplicatedSnapshot: check.newestReplicatedSnapshot?.snapshotId ?? null,
+    },
+    requestID: randomUUID(),
+    readOnly: false,
+    resources: [{ type: "govdr::system", id: check.systemId }],
+  };
+}
+
+const rpoText = (check: ReplicationCheck) =>
+  check.achievableRpoSeconds === null
+    ? "no snapshot of the system is in the DR vault"
+    : `the newest snapshot in the DR vault is ${Math.round(check.achievableRpoSeconds)} s old`;
+
+/**
+ * The scheduled pass: measures every system of every active unit that has a policy, keeps the
+ * measurement, and tells the unit when a system's RPO goes past its target, and when it is back
+ * (000 §7.5.3(5)). Only the change is notified, not every minute of a breach.
+ */
+export async function monitorReplication(deps: MonitorDeps): Promise<{ checked: number; breaches: number }> {
+  let checked = 0;
+  let breaches = 0;
+  for await (const tenant of pages((page) => deps.tenants.listByStatus("active", page))) {
+    for await (const system of pages((page) => deps.systems.list(tenant.tenantId, page))) {
+      if (system.policyVersion === 0) continue;
+      const check = await checkReplication(deps, system);
+      const previous = (await deps.checks.history(system.tenantId, system.systemId, { limit: 1 })).items[0];
+      await deps.checks.record(check);
+      checked += 1;
+      if (check.status === "breach") breaches += 1;
+      const wasBreach = previous?.status === "breach";
+      if ((check.status === "breach") === wasBreach || (check.status !== "ok" && check.status !== "breach"))
+        continue;
+      const kind = check.status === "breach" ? "breach" : "restored";
+      await deps.audit.record(check.tenantId, breachEvent(check, kind, deps.region));
+      await deps.notifier.publish(check.tenantId, {
+        kind: kind === "breach" ? "rpo-breach" : "rpo-restored",
+        subject: `govdr ${kind === "breach" ? "RPO breach" : "RPO back within target"}: ${system.name} (${system.systemId})`,
+        text:
+          kind === "breach"
+            ? `The DR copy of ${system.name} is behind its RPO target of ${check.targetRpoSeconds} s: ${rpoText(check)}; ${check.lagBytes} bytes in ${check.lagObjects} objects wait to be replicated.`
+            : `The DR copy of ${system.name} is within its RPO target of ${check.targetRpoSeconds} s again: ${rpoText(check)}.`,
+        data: check,
+      });
+    }
+  }
+  return { checked, breaches };
+}

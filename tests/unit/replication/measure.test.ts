@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import {
+  type ListedObject,
+  measureReplication,
+  type VaultListings,
+} from "../../../shared/replication/measure.ts";
+import { monitorReplication } from "../../../shared/replication/replication-monitor.ts";
+import type { SnapshotRecord } from "../../../shared/snapshots/snapshot-record.ts";
+import { makeTenant } from "../../support/identity-fixtures.ts";
+import { MemoryAuditLog } from "../../support/memory-audit.ts";
+import { MemoryStores } from "../../support/memory-stores.ts";
+import { snapshotRecord } from "../../support/store-contracts/fixtures.ts";
+import { systemInput } from "../../support/systems.ts";
+
+const t0 = Date.parse("2026-12-07T08:00:00.000Z");
+const at = (seconds: number) => new Date(t0 + seconds * 1000);
+const prefix = "tenants/t-000000000001/";
+
+/** A repository: one snapshot every 10 minutes, each a pack and then its manifest. */
+function repository(count: number) {
+  const objects: ListedObject[] = [];
+  const snapshots: SnapshotRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `00000000000000a${i}`;
+    objects.push({ key: `${prefix}packs/0${i}/pack${i}`, size: 1000, lastModified: at(i * 600) });
+    objects.push({ key: `${prefix}snapshots/2026-${id}`, size: 200, lastModified: at(i * 600 + 2) });
+    snapshots.unshift(
+      snapshotRecord("t-000000000001", "s-000000000001", {
+        snapshotId: id,
+        startedAt: at(i * 600 - 30).toISOString(),
+        time: at(i * 600 + 2).toISOString(),
+        repository: `s3://govdr-vault/${prefix}`,
+      }),
+    );
+  }
+  return { objects, snapshots };
+}
+
+const listings = (primary: ListedObject[], dr: ListedObject[]): VaultListings => ({
+  prefixOf: (record) => (record.repository.startsWith("s3://govdr-vault/") ? prefix : undefined),
+  primary: async () => primary,
+  dr: async () => dr,
+});
+
+const context = {
+  tenantId: "t-000000000001",
+  systemId: "s-000000000001",
+  targetRpoSeconds: 3600,
+  now: at(1800),
+};
+
+describe("achievable RPO from the two vaults (DESIGN.md §Replication)", () => {
+  it("is now − the newest snapshot's start when everything is in the DR vault", async () => {
+    const { objects, snapshots } = repository(3);
+
+    const check = await measureReplication(listings(objects, objects), snapshots, context);
+
+    expect(check).toMatchObject({
+      status: "ok",
+      achievableRpoSeconds: 1800 - (1200 - 30),
+      newestReplicatedSnapshot: { snapshotId: "00000000000000a2" },
+      lagBytes: 0,
+      lagObjects: 0,
+    });
+  });
+
+  it("does not count a snapshot whose manifest arrived before one of its packs", async () => {
+    const { objects, snapshots } = repository(3);
+    const dr = objects.filter((o) => !o.key.endsWith("pack2"));
+
+    const check = await measureReplication(listings(objects, dr), snapshots, context);
+
+    expect(check.newestReplicatedSnapshot?.snapshotId).toBe("00000000000000a1");
+    expect(check.achievableRpoSeconds).toBe(1800 - (600 - 30));
+    expect(check).toMatchObject({ lagBytes: 1000, lagObjects: 1 });
+  });
+
+  it("counts an object of another size in the DR vault as not there", async () => {
+    const { objects, snapshots } = repository(2);
+    const dr = objects.map((o) => (o.key.endsWith("pack1") ? { ...o, size: 10 } : o));
+
+    const check = await measureReplication(listings(objects, dr), snapshots, context);
+
+    expect(check.newestReplicatedSnapshot?.snapshotId).toBe("00000000000000a0");
+  });
+
+  it("breaches when the newest replicated snapshot is older than the target, and when none is replicated", async () => {
+    const { objects, snapshots } = repository(2);
+
+    const late = await measureReplication(listings(objects, objects), snapshots, {
+      ...context,
+      now: at(7200),
+    });
+    const none = await measureReplication(listings(objects, []), snapshots, context);
+
+    expect(late).toMatchObject({ status: "breach", achievableRpoSeconds: 7200 - 570 });
+    expect(none).toMatchObject({
+      status: "breach",
+      achievableRpoSeconds: null,
+      lagObjects: 4,
+      lagBytes: 2400,
+    });
+  });
+
+  it("says no-snapshot without one, and not-replicable for a snapshot outside the platform's vault", async () => {
+    const local = snapshotRecord("t-000000000001", "s-000000000001", { repository: "/backup/vault" });
+
+    expect((await measureReplication(listings([], []), [], context)).status).toBe("no-snapshot");
+    expect((await measureReplication(listings([], []), [local], context)).status).toBe("not-replicable");
+  });
+});
+
+describe("the replication monitor (R-MN-01)", () => {
+  it("keeps every check and notifies a breach once, and again when the RPO is back within target", async () => {
+    const stores = new MemoryStores();
+    const tenant = makeTenant(at(0));
+    stores.tenantMap.set(tenant.tenantId, tenant);
+    const system = {
+      ...systemInput(),
+      systemId: "s-000000000001",
+      tenantId: tenant.tenantId,
+      policyVersion: 1,
+      createdAt: at(0).toISOString(),
+      updatedAt: at(0).toISOString(),
+      version: 1,
+    };
+    stores.systemMap.set(`${tenant.tenantId}/${system.systemId}`, system);
+    const { objects, snapshots } = repository(2);
+    for (const record of snapshots)
+      await stores.snapshots.add({ ...record, tenantId: tenant.tenantId, systemId: system.systemId });
+    let now = at(1200);
+    const notified: string[] = [];
+    const audit = new MemoryAuditLog();
+    const deps = {
+      tenants: stores.tenants,
+      systems: stores.systems,
+      catalog: stores.snapshots,
+      listings: listings(objects, objects),
+      checks: stores.replicationChecks,
+      notifier: {
+        publish: async (_tenantId: string, message: { kind: string }) => void notified.push(message.kind),
+      },
+      audit,
+      now: () => now,
+      region: "cn-north-1",
+    };
+
+    await monitorReplication(deps); // ok
+    now = at(7200);
+    await monitorReplication(deps); // breach
+    await monitorReplication(deps); // still a breach: no second notice
+    now = at(1300);
+    await monitorReplication(deps); // back within target
+
+    expect(notified).toEqual(["rpo-breach", "rpo-restored"]);
+    const history = await stores.replicationChecks.history(tenant.tenantId, system.systemId, { limit: 10 });
+    // Newest first; the last check's clock went back, so sort by what was recorded, not by time.
+    expect(history.items).toHaveLength(4);
+    expect(history.items.map((c) => c.status).sort()).toEqual(["breach", "breach", "ok", "ok"]);
+    expect([...(audit.pending.get(tenant.tenantId) ?? [])].map((e) => e.eventName).sort()).toEqual([
+      "ReplicationRpoBreach",
+      "ReplicationRpoRestored",
+    ]);
+  });
+});
