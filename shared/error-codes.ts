@@ -123,6 +123,8 @@ export const errorCatalogue = {
   // Disaster recovery tasks (statemachines/drill.asl.json matches these names)
   NO_RECOVERY_POINT: { name: "NoRecoveryPointError", httpStatus: 404, exit: "input" },
   DRILL_NOT_RUNNABLE: { name: "DrillNotRunnableError", httpStatus: 409, exit: "unexpected" },
+  /** What a drill record says when its execution stopped without finishing (the sweep ends it). */
+  DRILL_ABORTED: internal("DrillAbortedError"),
 
   // Audit trail tasks
   AUDIT_CHAIN_BROKEN: { name: "AuditChainBrokenError", httpStatus: 500, exit: "integrity" },

@@ -34,6 +34,9 @@ const localStackSchema = z.object({
   reportsBucket: z.string(),
   notificationsTopicArn: z.string(),
   replicationMonitorFunction: z.string(),
+  scheduledDrillFunctionArn: z.string(),
+  drillSchedulerRoleArn: z.string(),
+  drillSweepFunction: z.string(),
   deployedAt: z.string(),
 });
 export type LocalStack = z.infer<typeof localStackSchema>;
@@ -159,6 +162,9 @@ function readLocalStack(endpoint: string): LocalStack {
     reportsBucket: output(names.data, "ReportsBucketName"),
     notificationsTopicArn: output(names.orchestration, "NotificationsTopicArn"),
     replicationMonitorFunction: output(names.orchestration, "ReplicationMonitorFunctionName"),
+    scheduledDrillFunctionArn: output(names.orchestration, "ScheduledDrillFunctionArn"),
+    drillSchedulerRoleArn: output(names.orchestration, "DrillSchedulerRoleArn"),
+    drillSweepFunction: output(names.orchestration, "DrillSweepFunctionName"),
     deployedAt: new Date().toISOString(),
   });
 }

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { apiAuditEvent } from "../../shared/audit/api-event.ts";
+import { drillScheduleGroup, schedulerDrillSchedules } from "../../shared/aws/drill-schedules.ts";
 import { oneTimePassword } from "../../shared/identity/one-time-password.ts";
 import { hashPassword } from "../../shared/identity/password-hash.ts";
 import type { Role } from "../../shared/identity/roles.ts";
@@ -127,6 +129,15 @@ async function seedDemoSystems(db: DynamoDBDocumentClient, stack: LocalStack, te
     systems: new DynamoDbSystemStore(db, stack.policiesTable),
     now: () => new Date(),
     primaryRegion: stack.regions.primary,
+    drillSchedules: schedulerDrillSchedules(
+      {
+        DRILL_SCHEDULE_GROUP: drillScheduleGroup,
+        DRILL_SCHEDULER_TARGET_ARN: stack.scheduledDrillFunctionArn,
+        DRILL_SCHEDULER_ROLE_ARN: stack.drillSchedulerRoleArn,
+        DRILL_SCHEDULES_IN_UTC: true,
+      },
+      new SchedulerClient(emulatorClientConfig(stack.endpoint, stack.regions.primary)),
+    ),
   });
   const demo = [
     {

@@ -1,19 +1,14 @@
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { awsDirectory } from "../../shared/aws/directory.ts";
-import { s3DrillReports } from "../../shared/aws/drills.ts";
+import { awsDrillService } from "../../shared/aws/drills.ts";
 import { drillsFunctionEnv } from "../../shared/config/function-env.ts";
-import { DrillService } from "../../shared/drills/drill-service.ts";
 import type { FunctionEnv } from "../../shared/lambda/env.ts";
 import { parseBody, parseQuery } from "../../shared/lambda/request.ts";
 import { type RouteDeps, type RouteMap, resourceHandler } from "../../shared/lambda/resource-handler.ts";
-import { DynamoDbDrillStore } from "../../shared/stores/dynamodb/drill-store.ts";
-import { DynamoDbSnapshotCatalog } from "../../shared/stores/dynamodb/snapshot-catalog.ts";
-import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
 
 type Env = FunctionEnv<typeof drillsFunctionEnv>;
 export interface DrillRouteDeps extends RouteDeps {
-  drills: Pick<DrillService, "start" | "list" | "get" | "report">;
+  drills: Pick<ReturnType<typeof awsDrillService>, "start" | "list" | "get" | "report">;
 }
 
 const resources = (systemId: string, drillId?: string) => [
@@ -73,35 +68,7 @@ export const handler = resourceHandler(
   drillsFunctionEnv,
   (env) => {
     const directory = awsDirectory(env);
-    const sfn = new SFNClient({});
-    return {
-      ...directory,
-      drills: new DrillService({
-        drills: new DynamoDbDrillStore(directory.db, env.POLICIES_TABLE),
-        systems: new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE),
-        catalog: new DynamoDbSnapshotCatalog(directory.db, env.POLICIES_TABLE),
-        runner: {
-          start: async (drill) => {
-            const { executionArn } = await sfn.send(
-              new StartExecutionCommand({
-                stateMachineArn: env.DRILL_STATE_MACHINE_ARN,
-                // One execution per drill: a retried start cannot run the drill twice.
-                name: drill.drillId,
-                input: JSON.stringify({
-                  tenantId: drill.tenantId,
-                  systemId: drill.systemId,
-                  drillId: drill.drillId,
-                }),
-              }),
-            );
-            if (!executionArn) throw new Error("Step Functions started no execution");
-            return executionArn;
-          },
-        },
-        reports: s3DrillReports(env.REPORTS_BUCKET),
-        now: directory.now,
-      }),
-    };
+    return { ...directory, drills: awsDrillService(env, directory) };
   },
   { eventSource: "drills.govdr", routes: drillRoutes },
 );

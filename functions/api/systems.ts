@@ -1,6 +1,7 @@
 import { requests } from "../../shared/api/request-schemas.ts";
 import { awsDirectory } from "../../shared/aws/directory.ts";
-import { systemsFunctionEnv } from "../../shared/config/function-env.ts";
+import { schedulerDrillSchedules } from "../../shared/aws/drill-schedules.ts";
+import { policiesFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
 import type { FunctionEnv } from "../../shared/lambda/env.ts";
 import { parseBody, parseQuery } from "../../shared/lambda/request.ts";
@@ -14,7 +15,7 @@ import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.t
 import type { SystemStore, TenantStore } from "../../shared/stores/stores.ts";
 import { describeSystem, requireSystem, SystemService } from "../../shared/systems/system-service.ts";
 
-type Env = FunctionEnv<typeof systemsFunctionEnv>;
+type Env = FunctionEnv<typeof policiesFunctionEnv>;
 export interface SystemDeps extends RouteDeps {
   tenants: TenantStore;
   systems: SystemStore;
@@ -125,11 +126,16 @@ export const systemRoutes: RouteMap<Env, SystemDeps> = {
 };
 
 export const handler = resourceHandler(
-  systemsFunctionEnv,
+  policiesFunctionEnv,
   (env) => {
     const directory = awsDirectory(env);
     const systems = new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE);
-    const service = new SystemService({ systems, now: directory.now, primaryRegion: env.PRIMARY_REGION });
+    const service = new SystemService({
+      systems,
+      now: directory.now,
+      primaryRegion: env.PRIMARY_REGION,
+      drillSchedules: schedulerDrillSchedules(env),
+    });
     return { ...directory, systems, service };
   },
   { eventSource: "systems.govdr", routes: systemRoutes },

@@ -3,6 +3,7 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
+import { drillScheduleGroup } from "../../shared/aws/drill-schedules.ts";
 import { acknowledgeNag, nagResource } from "../acknowledge.ts";
 import { reportsBucketName, sandboxBucketName } from "./drill-buckets.ts";
 import { vaultBucketName } from "./vault-bucket.ts";
@@ -50,6 +51,49 @@ export function grantReportsAccess(
     id: `IAM5[${nagResource(fn.node.defaultChild as CfnResource, objects)}]`,
     reason: reportObjectsReason,
   });
+}
+
+/** Drill schedules: their group, the function they start and the role they start it with, by name. */
+export const drillScheduling = {
+  group: drillScheduleGroup,
+  functionName: "govdr-scheduled-drill",
+  roleName: "govdr-drill-scheduler",
+  targetArn: () =>
+    `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:govdr-scheduled-drill`,
+  roleArn: () => `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/govdr-drill-scheduler`,
+};
+
+/** The systems function keeps each policy's drill schedules: only in the drills group, only its role. */
+export function grantDrillScheduling(govdrFunction: GovdrFunctionLike) {
+  const fn = govdrFunction.function;
+  const schedules = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${drillScheduling.group}/drill-*`;
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ["scheduler:CreateSchedule", "scheduler:DeleteSchedule"],
+      resources: [schedules],
+    }),
+  );
+  fn.addToRolePolicy(new PolicyStatement({ actions: ["scheduler:ListSchedules"], resources: ["*"] }));
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ["iam:PassRole"],
+      resources: [drillScheduling.roleArn()],
+      conditions: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } },
+    }),
+  );
+  const anchor = fn.node.defaultChild as CfnResource;
+  acknowledgeNag(
+    govdrFunction,
+    {
+      id: `IAM5[${nagResource(anchor, schedules)}]`,
+      reason:
+        "Each system's drill schedules are named drill-<systemId>-<n> in the govdr-drills group; systems are created at run time.",
+    },
+    {
+      id: "IAM5[Resource::*]",
+      reason: "scheduler:ListSchedules is not resource-scoped; the call filters by group and name prefix.",
+    },
+  );
 }
 
 /** Listing both vaults (names and sizes only): what the replication monitor compares. */

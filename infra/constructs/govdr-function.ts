@@ -21,6 +21,8 @@ export interface GovdrFunctionProps<Env extends FunctionEnvSchema> {
   readonly removalPolicy: RemovalPolicy;
   readonly timeout?: Duration;
   readonly memorySize?: number;
+  /** A fixed name, for a function other stacks address by name (e.g. a schedule's target). */
+  readonly functionName?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export class GovdrFunction<Env extends FunctionEnvSchema> extends Construct {
       role,
       entry: path.join(projectRoot, "functions", props.entry),
       handler: "handler",
+      functionName: props.functionName,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.X86_64,

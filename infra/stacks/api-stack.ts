@@ -15,6 +15,7 @@ import {
   authorizerFunctionEnv,
   drillsFunctionEnv,
   healthFunctionEnv,
+  policiesFunctionEnv,
   replicationFunctionEnv,
   systemsFunctionEnv,
   writerFunctionEnv,
@@ -23,7 +24,13 @@ import type { RouteKey } from "../../shared/lambda/router.ts";
 import { acknowledgeNag } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
-import { drillStateMachineArn, grantReportsAccess, grantVaultListing } from "../constructs/drill-access.ts";
+import {
+  drillScheduling,
+  drillStateMachineArn,
+  grantDrillScheduling,
+  grantReportsAccess,
+  grantVaultListing,
+} from "../constructs/drill-access.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
@@ -195,10 +202,18 @@ export class ApiStack extends Stack {
     const systemsFn = new GovdrFunction(this, "Systems", {
       ...common,
       entry: "api/systems.ts",
-      description: "Protected systems and their versioned DR policies",
-      envSchema: systemsFunctionEnv,
-      environment: { ...systemsEnvironment, POWERTOOLS_SERVICE_NAME: "govdr-systems" },
+      description: "Protected systems, their versioned DR policies and their drill schedules",
+      envSchema: policiesFunctionEnv,
+      environment: {
+        ...systemsEnvironment,
+        POWERTOOLS_SERVICE_NAME: "govdr-systems",
+        DRILL_SCHEDULE_GROUP: drillScheduling.group,
+        DRILL_SCHEDULER_TARGET_ARN: drillScheduling.targetArn(),
+        DRILL_SCHEDULER_ROLE_ARN: drillScheduling.roleArn(),
+        DRILL_SCHEDULES_IN_UTC: props.config.stage === "local" ? "true" : "false",
+      },
     });
+    grantDrillScheduling(systemsFn);
     grantTableAccess(systemsFn.function, props.tenants, "read-write");
     grantTableAccess(systemsFn.function, props.policies, "read-write");
     grantTableAccess(systemsFn.function, props.audit, "append-only");

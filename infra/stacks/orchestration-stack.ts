@@ -1,12 +1,13 @@
-import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, type CfnResource, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { FilterCriteria, FilterRule, type IFunction, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { CfnScheduleGroup } from "aws-cdk-lib/aws-scheduler";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import {
@@ -14,14 +15,21 @@ import {
   auditSequencerFunctionEnv,
   drillTaskFunctionEnv,
   replicationMonitorFunctionEnv,
+  scheduledDrillFunctionEnv,
   selfCheckFunctionEnv,
   shredderFunctionEnv,
 } from "../../shared/config/function-env.ts";
 import { pendingPartitionPrefix } from "../../shared/stores/dynamodb/audit-log.ts";
+import { acknowledgeNag, nagResource } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";
-import { grantDrillRegionAccess, grantReportsAccess, grantVaultListing } from "../constructs/drill-access.ts";
+import {
+  drillScheduling,
+  grantDrillRegionAccess,
+  grantReportsAccess,
+  grantVaultListing,
+} from "../constructs/drill-access.ts";
 import { sandboxBucketName } from "../constructs/drill-buckets.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
@@ -136,13 +144,20 @@ export class OrchestrationStack extends Stack {
       },
       Notify: { entry: "drill-notify", what: "tells the unit the outcome", timeout: Duration.minutes(1) },
     };
-    const functions = Object.entries(steps).map(([step, spec]) => {
-      const fn = new GovdrFunction(this, `Drill${step}`, {
-        entry: `tasks/${spec.entry}.ts`,
-        description: `Drill step: ${spec.what}`,
+    /** A function that works on drills: every step, and the sweep. */
+    const drillFunction = (
+      id: string,
+      entry: string,
+      description: string,
+      timeout: Duration,
+      memorySize = 512,
+    ) => {
+      const fn = new GovdrFunction(this, id, {
+        entry,
+        description,
         envSchema: drillTaskFunctionEnv,
         environment: {
-          ...directoryEnvironment(props, `govdr-${spec.entry}`),
+          ...directoryEnvironment(props, `govdr-${entry.replace(/^.*\/|\.ts$/g, "")}`),
           POLICIES_TABLE: props.policies.tableName,
           VAULT_BUCKET: props.vault.bucketName,
           DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
@@ -153,16 +168,27 @@ export class OrchestrationStack extends Stack {
           NOTIFICATIONS_TOPIC_ARN: topic.topicArn,
         },
         ...lifecycle(settings),
-        timeout: spec.timeout,
-        memorySize: step === "Restore" || step === "Verify" ? 2048 : 512,
+        timeout,
+        memorySize,
       });
-      grantTableAccess(fn.function, props.tenants, "read-only");
+      grantTableAccess(fn.function, props.tenants, "read-only", { indexes: ["gsi1"] });
       grantTableAccess(fn.function, props.policies, "read-write", { indexes: ["gsi1"] });
       grantTableAccess(fn.function, props.audit, "append-only");
       grantTenantKeyAccess(fn, "unwrap");
       grantDrillRegionAccess(fn, props.config.drRegion);
       grantReportsAccess(fn, props.reports, "write");
       grantPublish(fn.function, topic, topicKey);
+      return fn;
+    };
+    const functions = Object.entries(steps).map(([step, spec]) => {
+      const memory = step === "Restore" || step === "Verify" ? 2048 : 512;
+      const fn = drillFunction(
+        `Drill${step}`,
+        `tasks/${spec.entry}.ts`,
+        `Drill step: ${spec.what}`,
+        spec.timeout,
+        memory,
+      );
       return [`Drill${step}FunctionArn`, fn.function] as const;
     });
     const drill = new AslStateMachine(this, "Drill", {
@@ -178,7 +204,72 @@ export class OrchestrationStack extends Stack {
     new CfnOutput(this, "DrillStateMachineArn", { value: drill.stateMachine.stateMachineArn });
     new CfnOutput(this, "NotificationsTopicArn", { value: topic.topicArn });
     this.replicationMonitor(props, settings, topic, topicKey);
+    this.drillSchedules(props, settings, drill);
+    const sweep = drillFunction(
+      "DrillSweep",
+      "events/drill-sweep.ts",
+      "Ends drills whose execution stopped mid-way and removes what they left in the sandbox",
+      Duration.minutes(5),
+    );
+    sweep.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["states:DescribeExecution"],
+        resources: [`arn:${this.partition}:states:${this.region}:${this.account}:execution:govdr-drill:*`],
+      }),
+    );
+    acknowledgeNag(sweep, {
+      id: `IAM5[${nagResource(sweep.function.node.defaultChild as CfnResource, `arn:${this.partition}:states:${this.region}:${this.account}:execution:govdr-drill:*`)}]`,
+      reason:
+        "The sweep reads the status of the drill state machine's executions, one per drill, named after it.",
+    });
+    this.runEvery(
+      Duration.minutes(15),
+      sweep.function,
+      "DrillSweepSchedule",
+      "End stranded drills and empty their sandboxes every 15 minutes",
+    );
+    new CfnOutput(this, "DrillSweepFunctionName", { value: sweep.function.functionName });
     return drill;
+  }
+
+  /**
+   * What each policy's drill schedule starts (the systems API keeps the schedules, one group): a
+   * function that starts the drill as the API would, and the role the scheduler invokes it with.
+   */
+  private drillSchedules(
+    props: OrchestrationStackProps,
+    settings: ReturnType<typeof stageSettings>,
+    drill: AslStateMachine,
+  ) {
+    new CfnScheduleGroup(this, "DrillScheduleGroup", { name: drillScheduling.group });
+    const starter = new GovdrFunction(this, "ScheduledDrill", {
+      entry: "events/scheduled-drill.ts",
+      functionName: drillScheduling.functionName,
+      description: "Starts a system's drill when its schedule fires",
+      envSchema: scheduledDrillFunctionEnv,
+      environment: {
+        ...directoryEnvironment(props, "govdr-scheduled-drill"),
+        POLICIES_TABLE: props.policies.tableName,
+        DRILL_STATE_MACHINE_ARN: drill.stateMachine.stateMachineArn,
+        REPORTS_BUCKET: props.reports.bucketName,
+      },
+      ...lifecycle(settings),
+      timeout: Duration.seconds(30),
+    });
+    grantTableAccess(starter.function, props.tenants, "read-only");
+    grantTableAccess(starter.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(starter.function, props.audit, "append-only");
+    drill.stateMachine.grantStartExecution(starter.function);
+    const role = new Role(this, "DrillSchedulerRole", {
+      roleName: drillScheduling.roleName,
+      assumedBy: new ServicePrincipal("scheduler.amazonaws.com"),
+      description: "EventBridge Scheduler starts scheduled drills with this role",
+    });
+    role.addToPolicy(
+      new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [starter.function.functionArn] }),
+    );
+    new CfnOutput(this, "ScheduledDrillFunctionArn", { value: starter.function.functionArn });
+    new CfnOutput(this, "DrillSchedulerRoleArn", { value: role.roleArn });
   }
 
   /** Every minute: each system's achievable RPO from both vaults; a breach is notified (DESIGN.md §Replication). */

@@ -1,11 +1,13 @@
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { DrillReports } from "../drills/drill-service.ts";
+import { type DrillReports, DrillService } from "../drills/drill-service.ts";
 import type { DrillNotifier, DrillReportStore, DrillStepDeps, DrillVaults } from "../drills/drill-steps.ts";
 import { MisconfigurationError } from "../errors.ts";
 import { DynamoDbDrillStore } from "../stores/dynamodb/drill-store.ts";
 import { DynamoDbSnapshotCatalog } from "../stores/dynamodb/snapshot-catalog.ts";
+import { DynamoDbSystemStore } from "../stores/dynamodb/system-store.ts";
 import { S3Sandbox } from "../stores/s3/sandbox.ts";
 import { S3Backend } from "../vault/backends/s3.ts";
 import { kmsKeyWrapper } from "../vault/kms-key-wrapper.ts";
@@ -88,6 +90,39 @@ export function snsNotifier(topicArn: string): DrillNotifier {
       );
     },
   };
+}
+
+/** The drill service wired to AWS: the Policies table, the drill state machine, the reports bucket. */
+export function awsDrillService(
+  env: { POLICIES_TABLE: string; DRILL_STATE_MACHINE_ARN: string; REPORTS_BUCKET: string },
+  directory: Pick<ReturnType<typeof awsDirectory>, "db" | "now">,
+): DrillService {
+  const sfn = new SFNClient({});
+  return new DrillService({
+    drills: new DynamoDbDrillStore(directory.db, env.POLICIES_TABLE),
+    systems: new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE),
+    catalog: new DynamoDbSnapshotCatalog(directory.db, env.POLICIES_TABLE),
+    runner: {
+      start: async (drill) => {
+        const { executionArn } = await sfn.send(
+          new StartExecutionCommand({
+            stateMachineArn: env.DRILL_STATE_MACHINE_ARN,
+            // One execution per drill: a retried start cannot run the drill twice.
+            name: drill.drillId,
+            input: JSON.stringify({
+              tenantId: drill.tenantId,
+              systemId: drill.systemId,
+              drillId: drill.drillId,
+            }),
+          }),
+        );
+        if (!executionArn) throw new Error("Step Functions started no execution");
+        return executionArn;
+      },
+    },
+    reports: s3DrillReports(env.REPORTS_BUCKET),
+    now: directory.now,
+  });
 }
 
 export interface DrillTaskEnv {

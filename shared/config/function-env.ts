@@ -33,6 +33,21 @@ export const systemsFunctionEnv = writerFunctionEnv.extend({
   PRIMARY_REGION: z.string().min(1),
 });
 
+/** Where drill schedules live and what they start (infra/stacks/orchestration-stack.ts). */
+export const drillScheduleEnv = {
+  DRILL_SCHEDULE_GROUP: z.string().min(1),
+  DRILL_SCHEDULER_TARGET_ARN: z.string().min(1),
+  DRILL_SCHEDULER_ROLE_ARN: z.string().min(1),
+  /** Local stage only: the emulator ignores ScheduleExpressionTimezone (docs/emulator.md). */
+  DRILL_SCHEDULES_IN_UTC: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
+};
+
+/** The systems family also keeps each policy's drill schedule. */
+export const policiesFunctionEnv = systemsFunctionEnv.extend(drillScheduleEnv);
+
 /** Functions that also sign or verify session tokens. */
 const identityEnv = directoryFunctionEnv.extend({
   SIGNING_SECRET_ARN: z.string().min(1),
@@ -79,6 +94,13 @@ export const drillTaskFunctionEnv = directoryFunctionEnv.extend({
 
 /** The drills API: the systems family's tables, the drill state machine and the reports bucket. */
 export const drillsFunctionEnv = systemsFunctionEnv.extend({
+  DRILL_STATE_MACHINE_ARN: z.string().min(1),
+  REPORTS_BUCKET: z.string().min(1),
+});
+
+/** A drill schedule's target: starts the drill as the API would (functions/events/scheduled-drill.ts). */
+export const scheduledDrillFunctionEnv = directoryFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
   DRILL_STATE_MACHINE_ARN: z.string().min(1),
   REPORTS_BUCKET: z.string().min(1),
 });

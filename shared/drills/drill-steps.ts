@@ -116,7 +116,7 @@ async function runStep(
   step: DrillStep,
   work: (
     drill: DrillRecord,
-  ) => Promise<{ drill: DrillRecord; detail?: string; status?: "succeeded" | "skipped" }>,
+  ) => Promise<{ drill: DrillRecord; detail?: string; status?: "succeeded" | "skipped" | "failed" }>,
 ): Promise<DrillRecord> {
   let drill = await save(deps, beginStep(await loadDrill(deps, key), step, deps.now()));
   try {
@@ -239,7 +239,11 @@ export async function verifyDrill(deps: DrillStepDeps, key: DrillKey): Promise<v
   });
 }
 
-async function writeReport(deps: DrillStepDeps, drill: DrillRecord): Promise<DrillRecord> {
+/** Writes the drill's JSON and HTML report, locked for the retention; answers the drill with their keys. */
+export async function writeDrillReport(
+  deps: { reports: DrillReportStore; now: () => Date; reportRetentionDays: number },
+  drill: DrillRecord,
+): Promise<DrillRecord> {
   const keys = reportKeys(drill);
   const at = deps.now();
   const retainUntil = new Date(at.getTime() + deps.reportRetentionDays * 86_400_000);
@@ -276,7 +280,7 @@ export async function reportDrill(deps: DrillStepDeps, key: DrillKey): Promise<{
     };
   });
   await runStep(deps, key, "report", async (drill) => ({
-    drill: await writeReport(deps, drill),
+    drill: await writeDrillReport(deps, drill),
     detail: reportKeys(drill).html,
   }));
   return { verdict: evaluated.verdict as "PASS" | "FAIL" };
@@ -307,57 +311,78 @@ function failureOf(failure: StepFailure): { code: string; message: string } {
 
 /**
  * Cleanup, which runs whatever happened before (the state machine's Catch leads here): removes the
- * sandbox, and ends the drill — completed with its verdict, or failed with what stopped it (and a
- * report of how far it got). Ending the drill gives the system's drill slot back.
+ * sandbox. A drill that stopped on an error gets what stopped it and a report of how far it got.
  */
 export async function cleanupDrill(deps: DrillStepDeps, key: DrillKey, failure?: StepFailure): Promise<void> {
   await runStep(deps, key, "cleanup", async (drill) => {
     const removed = await deps.sandbox.removeAll(sandboxPrefix(drill));
     const at = deps.now().toISOString();
-    let ended: DrillRecord = { ...drill, sandboxRemovedAt: at, finishedAt: at };
+    let cleaned: DrillRecord = { ...drill, sandboxRemovedAt: at };
     if (failure || !drill.verdict) {
       const error = failure
         ? failureOf(failure)
         : { code: "INTERNAL", message: "The drill ended without a verdict" };
-      ended = await writeReport(deps, { ...ended, status: "failed", error });
-    } else {
-      ended = { ...ended, status: "completed" };
+      // The report shows the drill as it ends; the record ends with the notify step.
+      const reported = await writeDrillReport(deps, { ...cleaned, error, status: "failed", finishedAt: at });
+      cleaned = { ...cleaned, error, report: reported.report };
     }
-    return { drill: ended, detail: `${removed} objects removed from the sandbox` };
+    return { drill: cleaned, detail: `${removed} objects removed from the sandbox` };
   });
 }
 
-/** Notify: the unit's subscribers learn the outcome; answers it for the state machine's last Choice. */
+function resultMessage(drill: DrillRecord, outcome: string) {
+  const achieved = drill.achieved
+    ? `Achieved RTO ${drill.achieved.rtoSeconds?.toFixed(1) ?? "—"} s (target ${drill.targets.rtoSeconds} s), RPO ${drill.achieved.rpoSeconds.toFixed(1)} s (target ${drill.targets.rpoSeconds} s).`
+    : "";
+  return {
+    kind: "drill-result",
+    subject: `govdr drill ${drill.drillId} of ${drill.systemId}: ${outcome}`,
+    text: [
+      `Drill ${drill.drillId} (${drill.type}) of system ${drill.systemId}: ${outcome}.`,
+      achieved,
+      ...drill.findings.filter((f) => f.severity === "error").map((f) => `- ${f.message.en}`),
+      drill.error ? `Error: ${drill.error.message}` : "",
+    ]
+      .filter(Boolean)
+      .join("\n"),
+    data: {
+      drillId: drill.drillId,
+      systemId: drill.systemId,
+      status: drill.status,
+      verdict: drill.verdict,
+      achieved: drill.achieved,
+      targets: drill.targets,
+    },
+  };
+}
+
+/**
+ * Notify, the last step: the unit's subscribers learn the outcome, and the drill ends — completed
+ * with its verdict, or failed with what stopped it — which gives the system's drill slot back. A
+ * notification that cannot be sent fails this step only; the drill still ends.
+ */
 export async function notifyDrill(
   deps: DrillStepDeps,
   key: DrillKey,
 ): Promise<{ status: string; verdict?: string }> {
-  const drill = await runStep(deps, key, "notify", async (drill) => {
-    const outcome =
-      drill.status === "failed" ? `FAILED (${drill.error?.code})` : (drill.verdict ?? "no verdict");
-    await deps.notifier.publish(drill.tenantId, {
-      kind: "drill-result",
-      subject: `govdr drill ${drill.drillId} of ${drill.systemId}: ${outcome}`,
-      text: [
-        `Drill ${drill.drillId} (${drill.type}) of system ${drill.systemId}: ${outcome}.`,
-        drill.achieved
-          ? `Achieved RTO ${drill.achieved.rtoSeconds?.toFixed(1) ?? "—"} s (target ${drill.targets.rtoSeconds} s), RPO ${drill.achieved.rpoSeconds.toFixed(1)} s (target ${drill.targets.rpoSeconds} s).`
-          : "",
-        ...drill.findings.filter((f) => f.severity === "error").map((f) => `- ${f.message.en}`),
-        drill.error ? `Error: ${drill.error.message}` : "",
-      ]
-        .filter(Boolean)
-        .join("\n"),
-      data: {
-        drillId: drill.drillId,
-        systemId: drill.systemId,
-        status: drill.status,
-        verdict: drill.verdict,
-        achieved: drill.achieved,
-        targets: drill.targets,
-      },
-    });
-    return { drill, detail: outcome };
+  const drill = await runStep(deps, key, "notify", async (running) => {
+    const ended: DrillRecord = {
+      ...running,
+      status: running.error ? "failed" : "completed",
+      finishedAt: deps.now().toISOString(),
+    };
+    const outcome = ended.error ? `FAILED (${ended.error.code})` : (ended.verdict ?? "no verdict");
+    const unsent = await deps.notifier.publish(ended.tenantId, resultMessage(ended, outcome)).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    return unsent
+      ? {
+          drill: ended,
+          status: "failed",
+          detail: `${outcome}; the notification was not sent: ${unsent.message}`,
+        }
+      : { drill: ended, detail: outcome };
   });
   return { status: drill.status, ...(drill.verdict ? { verdict: drill.verdict } : {}) };
 }

@@ -71,7 +71,15 @@ export const drPolicySchema = z.object({
     .object({
       type: z.enum(["tabletop", "simulated", "live"]),
       /** 000 §7.5.4(4): the cycle can be set to at most 24 hours. */
-      periodMinutes: z.number().int().min(15).max(1440, "a drill cycle of at most 24 hours (1440 minutes)"),
+      periodMinutes: z
+        .number()
+        .int()
+        .min(15)
+        .max(1440, "a drill cycle of at most 24 hours (1440 minutes)")
+        .refine((minutes) => 1440 % minutes === 0, {
+          message:
+            "a cycle that divides the day (1440 minutes), e.g. 15, 30, 60, 90, 120, 360, 720 or 1440, so that drills start at the same minutes every day",
+        }),
       /** 000 §7.5.4(5): the start time is set to the minute. */
       startAt: clockTime,
       timezone,

@@ -1,6 +1,13 @@
 import { hasErrors } from "../classification/findings.ts";
 import { assessDrLevel, proposeDrLevel } from "../classification/propose-level.ts";
-import { ForbiddenError, NotFoundError, PolicyRejectedError, ValidationError } from "../errors.ts";
+import type { DrillSchedules } from "../drills/drill-schedule.ts";
+import {
+  DependencyUnavailableError,
+  ForbiddenError,
+  NotFoundError,
+  PolicyRejectedError,
+  ValidationError,
+} from "../errors.ts";
 import type { DrPolicy } from "../policies/policy-schema.ts";
 import { validatePolicy } from "../policies/validate-policy.ts";
 import { newId } from "../stores/ids.ts";
@@ -13,6 +20,8 @@ export interface SystemServiceDeps {
   systems: SystemStore;
   now: () => Date;
   primaryRegion: string;
+  /** Where the policy's drill schedule is kept (EventBridge Scheduler). */
+  drillSchedules: DrillSchedules;
 }
 
 /** A system as the API shows it: with the DR level proposed for its class and the level's assessment. */
@@ -98,6 +107,16 @@ export class SystemService {
       { ...system, policyVersion: record.version, updatedAt: at, version: system.version + 1 },
       record,
     );
+    // After the policy is stored: a schedule never runs for a policy that was refused. Should this
+    // fail, the stored policy stands and setting it again brings the schedule in line.
+    try {
+      await this.deps.drillSchedules.apply(tenant.tenantId, system.systemId, policy.drill);
+    } catch (error) {
+      throw new DependencyUnavailableError(
+        `Policy v${record.version} is stored, but its drill schedule could not be updated; set the policy again`,
+        { cause: error },
+      );
+    }
     return record;
   }
 

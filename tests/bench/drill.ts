@@ -17,18 +17,16 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { finished as streamFinished } from "node:stream/promises";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
 import { ensureDebianPackages } from "../../cli/apt.ts";
 import { localCredentials } from "../../cli/emulator/settings.ts";
 import { pollUntil } from "../../cli/poll.ts";
-import { call, signIn } from "../integration/support/api.ts";
-import { policy, system } from "../integration/support/bodies.ts";
-import { clientConfig, localStack, uniqueName } from "../integration/support/emulator.ts";
-import { agentOf, deployedStores } from "../integration/support/seed.ts";
+import { call } from "../integration/support/api.ts";
+import { unitWithSystem } from "../integration/support/dr-unit.ts";
+import { clientConfig, localStack } from "../integration/support/emulator.ts";
+import { agentOf } from "../integration/support/seed.ts";
 import { runAgent } from "../support/agent-cli.ts";
-import { makeTenant, makeUser } from "../support/identity-fixtures.ts";
 import { freshDirectory, resticTool } from "./vault/tools.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -36,7 +34,6 @@ const work = path.join(tmpdir(), "govdr-bench-drill");
 const sizesMiB = process.argv.slice(2).map(Number);
 if (sizesMiB.length === 0) sizesMiB.push(256, 1024);
 const MiB = 1 << 20;
-const password = "Drill-Bench-2026!";
 
 await ensureDebianPackages([{ name: "restic", file: "/usr/bin/restic" }], "the drill benchmark");
 
@@ -79,31 +76,6 @@ async function mixedFiles(root: string, total: number) {
     left -= bytes;
   }
   return { root, bytes: total, smallFiles: count, smallBytes: small, large };
-}
-
-/** An active unit with its vault key, a class-3 system and its policy (as tests/integration/drills-api.test.ts). */
-async function unitWithSystem() {
-  const { KeyMetadata } = await new KMSClient(clientConfig()).send(
-    new CreateKeyCommand({ Description: "drill bench tenant key" }),
-  );
-  const tenant = { ...makeTenant(new Date(), "active"), vaultKeyId: KeyMetadata?.KeyId as string };
-  const admin = await makeUser({
-    tenantId: tenant.tenantId,
-    userName: uniqueName("bench").replace("-", "."),
-    password,
-    roles: ["tenant-admin"],
-    at: new Date(),
-  });
-  await deployedStores().tenants.register(tenant, admin);
-  const { token } = await signIn(admin.userName, password);
-  const created = await call("POST", "/systems", { token, body: system("演练基准系统") });
-  const systemId = created.body.systemId as string;
-  const set = await call("PUT", `/systems/${systemId}/policy`, {
-    token,
-    body: policy({ kind: "every", minutes: 30 }, "database-replication-or-cdp"),
-  });
-  if (set.status !== 200) throw new Error(`policy: ${JSON.stringify(set)}`);
-  return { tenant, token, systemId };
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;

@@ -15,7 +15,7 @@ import { Repository } from "../../shared/vault/repository.ts";
 import { writeSampleTree } from "./file-trees.ts";
 import { makeTenant } from "./identity-fixtures.ts";
 import { MemoryAuditLog } from "./memory-audit.ts";
-import { MemoryStores } from "./memory-stores.ts";
+import { MemoryDrillSchedules, MemoryStores } from "./memory-stores.ts";
 import { systemInput } from "./systems.ts";
 
 const secret = "drill-test-secret-of-enough-length";
@@ -68,7 +68,12 @@ export async function drillWorld(options: { now?: () => Date } = {}) {
   const stores = new MemoryStores();
   const tenant = { ...makeTenant(now()), vaultKeyId: "memory-key" };
   stores.tenantMap.set(tenant.tenantId, tenant);
-  const systems = new SystemService({ systems: stores.systems, now, primaryRegion: "cn-north-1" });
+  const systems = new SystemService({
+    systems: stores.systems,
+    now,
+    primaryRegion: "cn-north-1",
+    drillSchedules: new MemoryDrillSchedules(),
+  });
   const system = await systems.create(tenant, systemInput());
   await systems.setPolicy(
     tenant,

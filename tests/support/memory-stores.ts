@@ -1,5 +1,6 @@
 import { type AgentKey, agentKeySchema } from "../../shared/agents/agent-key.ts";
 import { type DrillRecord, drillRecordSchema } from "../../shared/drills/drill.ts";
+import { type DrillSchedule, type DrillSchedules, drillCrons } from "../../shared/drills/drill-schedule.ts";
 import { ConflictError, ValidationError } from "../../shared/errors.ts";
 import { defaultIdentitySettings, identitySettingsSchema } from "../../shared/identity/settings.ts";
 import type { IdentitySettingsStore, StoredIdentitySettings } from "../../shared/identity/settings-store.ts";
@@ -317,6 +318,20 @@ export class MemoryStores {
   };
 
   readonly identitySettings = new MemoryIdentitySettingsStore();
+  readonly drillSchedules = new MemoryDrillSchedules();
+}
+
+/** Drill schedules as EventBridge Scheduler would hold them: each system's cron expressions. */
+export class MemoryDrillSchedules implements DrillSchedules {
+  readonly bySystem = new Map<string, { tenantId: string; crons: string[]; timezone: string }>();
+
+  async apply(tenantId: string, systemId: string, schedule: DrillSchedule | undefined): Promise<void> {
+    if (!schedule) {
+      this.bySystem.delete(systemId);
+      return;
+    }
+    this.bySystem.set(systemId, { tenantId, crons: drillCrons(schedule), timezone: schedule.timezone });
+  }
 }
 
 /** The platform's identity settings record, as DynamoDbIdentitySettingsStore keeps it. */

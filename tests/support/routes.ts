@@ -43,7 +43,12 @@ export function memoryDeps(now: () => Date = () => new Date()) {
       ...base,
       tenants,
       systems,
-      service: new SystemService({ systems, now, primaryRegion: "cn-north-1" }),
+      service: new SystemService({
+        systems,
+        now,
+        primaryRegion: "cn-north-1",
+        drillSchedules: stores.drillSchedules,
+      }),
     },
     users: {
       ...base,

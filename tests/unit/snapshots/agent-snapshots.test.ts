@@ -60,7 +60,12 @@ beforeEach(async () => {
   const tenant = makeTenant(clock);
   tenantId = tenant.tenantId;
   stores.tenantMap.set(tenantId, tenant);
-  const systemService = new SystemService({ systems: stores.systems, now, primaryRegion: "cn-north-1" });
+  const systemService = new SystemService({
+    systems: stores.systems,
+    now,
+    primaryRegion: "cn-north-1",
+    drillSchedules: stores.drillSchedules,
+  });
   systemA = (await systemService.create(tenant, systemInput())).systemId;
   systemB = (await systemService.create(tenant, systemInput({ name: "公积金" }))).systemId;
   keys = new AgentKeyService({ agentKeys: stores.agentKeys, systems: stores.systems, now });

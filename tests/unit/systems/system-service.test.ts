@@ -27,6 +27,7 @@ beforeEach(() => {
     systems: stores.systems,
     now: () => now,
     primaryRegion: "cn-north-1",
+    drillSchedules: stores.drillSchedules,
   });
   tenant = { ...makeTenant(now), quotas: { storageGiB: 10, systems: 2 } };
 });
