@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { startConsoleServer } from "../console/server.ts";
 import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
 import { ensureDemoAgent } from "../local-stack/demo-agent.ts";
+import { ensureDemoBackup } from "../local-stack/demo-backup.ts";
 import { deployLocalStack } from "../local-stack/deploy.ts";
 import { seedDemo } from "../local-stack/seed-demo.ts";
 import { log } from "../log.ts";
@@ -47,6 +48,12 @@ export function registerUpCommand(program: Command): void {
           process.stdout.write(
             `Agent: key for ${agent.systemName} (${agent.systemId}) in ${agent.file}; e.g. GOVDR_REPO_KEY=<secret> npx govdr backup <dir> --repo <vault dir> --api ${stack.apiUrl} --agent-key-file ${agent.file}\n`,
           );
+          const snapshot = await ensureDemoBackup(stack, agent, log);
+          if (snapshot) {
+            process.stdout.write(
+              `Drill: ${agent.systemName} has snapshot ${snapshot} in the vault and its DR copy; run a drill with POST ${stack.apiUrl}/systems/${agent.systemId}/drills (signed in as demo.admin), follow it with GET …/drills/{drillId}; GET …/systems/${agent.systemId}/replication shows its RPO\n`,
+            );
+          }
         }
         log(`running; press Ctrl-C to stop${emulator.startedHere ? " (stops the emulator it started)" : ""}`);
       } catch (error) {

@@ -15,6 +15,7 @@ import type { LocalStack } from "./deploy.ts";
 export interface DemoAgent {
   /** Holds the credential (`<key id>.<secret>`), readable by its owner only. */
   file: string;
+  tenantId: string;
   systemId: string;
   systemName: string;
 }
@@ -41,7 +42,8 @@ export async function ensureDemoAgent(
   const kept = existing && (await agentKeys.get(existing.keyId));
   if (kept && !kept.revokedAt && kept.tenantId === admin.tenantId) {
     const system = await systems.get(kept.tenantId, kept.systemId);
-    if (system) return { file, systemId: system.systemId, systemName: system.name };
+    if (system)
+      return { file, tenantId: system.tenantId, systemId: system.systemId, systemName: system.name };
   }
   const [system] = (await systems.list(admin.tenantId, { limit: 1 })).items;
   if (!system) return undefined;
@@ -68,5 +70,5 @@ export async function ensureDemoAgent(
       now,
     }),
   );
-  return { file, systemId: system.systemId, systemName: system.name };
+  return { file, tenantId: system.tenantId, systemId: system.systemId, systemName: system.name };
 }

@@ -2,13 +2,16 @@ import { randomInt } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ListSchedulesCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { describe, expect, it } from "vitest";
 import { ensureDemoAgent } from "../../cli/local-stack/demo-agent.ts";
+import { ensureDemoBackup } from "../../cli/local-stack/demo-backup.ts";
 import { seedDemo } from "../../cli/local-stack/seed-demo.ts";
+import { pollUntil } from "../../cli/poll.ts";
 import { passwordProblems } from "../../shared/identity/password-policy.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { call, signIn } from "./support/api.ts";
-import { localStack, uniqueName } from "./support/emulator.ts";
+import { clientConfig, localStack, uniqueName } from "./support/emulator.ts";
 
 describe("demo seed (npm start)", () => {
   it("R-IA-08: prints one-time passwords that work once and must be changed; a chosen password survives re-seeding", async () => {
@@ -79,6 +82,54 @@ describe("demo seed (npm start)", () => {
       expect(session).toMatchObject({ status: 200, body: { scope: "agent", systemId: first?.systemId } });
       expect(second).toEqual(first);
       expect((await readFile(file, "utf8")).trim()).toBe(credential);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives the demo system real backed-up data in the vault and a daily drill, so a drill passes at once (issue #18 item 9)", async () => {
+    const names = {
+      tenantAdmin: uniqueName("demo").replace("-", "."),
+      platformAdmin: uniqueName("ops").replace("-", "."),
+      creditCode: `11500000MB${String(randomInt(1e7)).padStart(7, "0")}X`,
+    };
+    const [admin] = await seedDemo(localStack(), names);
+    const dir = await mkdtemp(path.join(tmpdir(), "govdr-demo-backup-"));
+    try {
+      const agent = await ensureDemoAgent(localStack(), names.tenantAdmin, path.join(dir, "demo-agent.key"));
+      if (!agent) throw new Error("no demo agent");
+      const snapshotId = await ensureDemoBackup(localStack(), agent, () => {});
+      const again = await ensureDemoBackup(localStack(), agent, () => {});
+      const { token } = await signIn(names.tenantAdmin, admin?.oneTimePassword ?? "", {
+        newPassword: "Demo-Chosen-Pass-2026",
+      });
+
+      expect(snapshotId).toMatch(/^[0-9a-f]{16}$/);
+      expect(again).toBe(snapshotId);
+      const { Schedules = [] } = await new SchedulerClient(clientConfig()).send(
+        new ListSchedulesCommand({ GroupName: "govdr-drills", NamePrefix: `drill-${agent.systemId}-` }),
+      );
+      expect(Schedules).toHaveLength(1);
+      const replication = await pollUntil(
+        async () => {
+          const answer = await call("GET", `/systems/${agent.systemId}/replication`, { token });
+          return answer.body.status === "ok" ? answer.body : undefined;
+        },
+        { timeoutMs: 30_000, what: "the demo snapshot in the DR vault" },
+      );
+      expect(replication.newestReplicatedSnapshot).toMatchObject({ snapshotId });
+      const started = await call("POST", `/systems/${agent.systemId}/drills`, { token, body: {} });
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const drill = await pollUntil(
+        async () => {
+          const answer = await call("GET", `/systems/${agent.systemId}/drills/${started.body.drillId}`, {
+            token,
+          });
+          return answer.body.status === "running" ? undefined : answer.body;
+        },
+        { timeoutMs: 60_000, intervalMs: 1000, what: "the demo drill" },
+      );
+      expect(drill).toMatchObject({ status: "completed", verdict: "PASS", recoveryPoint: { snapshotId } });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
