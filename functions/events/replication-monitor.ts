@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { awsDirectory } from "../../shared/aws/directory.ts";
-import { snsNotifier } from "../../shared/aws/drills.ts";
+import { snsNotifier } from "../../shared/aws/notifications.ts";
 import { s3VaultListings } from "../../shared/aws/replication.ts";
 import { replicationMonitorFunctionEnv } from "../../shared/config/function-env.ts";
 import { taskHandler } from "../../shared/lambda/task-handler.ts";

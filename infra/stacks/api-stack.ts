@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { Aws, CfnOutput, type CfnResource, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -8,6 +8,7 @@ import type { IBucket } from "aws-cdk-lib/aws-s3";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { type Family, type RouteDoc, routes, splitRouteKey } from "../../shared/api/routes.ts";
+import { notificationsKeyAlias, notificationsTopicName } from "../../shared/aws/notifications.ts";
 import type { FunctionEnvSchema } from "../../shared/config/function-env.ts";
 import {
   auditFunctionEnv,
@@ -15,13 +16,14 @@ import {
   authorizerFunctionEnv,
   drillsFunctionEnv,
   healthFunctionEnv,
+  notificationsFunctionEnv,
   policiesFunctionEnv,
   replicationFunctionEnv,
   systemsFunctionEnv,
   writerFunctionEnv,
 } from "../../shared/config/function-env.ts";
 import type { RouteKey } from "../../shared/lambda/router.ts";
-import { acknowledgeNag } from "../acknowledge.ts";
+import { acknowledgeNag, nagResource } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import {
@@ -267,6 +269,47 @@ export class ApiStack extends Stack {
     grantTableAccess(replicationFn.function, props.policies, "read-only", { indexes: ["gsi1"] });
     grantTableAccess(replicationFn.function, props.audit, "append-only");
     grantVaultListing(replicationFn.function, props.config);
+    const topicArn = `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:${notificationsTopicName}`;
+    const notificationsFn = new GovdrFunction(this, "Notifications", {
+      ...common,
+      entry: "api/notifications.ts",
+      description: "The unit's notification subscriptions of the govdr-notifications topic",
+      envSchema: notificationsFunctionEnv,
+      environment: {
+        ...systemsEnvironment,
+        POWERTOOLS_SERVICE_NAME: "govdr-notifications",
+        NOTIFICATIONS_TOPIC_ARN: topicArn,
+        NOTIFICATIONS_KEY_ID: notificationsKeyAlias,
+      },
+    });
+    grantTableAccess(notificationsFn.function, props.tenants, "read-write");
+    grantTableAccess(notificationsFn.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(notificationsFn.function, props.audit, "append-only");
+    grantTableAccess(notificationsFn.function, props.idempotency, "idempotency");
+    const tenantTopics = `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:govdr-tenant-*`;
+    notificationsFn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["sns:CreateTopic", "sns:TagResource", "sns:Subscribe"],
+        resources: [tenantTopics],
+      }),
+    );
+    notificationsFn.function.addToRolePolicy(
+      new PolicyStatement({ actions: ["sns:Unsubscribe"], resources: [`${tenantTopics}:*`] }),
+    );
+    const anchor = notificationsFn.function.node.defaultChild as CfnResource;
+    acknowledgeNag(
+      notificationsFn,
+      {
+        id: `IAM5[${nagResource(anchor, tenantTopics)}]`,
+        reason:
+          "Each unit's topic (govdr-tenant-<tenantId>) is created with its first subscription; units are created at run time.",
+      },
+      {
+        id: `IAM5[${nagResource(anchor, `${tenantTopics}:*`)}]`,
+        reason:
+          "Unsubscribe names one subscription of a unit's topic; subscriptions are made by units at run time.",
+      },
+    );
     const auditFn = new GovdrFunction(this, "AuditApi", {
       ...common,
       entry: "api/audit.ts",
@@ -309,6 +352,7 @@ export class ApiStack extends Stack {
       snapshots: snapshotsFn,
       drills: drillsFn,
       replication: replicationFn,
+      notifications: notificationsFn,
       users: usersFn,
       audit: auditFn,
     };

@@ -1,4 +1,4 @@
-import { CfnOutput, type CfnResource, Duration, Stack, type StackProps } from "aws-cdk-lib";
+import { Aws, CfnOutput, type CfnResource, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction } from "aws-cdk-lib/aws-events-targets";
@@ -10,6 +10,8 @@ import type { IBucket } from "aws-cdk-lib/aws-s3";
 import { CfnScheduleGroup } from "aws-cdk-lib/aws-scheduler";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
+import { notificationsKeyAlias, notificationsTopicName } from "../../shared/aws/notifications.ts";
+import type { FunctionEnvSchema } from "../../shared/config/function-env.ts";
 import {
   auditArchiverFunctionEnv,
   auditSequencerFunctionEnv,
@@ -105,13 +107,13 @@ export class OrchestrationStack extends Stack {
     settings: ReturnType<typeof stageSettings>,
   ): AslStateMachine {
     const topicKey = new Key(this, "NotificationsKey", {
-      alias: "alias/govdr-notifications",
+      alias: notificationsKeyAlias,
       description: "govdr notifications topic encryption",
       enableKeyRotation: true,
       removalPolicy: settings.removalPolicy,
     });
     const topic = new Topic(this, "Notifications", {
-      topicName: "govdr-notifications",
+      topicName: notificationsTopicName,
       displayName: "govdr drill results, RPO breaches and failed jobs",
       masterKey: topicKey,
       enforceSSL: true,
@@ -177,7 +179,7 @@ export class OrchestrationStack extends Stack {
       grantTenantKeyAccess(fn, "unwrap");
       grantDrillRegionAccess(fn, props.config.drRegion);
       grantReportsAccess(fn, props.reports, "write");
-      grantPublish(fn.function, topic, topicKey);
+      grantPublish(fn, topic, topicKey);
       return fn;
     };
     const functions = Object.entries(steps).map(([step, spec]) => {
@@ -299,7 +301,7 @@ export class OrchestrationStack extends Stack {
     grantTableAccess(monitor.function, props.policies, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(monitor.function, props.audit, "append-only");
     grantVaultListing(monitor.function, props.config);
-    grantPublish(monitor.function, topic, topicKey);
+    grantPublish(monitor, topic, topicKey);
     this.runEvery(
       Duration.minutes(1),
       monitor.function,
@@ -412,9 +414,20 @@ export class OrchestrationStack extends Stack {
   }
 }
 
-/** Not topic.grantPublish: that grants kms:GenerateDataKey*, more than publishing needs. */
-function grantPublish(fn: IFunction, topic: Topic, key: Key) {
-  fn.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn] }));
+/**
+ * Publishing to the platform's topic and to every unit's own topic (govdr-tenant-<tenantId>). Not
+ * topic.grantPublish: that grants kms:GenerateDataKey*, more than publishing needs.
+ */
+function grantPublish(govdrFunction: GovdrFunction<FunctionEnvSchema>, topic: Topic, key: Key) {
+  const fn = govdrFunction.function;
+  const tenantTopics = `arn:${Aws.PARTITION}:sns:${Aws.REGION}:${Aws.ACCOUNT_ID}:govdr-tenant-*`;
+  fn.addToRolePolicy(
+    new PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn, tenantTopics] }),
+  );
+  acknowledgeNag(govdrFunction, {
+    id: `IAM5[${nagResource(fn.node.defaultChild as CfnResource, tenantTopics)}]`,
+    reason: "Each unit has its own topic, govdr-tenant-<tenantId>, made with its first subscription.",
+  });
   fn.addToRolePolicy(
     new PolicyStatement({ actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] }),
   );

@@ -5,6 +5,7 @@ import { drillIdSchema, drillTypes } from "../drills/drill.ts";
 import { roleSchema } from "../identity/roles.ts";
 import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
 import { userNameSchema } from "../identity/user.ts";
+import { subscriptionIdSchema, subscriptionRequestSchema } from "../notifications/subscription.ts";
 import { drPolicySchema } from "../policies/policy-schema.ts";
 import { snapshotIdSchema, snapshotReportSchema } from "../snapshots/snapshot-record.ts";
 import { pageRequestSchema } from "../stores/page.ts";
@@ -47,6 +48,7 @@ export const requests = {
       pointInTime: z.iso.datetime({ offset: true }).optional(),
     })
     .default({}),
+  subscription: subscriptionRequestSchema,
   reportFormat: z.object({ format: z.enum(["json", "html"]).default("html") }),
   exportFormat: z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }),
   /** `index`: the DynamoDB chain; `archive`: the locked batches and digest files in the audit bucket. */
@@ -64,6 +66,7 @@ export const pathParameters = {
   keyId: agentKeyIdSchema,
   snapshotId: snapshotIdSchema,
   drillId: drillIdSchema,
+  subscriptionId: subscriptionIdSchema,
 };
 export type PathParameter = keyof typeof pathParameters;
 

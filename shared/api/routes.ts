@@ -13,6 +13,7 @@ export type Family =
   | "snapshots"
   | "drills"
   | "replication"
+  | "notifications"
   | "users"
   | "audit";
 
@@ -282,6 +283,24 @@ export const routes: Record<RouteKey, RouteDoc> = {
     family: "replication",
     summary: "The replication monitor's measurements of the system, newest first",
     query: requests.page,
+  },
+  "POST /notifications/subscriptions": {
+    permission: "notification:manage",
+    family: "notifications",
+    summary:
+      "Send the unit's drill results and RPO breaches to an email address, a mobile number or an HTTPS endpoint",
+    body: requests.subscription,
+  },
+  "GET /notifications/subscriptions": {
+    permission: "notification:read",
+    family: "notifications",
+    summary: "The unit's notification subscriptions",
+    query: requests.page,
+  },
+  "POST /notifications/subscriptions/{subscriptionId}/remove": {
+    permission: "notification:manage",
+    family: "notifications",
+    summary: "Stop a notification subscription (the record is kept)",
   },
   "POST /users": {
     permission: "user:manage",

@@ -1,9 +1,8 @@
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { type DrillReports, DrillService } from "../drills/drill-service.ts";
-import type { DrillNotifier, DrillReportStore, DrillStepDeps, DrillVaults } from "../drills/drill-steps.ts";
+import type { DrillReportStore, DrillStepDeps, DrillVaults } from "../drills/drill-steps.ts";
 import { MisconfigurationError } from "../errors.ts";
 import { DynamoDbDrillStore } from "../stores/dynamodb/drill-store.ts";
 import { DynamoDbSnapshotCatalog } from "../stores/dynamodb/snapshot-catalog.ts";
@@ -13,6 +12,7 @@ import { S3Backend } from "../vault/backends/s3.ts";
 import { kmsKeyWrapper } from "../vault/kms-key-wrapper.ts";
 import { Repository } from "../vault/repository.ts";
 import { awsDirectory } from "./directory.ts";
+import { snsNotifier } from "./notifications.ts";
 
 const s3Location = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/;
 
@@ -69,26 +69,6 @@ export function s3DrillReports(bucket: string): DrillReportStore & DrillReports 
       await objects.put(key, Buffer.from(body, "utf8"), { retainUntil, contentType });
     },
     read: async (key) => (await objects.get(key)).toString("utf8"),
-  };
-}
-
-/** One platform topic; each message names its tenant, which every subscription filters on. */
-export function snsNotifier(topicArn: string): DrillNotifier {
-  const sns = new SNSClient({});
-  return {
-    publish: async (tenantId, message) => {
-      await sns.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Subject: message.subject.slice(0, 100),
-          Message: JSON.stringify({ tenantId, kind: message.kind, text: message.text, data: message.data }),
-          MessageAttributes: {
-            tenantId: { DataType: "String", StringValue: tenantId },
-            kind: { DataType: "String", StringValue: message.kind },
-          },
-        }),
-      );
-    },
   };
 }
 

@@ -105,6 +105,14 @@ export const scheduledDrillFunctionEnv = directoryFunctionEnv.extend({
   REPORTS_BUCKET: z.string().min(1),
 });
 
+/** The notifications family: subscriptions in the Policies table, of the platform's topic. */
+export const notificationsFunctionEnv = writerFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
+  /** The key every unit's topic is encrypted with (alias/govdr-notifications). */
+  NOTIFICATIONS_KEY_ID: z.string().min(1),
+});
+
 /** Both vaults, to compare a repository's objects in the primary and the DR region. */
 const vaultPairEnv = {
   VAULT_BUCKET: z.string().min(1),

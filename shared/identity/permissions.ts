@@ -98,6 +98,15 @@ export const permissions = {
     roles: ["tenant-admin", "tenant-operator", "tenant-auditor"],
     what: { zh: "查看灾备演练及其报告", en: "see drills and their reports" },
   },
+  /** Where the unit's drill results and RPO breaches go (000 §7.5.3(5)). */
+  "notification:manage": {
+    roles: ["tenant-admin"],
+    what: { zh: "添加或删除通知订阅", en: "add or remove notification subscriptions" },
+  },
+  "notification:read": {
+    roles: ["tenant-admin", "tenant-operator", "tenant-auditor"],
+    what: { zh: "查看通知订阅", en: "see notification subscriptions" },
+  },
 } as const satisfies Record<string, Permission>;
 export type Action = keyof typeof permissions;
 

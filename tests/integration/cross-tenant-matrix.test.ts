@@ -20,6 +20,7 @@ const bodies = (own: { userName: string }): Partial<Record<RouteKey, unknown>> =
   "POST /auth/mfa/verification": { code: "000000" },
   "POST /auth/agent-token": { keyId: "ak-000000000000", secret: "not-a-key" },
   "POST /systems/{systemId}/agent-keys": { name: "intruder agent" },
+  "POST /notifications/subscriptions": { protocol: "email", endpoint: "intruder@example.gov.cn" },
   "PUT /systems/{systemId}/snapshots/{snapshotId}": snapshotReport({ merkleRoot: "f".repeat(64) }),
   "POST /tenants": {
     name: `某市${uniqueName("局")}`,
@@ -94,7 +95,13 @@ async function victimUnit() {
   // Its snapshot is not in the DR vault, so the drill ends failed at once: what matters is its id.
   const drill = await call("POST", `/systems/${systemId}/drills`, { token, body: {} });
   if (drill.status !== 202) throw new Error(`victim drill: ${JSON.stringify(drill)}`);
+  const subscription = await call("POST", "/notifications/subscriptions", {
+    token,
+    body: { protocol: "sms", endpoint: "+8613800138000" },
+  });
+  if (subscription.status !== 201) throw new Error(`victim subscription: ${JSON.stringify(subscription)}`);
   return {
+    subscriptionId: subscription.body.subscriptionId as string,
     drillId: drill.body.drillId as string,
     tenantId: tenant.tenantId,
     userId: user.userId,
@@ -114,7 +121,8 @@ const victimPath = (template: string, victim: Awaited<ReturnType<typeof victimUn
     .replace("{userId}", victim.userId)
     .replace("{keyId}", victim.keyId)
     .replace("{snapshotId}", victim.snapshotId)
-    .replace("{drillId}", victim.drillId);
+    .replace("{drillId}", victim.drillId)
+    .replace("{subscriptionId}", victim.subscriptionId);
 
 /** A signed-in session of another unit in `role`; a backup agent signs in with its own system's key. */
 async function intruderSession(role: Caller) {
@@ -147,7 +155,9 @@ async function snapshot(victim: Awaited<ReturnType<typeof victimUnit>>) {
   ]);
   const snapshots = await call("GET", `/systems/${victim.systemId}/snapshots`, { token: victim.token });
   const drills = await call("GET", `/systems/${victim.systemId}/drills`, { token: victim.token });
+  const subscriptions = await call("GET", "/notifications/subscriptions", { token: victim.token });
   return {
+    subscriptions: subscriptions.body,
     // The victim's own drill moves on meanwhile; no other drill may appear.
     drillIds: (drills.body.items as { drillId: string }[]).map((d) => d.drillId),
     tenant,
@@ -183,6 +193,7 @@ describe("cross-tenant access matrix: every route × every role of another unit,
         victim.keyId,
         victim.snapshotId,
         victim.drillId,
+        victim.subscriptionId,
       ];
 
       const leaks: string[] = [];

@@ -13,6 +13,7 @@ import { DynamoDbReplicationChecks } from "../../shared/stores/dynamodb/replicat
 import { DynamoDbSessionStore } from "../../shared/stores/dynamodb/session-store.ts";
 import { DynamoDbIdentitySettingsStore } from "../../shared/stores/dynamodb/settings-store.ts";
 import { DynamoDbSnapshotCatalog } from "../../shared/stores/dynamodb/snapshot-catalog.ts";
+import { DynamoDbSubscriptionStore } from "../../shared/stores/dynamodb/subscription-store.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
 import { DynamoDbTenantStore } from "../../shared/stores/dynamodb/tenant-store.ts";
 import { DynamoDbUserStore } from "../../shared/stores/dynamodb/user-store.ts";
@@ -80,6 +81,9 @@ storeContracts("DynamoDB", {
   agentKeys: async () => ({ store: new DynamoDbAgentKeyStore(deployed().db, deployed().tenantsTable) }),
   snapshots: async () => ({ store: new DynamoDbSnapshotCatalog(deployed().db, deployed().policiesTable) }),
   drills: async () => ({ store: new DynamoDbDrillStore(deployed().db, deployed().policiesTable) }),
+  subscriptions: async () => ({
+    store: new DynamoDbSubscriptionStore(deployed().db, deployed().policiesTable),
+  }),
   replicationChecks: async () => ({
     store: new DynamoDbReplicationChecks(deployed().db, deployed().policiesTable),
   }),

@@ -1,3 +1,7 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
 import {
   APIGatewayClient,
   CreateAuthorizerCommand,
@@ -36,7 +40,12 @@ import {
   PutObjectRetentionCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { CreateScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  SchedulerClient,
+} from "@aws-sdk/client-scheduler";
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -44,8 +53,26 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import {
+  ConfirmSubscriptionCommand,
+  CreateTopicCommand,
+  DeleteTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ministack } from "../../cli/emulator/settings.ts";
+import { statePaths } from "../../cli/paths.ts";
 import { documentedObservations } from "./support/capability-table.ts";
 import {
   anyRoleArn,
@@ -63,6 +90,8 @@ const dynamodb = new DynamoDBClient(config());
 const lambda = new LambdaClient(config());
 const sfn = new SFNClient(config());
 const kms = new KMSClient(config());
+const sns = new SNSClient(config());
+const sqs = new SQSClient(config());
 
 /** Runs a call that must fail and returns the error's name (what the emulator refused it with). */
 async function refusal(call: () => Promise<unknown>): Promise<string> {
@@ -117,6 +146,38 @@ const deleteVersion = (version: { Bucket: string; Key: string; VersionId?: strin
   refusal(() =>
     s3.send(new DeleteObjectCommand({ ...version, BypassGovernanceRetention: bypass || undefined })),
   );
+
+/** A topic for one probe; `remove` unsubscribes everything on it and deletes it. */
+async function probeTopic() {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName("cap-topic") }));
+  if (!TopicArn) throw new Error("CreateTopic returned no ARN");
+  return {
+    TopicArn,
+    remove: async () => {
+      const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+      for (const { SubscriptionArn } of Subscriptions) {
+        if (SubscriptionArn?.startsWith("arn:")) await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
+      }
+      await sns.send(new DeleteTopicCommand({ TopicArn }));
+    },
+  };
+}
+
+/** The installed emulator's source of one service module (the venv `govdr emulator start` made). */
+function ministackSource(service: string): string | undefined {
+  const lib = path.join(statePaths.venv, "lib");
+  try {
+    for (const python of readdirSync(lib)) {
+      try {
+        return readFileSync(
+          path.join(lib, python, "site-packages", "ministack", "services", service),
+          "utf8",
+        );
+      } catch {}
+    }
+  } catch {}
+  return undefined;
+}
 
 const probes: Record<string, { title: string; probe: () => Promise<string> }> = {
   "S3-VERSIONING": {
@@ -492,6 +553,163 @@ const probes: Record<string, { title: string; probe: () => Promise<string> }> = 
       );
       await marker(markerId, 90_000);
       return "fired";
+    },
+  },
+  "SCHEDULER-CRON-TIMEZONE": {
+    title: "EventBridge Scheduler honours ScheduleExpressionTimezone for cron schedules",
+    probe: async () => {
+      const scheduler = new SchedulerClient(config());
+      const Name = uniqueName("cap-cron-tz");
+      await scheduler.send(
+        new CreateScheduleCommand({
+          Name,
+          ScheduleExpression: "cron(37 2 * * ? *)",
+          ScheduleExpressionTimezone: "Asia/Shanghai",
+          FlexibleTimeWindow: { Mode: "OFF" },
+          Target: { Arn: markerWriterArn, RoleArn: anyRoleArn, Input: JSON.stringify({ markerId: Name }) },
+        }),
+      );
+      try {
+        const stored = (await scheduler.send(new GetScheduleCommand({ Name }))).ScheduleExpressionTimezone;
+        // Not waiting for a firing: the ticker that fires cron schedules is read instead.
+        const tick = ministackSource("scheduler.py")
+          ?.split(/^def _tick_schedules\(/m)[1]
+          ?.split(/^def /m)[0];
+        const evaluation = !tick
+          ? "cron evaluation unknown (no _tick_schedules in the emulator's source)"
+          : /ScheduleExpressionTimezone|zoneinfo|ZoneInfo/.test(tick) || !tick.includes("tz=timezone.utc")
+            ? "cron evaluation changed in the emulator's source"
+            : "cron evaluated in UTC";
+        return `timezone stored (${stored}), ${evaluation}`;
+      } finally {
+        await scheduler.send(new DeleteScheduleCommand({ Name }));
+      }
+    },
+  },
+  "SNS-SQS-FILTER": {
+    title: "SNS delivers to an SQS subscription, honouring a FilterPolicy on a message attribute",
+    probe: async () => {
+      const topic = await probeTopic();
+      const queues: string[] = [];
+      try {
+        const queueFor = async (tenantId: string) => {
+          const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("cap-sub") }));
+          if (!QueueUrl) throw new Error("CreateQueue returned no URL");
+          queues.push(QueueUrl);
+          const { Attributes } = await sqs.send(
+            new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+          );
+          await sns.send(
+            new SubscribeCommand({
+              TopicArn: topic.TopicArn,
+              Protocol: "sqs",
+              Endpoint: Attributes?.QueueArn,
+              Attributes: {
+                FilterPolicy: JSON.stringify({ tenantId: [tenantId] }),
+                RawMessageDelivery: "true",
+              },
+            }),
+          );
+          return QueueUrl;
+        };
+        const [matching, other] = [await queueFor("t-a"), await queueFor("t-b")];
+        const Message = JSON.stringify({ tenantId: "t-a", kind: "capability-probe" });
+        await sns.send(
+          new PublishCommand({
+            TopicArn: topic.TopicArn,
+            Message,
+            MessageAttributes: { tenantId: { DataType: "String", StringValue: "t-a" } },
+          }),
+        );
+        const receive = async (QueueUrl: string) =>
+          (
+            await sqs.send(
+              new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+            )
+          ).Messages ?? [];
+        const received = await pollUntil(async () => (await receive(matching)).at(0)?.Body ?? undefined, {
+          timeoutMs: 15_000,
+          what: "the filtered SNS message",
+        }).catch(() => undefined);
+        // Asked only once the matching queue has its message, so the other one had the same time.
+        const leaked = (await receive(other)).length > 0;
+        if (received === undefined)
+          return leaked ? "delivered to the other subscription only" : "not delivered";
+        const body = received === Message ? "raw message body" : "wrapped in the SNS envelope";
+        return `${leaked ? "delivered to both subscriptions" : "delivered to the matching subscription only"} (${body})`;
+      } finally {
+        await topic.remove();
+        for (const QueueUrl of queues) await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+      }
+    },
+  },
+  "SNS-HTTP-DELIVERY": {
+    title: "SNS delivers to an HTTP subscription",
+    probe: async () => {
+      const posts: { Type?: string; Message?: string; SubscribeURL?: string; Token?: string }[] = [];
+      const server = createServer((request, response) => {
+        let body = "";
+        request.on("data", (chunk) => {
+          body += chunk;
+        });
+        request.on("end", () => {
+          try {
+            posts.push(JSON.parse(body));
+          } catch {
+            posts.push({ Type: `unparseable body (${request.headers["x-amz-sns-message-type"]})` });
+          }
+          response.end();
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const topic = await probeTopic();
+      try {
+        const { port } = server.address() as AddressInfo;
+        await sns.send(
+          new SubscribeCommand({
+            TopicArn: topic.TopicArn,
+            Protocol: "http",
+            Endpoint: `http://127.0.0.1:${port}/sns`,
+          }),
+        );
+        const publish = (Message: string) =>
+          sns.send(new PublishCommand({ TopicArn: topic.TopicArn, Message }));
+        const arrived = (type: string, message?: string) =>
+          pollUntil(
+            async () =>
+              posts.find((p) => p.Type === type && (message === undefined || p.Message === message)),
+            { timeoutMs: 15_000, intervalMs: 100, what: `an SNS ${type} over HTTP` },
+          ).catch(() => undefined);
+        await publish("before confirming");
+        const confirmation = await arrived("SubscriptionConfirmation");
+        if (!confirmation) {
+          const notification = await arrived("Notification");
+          return notification ? "Notification without confirmation" : "not delivered";
+        }
+        // What a subscriber does: GET the SubscribeURL; the ConfirmSubscription call only if that fails.
+        const viaUrl = await fetch(confirmation.SubscribeURL ?? "").then(
+          async (r) => (r.ok ? "ok" : `${r.status} ${/<Code>(\w+)<\/Code>/.exec(await r.text())?.[1]}`),
+          (error: Error) => error.name,
+        );
+        if (viaUrl !== "ok") {
+          await sns.send(
+            new ConfirmSubscriptionCommand({ TopicArn: topic.TopicArn, Token: confirmation.Token }),
+          );
+        }
+        await publish("after confirming");
+        const notification = await arrived("Notification", "after confirming");
+        // Asked only once the later Notification arrived, so the earlier one had longer to arrive.
+        const early = posts.some((p) => p.Type === "Notification" && p.Message === "before confirming");
+        const how =
+          viaUrl === "ok"
+            ? "confirmed through its SubscribeURL"
+            : `its SubscribeURL refused (${viaUrl}), confirmed through ConfirmSubscription`;
+        return `SubscriptionConfirmation; ${how}; then ${notification ? "Notification" : "no Notification"}, ${early ? "and one published before confirming" : "none before confirming"}`;
+      } finally {
+        await topic.remove();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     },
   },
   "APIGW-LAMBDA-AUTHORIZER": {

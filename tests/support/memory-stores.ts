@@ -5,6 +5,8 @@ import { ConflictError, ValidationError } from "../../shared/errors.ts";
 import { defaultIdentitySettings, identitySettingsSchema } from "../../shared/identity/settings.ts";
 import type { IdentitySettingsStore, StoredIdentitySettings } from "../../shared/identity/settings-store.ts";
 import { type User, userSchema } from "../../shared/identity/user.ts";
+import type { SubscriptionStore } from "../../shared/notifications/notification-service.ts";
+import { type Subscription, subscriptionSchema } from "../../shared/notifications/subscription.ts";
 import { type ReplicationCheck, replicationCheckSchema } from "../../shared/replication/replication-check.ts";
 import type { ReplicationCheckStore } from "../../shared/replication/replication-monitor.ts";
 import { type SnapshotRecord, snapshotRecordSchema } from "../../shared/snapshots/snapshot-record.ts";
@@ -319,6 +321,35 @@ export class MemoryStores {
 
   readonly identitySettings = new MemoryIdentitySettingsStore();
   readonly drillSchedules = new MemoryDrillSchedules();
+
+  readonly subscriptionMap = new Map<string, Subscription & { removedAt?: string; removedBy?: string }>();
+  readonly subscriptions: SubscriptionStore = {
+    create: async (subscription) => {
+      const valid = subscriptionSchema.parse(subscription);
+      const key = `${valid.tenantId}/${valid.subscriptionId}`;
+      if (this.subscriptionMap.has(key)) throw sdkConditionError("ConditionalCheckFailedException");
+      this.subscriptionMap.set(key, valid);
+    },
+    get: async (tenantId, subscriptionId) =>
+      structuredClone(this.subscriptionMap.get(`${tenantId}/${subscriptionId}`)),
+    list: async (tenantId, page) =>
+      MemoryStores.page(
+        `subscriptions/${tenantId}`,
+        [...this.subscriptionMap.values()]
+          .filter((s) => s.tenantId === tenantId && !s.removedAt)
+          .map(({ removedAt: _at, removedBy: _by, ...item }) => ({
+            sortKey: `${item.createdAt}#${item.subscriptionId}`,
+            item,
+          })),
+        page,
+      ),
+    markRemoved: async (tenantId, subscriptionId, at, by) => {
+      const stored = this.subscriptionMap.get(`${tenantId}/${subscriptionId}`);
+      if (!stored) throw sdkConditionError("ConditionalCheckFailedException");
+      stored.removedAt = at;
+      stored.removedBy = by;
+    },
+  };
 }
 
 /** Drill schedules as EventBridge Scheduler would hold them: each system's cron expressions. */

@@ -8,6 +8,7 @@ import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
 import { UserService } from "../../shared/identity/user-service.ts";
 import { type RouteDeps, type RouteMap, serveRoute } from "../../shared/lambda/resource-handler.ts";
 import type { RouteKey } from "../../shared/lambda/router.ts";
+import { NotificationService } from "../../shared/notifications/notification-service.ts";
 import { ReplicationService } from "../../shared/replication/replication-service.ts";
 import { SnapshotService } from "../../shared/snapshots/snapshot-service.ts";
 import { SystemService } from "../../shared/systems/system-service.ts";
@@ -82,6 +83,18 @@ export function memoryDeps(now: () => Date = () => new Date()) {
         catalog,
         checks: stores.replicationChecks,
         listings: { prefixOf: () => undefined, primary: async () => [], dr: async () => [] },
+        now,
+      }),
+    },
+    notifications: {
+      ...base,
+      notifications: new NotificationService({
+        subscriptions: stores.subscriptions,
+        topic: {
+          subscribe: async (tenantId) =>
+            `arn:aws:sns:cn-north-1:000000000000:govdr-notifications:${tenantId}`,
+          unsubscribe: async () => {},
+        },
         now,
       }),
     },

@@ -9,6 +9,7 @@ import { identitySettingsStoreContract } from "./identity-settings-store.ts";
 import { replicationCheckStoreContract } from "./replication-checks.ts";
 import { sessionStoreContract } from "./session-store.ts";
 import { snapshotCatalogContract } from "./snapshot-catalog.ts";
+import { subscriptionStoreContract } from "./subscription-store.ts";
 import { systemStoreContract } from "./system-store.ts";
 import { tenantStoreContract } from "./tenant-store.ts";
 import { userStoreContract } from "./user-store.ts";
@@ -25,6 +26,7 @@ export interface StoreMakers {
   snapshots: Maker<typeof snapshotCatalogContract>;
   drills: Maker<typeof drillStoreContract>;
   replicationChecks: Maker<typeof replicationCheckStoreContract>;
+  subscriptions: Maker<typeof subscriptionStoreContract>;
   identitySettings: Maker<typeof identitySettingsStoreContract>;
 }
 
@@ -38,5 +40,6 @@ export function storeContracts(name: string, make: StoreMakers): void {
   snapshotCatalogContract(name, make.snapshots);
   drillStoreContract(name, make.drills);
   replicationCheckStoreContract(name, make.replicationChecks);
+  subscriptionStoreContract(name, make.subscriptions);
   identitySettingsStoreContract(name, make.identitySettings);
 }

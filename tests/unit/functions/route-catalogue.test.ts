@@ -3,6 +3,7 @@ import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
 import { healthRoutes } from "../../../functions/api/health.ts";
+import { notificationRoutes } from "../../../functions/api/notifications.ts";
 import { replicationRoutes } from "../../../functions/api/replication.ts";
 import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
 import { systemRoutes } from "../../../functions/api/systems.ts";
@@ -22,6 +23,7 @@ const served: Record<Family, object> = {
   snapshots: snapshotRoutes,
   drills: drillRoutes,
   replication: replicationRoutes,
+  notifications: notificationRoutes,
   users: userRoutes,
   audit: auditRoutes,
 };

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
+import { notificationRoutes } from "../../../functions/api/notifications.ts";
 import { replicationRoutes } from "../../../functions/api/replication.ts";
 import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
 import { systemRoutes } from "../../../functions/api/systems.ts";
@@ -30,6 +31,7 @@ const served = () =>
     snapshots: { routes: snapshotRoutes, deps: deps.snapshots },
     drills: { routes: drillRoutes, deps: deps.drills },
     replication: { routes: replicationRoutes, deps: deps.replication },
+    notifications: { routes: notificationRoutes, deps: deps.notifications },
     users: { routes: userRoutes, deps: deps.users },
     audit: { routes: auditRoutes, deps: deps.audits },
   }) as const;
@@ -59,6 +61,7 @@ const pathOf = (key: RouteKey) =>
         keyId: "ak-000000000001",
         snapshotId: "00000000000000aa",
         drillId: "d-000000000001",
+        subscriptionId: "n-000000000001",
       }[name as string] as string,
     ]),
   );

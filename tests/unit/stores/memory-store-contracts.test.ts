@@ -17,5 +17,6 @@ storeContracts("in memory", {
   snapshots: async () => ({ store: memory().snapshots }),
   drills: async () => ({ store: memory().drills }),
   replicationChecks: async () => ({ store: memory().replicationChecks }),
+  subscriptions: async () => ({ store: memory().subscriptions }),
   identitySettings: async () => ({ store: memory().identitySettings }),
 });
