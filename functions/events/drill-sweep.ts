@@ -19,8 +19,15 @@ export const handler = taskHandler(
         tenants: directory.tenants,
         systems: new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE),
         executions: {
-          isRunning: async (executionArn: string) =>
-            (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === "RUNNING",
+          isRunning: async (executionArn: string) => {
+            try {
+              return (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === "RUNNING";
+            } catch (error) {
+              // An execution that never started (or is gone from the history) runs nothing.
+              if ((error as Error).name === "ExecutionDoesNotExist") return false;
+              throw error;
+            }
+          },
         },
       };
     },

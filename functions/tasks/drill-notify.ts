@@ -8,5 +8,5 @@ import { taskHandler } from "../../shared/lambda/task-handler.ts";
 export const handler = taskHandler(
   drillTaskFunctionEnv,
   { deps: awsDrillStepDeps, input: drillTaskInput },
-  (input, { deps }) => notifyDrill(deps, input),
+  (input, { deps }) => notifyDrill(deps, input, input.failure ?? undefined),
 );

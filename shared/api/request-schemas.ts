@@ -6,7 +6,7 @@ import { roleSchema } from "../identity/roles.ts";
 import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
 import { userNameSchema } from "../identity/user.ts";
 import { subscriptionIdSchema, subscriptionRequestSchema } from "../notifications/subscription.ts";
-import { drPolicySchema } from "../policies/policy-schema.ts";
+import { newPolicySchema } from "../policies/policy-schema.ts";
 import { snapshotIdSchema, snapshotReportSchema } from "../snapshots/snapshot-record.ts";
 import { pageRequestSchema } from "../stores/page.ts";
 import { systemIdSchema, systemInputSchema } from "../systems/system.ts";
@@ -30,7 +30,7 @@ export const requests = {
   listTenants: pageRequestSchema.extend({ status: z.enum(tenantStatuses).default("pending") }),
   page: pageRequestSchema,
   system: systemInputSchema,
-  policy: drPolicySchema,
+  policy: newPolicySchema,
   newUser: z.object({
     userName: userNameSchema,
     displayName: safeText(1, 60),

@@ -2,7 +2,7 @@ export const redacted = "***REDACTED***";
 
 /** Field names whose values never enter the audit trail (passwords, MFA codes, tokens, keys). */
 const secretField =
-  /pass(word|phrase)?$|^pwd$|secret|token|^otp$|totp|mfa_?code|one_?time|private_?key|key_?material|credential|authorization|cookie|session_?id/i;
+  /pass(word|phrase)?$|^pwd$|secret|token|^otp$|totp|mfa_?code|one_?time|private_?key|key_?material|credential|authorization|cookie|session_?id|^endpoint$/i;
 
 /** A deep copy with every secret-named field's value replaced, whatever its nesting. */
 export function redactSecrets<T>(value: T): T {

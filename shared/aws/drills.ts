@@ -83,8 +83,10 @@ export function awsDrillService(
     systems: new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE),
     catalog: new DynamoDbSnapshotCatalog(directory.db, env.POLICIES_TABLE),
     runner: {
+      executionArnOf: (drillId) =>
+        `${env.DRILL_STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:${drillId}`,
       start: async (drill) => {
-        const { executionArn } = await sfn.send(
+        await sfn.send(
           new StartExecutionCommand({
             stateMachineArn: env.DRILL_STATE_MACHINE_ARN,
             // One execution per drill: a retried start cannot run the drill twice.
@@ -96,8 +98,6 @@ export function awsDrillService(
             }),
           }),
         );
-        if (!executionArn) throw new Error("Step Functions started no execution");
-        return executionArn;
       },
     },
     reports: s3DrillReports(env.REPORTS_BUCKET),

@@ -19,9 +19,11 @@ export interface DrillRequest {
   pointInTime?: string;
 }
 
-/** Starts statemachines/drill.asl.json for a stored drill; answers the execution's ARN. */
+/** Runs statemachines/drill.asl.json, one execution per drill, named after it. */
 export interface DrillRunner {
-  start(drill: DrillRecord): Promise<string>;
+  /** The ARN the drill's execution has (known before it starts: it is named after the drill). */
+  executionArnOf(drillId: string): string;
+  start(drill: DrillRecord): Promise<void>;
 }
 
 /** Reads a drill's report from the reports bucket. */
@@ -94,10 +96,11 @@ export class DrillService {
           : `System ${systemId} has no snapshot yet; back it up first`,
       );
     }
+    const drillId = newId("d");
     const drill: DrillRecord = {
       tenantId: caller.tid,
       systemId,
-      drillId: newId("d"),
+      drillId,
       type: request.type ?? policy.policy.drill?.type ?? "simulated",
       trigger,
       requestedBy: caller.sub,
@@ -109,12 +112,13 @@ export class DrillService {
       targets: drillTargets(system),
       steps: [],
       findings: [],
+      // Stored with the drill: its first step may write the next version before start() returns.
+      executionArn: this.deps.runner.executionArnOf(drillId),
       version: 1,
     };
     await this.deps.drills.start(drill, new Date(now.getTime() + drillSlotMs));
-    let executionArn: string;
     try {
-      executionArn = await this.deps.runner.start(drill);
+      await this.deps.runner.start(drill);
     } catch (error) {
       await this.deps.drills.update({
         ...drill,
@@ -130,9 +134,7 @@ export class DrillService {
         cause: error,
       });
     }
-    const started = { ...drill, executionArn, version: 2 };
-    await this.deps.drills.update(started);
-    return started;
+    return drill;
   }
 
   async list(caller: Pick<SessionClaims, "tid">, systemId: string, page: { limit: number; cursor?: string }) {

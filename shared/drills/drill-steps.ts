@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/audit-log.ts";
 import type { AuditEvent } from "../audit/event-schema.ts";
-import { GovdrError, NotFoundError } from "../errors.ts";
+import { errorCatalogue } from "../error-codes.ts";
+import { errorClass, GovdrError, NotFoundError } from "../errors.ts";
 import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
 import type { DrillStore, SnapshotCatalog, TenantStore } from "../stores/stores.ts";
 import type { Tenant } from "../tenants/tenant.ts";
@@ -106,6 +107,14 @@ const errorOf = (error: unknown) => ({
   message: (error as Error).message ?? String(error),
 });
 
+/** The catalogue code of an error class name that Step Functions reports (`WrongKeyError` → WRONG_KEY). */
+const codeOfName = (name: string): string =>
+  (Object.entries(errorCatalogue).find(([, entry]) => entry.name === name)?.[0] as string | undefined) ??
+  name;
+
+/** A drill that ended (its notify step ran, or the sweep ended it) takes no more steps. */
+export class DrillNotRunnableError extends errorClass("DRILL_NOT_RUNNABLE") {}
+
 /**
  * Runs one step of a drill: marks it running on the drill (so a reader sees where the drill is),
  * does the work, marks it succeeded or failed, and writes the step's audit event either way.
@@ -118,16 +127,29 @@ async function runStep(
     drill: DrillRecord,
   ) => Promise<{ drill: DrillRecord; detail?: string; status?: "succeeded" | "skipped" | "failed" }>,
 ): Promise<DrillRecord> {
-  let drill = await save(deps, beginStep(await loadDrill(deps, key), step, deps.now()));
+  const stored = await loadDrill(deps, key);
+  if (stored.status !== "running") {
+    throw new DrillNotRunnableError(
+      `Drill ${key.drillId} has ended (${stored.status}); step ${step} is not run`,
+    );
+  }
+  let drill = await save(deps, beginStep(stored, step, deps.now()));
   try {
     const done = await work(drill);
     drill = await save(deps, endStep(done.drill, step, done.status ?? "succeeded", deps.now(), done.detail));
     await deps.audit.record(drill.tenantId, stepEvent(deps, drill, step, { detail: done.detail }));
     return drill;
   } catch (error) {
-    const failed = endStep(await loadDrill(deps, key), step, "failed", deps.now(), errorOf(error).message);
-    await save(deps, failed);
-    await deps.audit.record(drill.tenantId, stepEvent(deps, drill, step, { error: errorOf(error) }));
+    // Recording the failure must not replace the error the state machine's Catch and the report name.
+    try {
+      const failed = endStep(await loadDrill(deps, key), step, "failed", deps.now(), errorOf(error).message);
+      await save(deps, failed);
+      await deps.audit.record(drill.tenantId, stepEvent(deps, drill, step, { error: errorOf(error) }));
+    } catch (bookkeeping) {
+      process.stderr.write(
+        `drill ${key.drillId}: step ${step} failed, and recording that failed too: ${(bookkeeping as Error).stack}\n`,
+      );
+    }
     throw error;
   }
 }
@@ -279,10 +301,15 @@ export async function reportDrill(deps: DrillStepDeps, key: DrillKey): Promise<{
       }`,
     };
   });
-  await runStep(deps, key, "report", async (drill) => ({
-    drill: await writeDrillReport(deps, drill),
-    detail: reportKeys(drill).html,
-  }));
+  await runStep(deps, key, "report", async (drill) => {
+    // The report shows the drill with its verdict, as it ends; the record ends with the notify step.
+    const reported = await writeDrillReport(deps, {
+      ...drill,
+      status: "completed",
+      finishedAt: deps.now().toISOString(),
+    });
+    return { drill: { ...drill, report: reported.report }, detail: reportKeys(drill).html };
+  });
   return { verdict: evaluated.verdict as "PASS" | "FAIL" };
 }
 
@@ -306,7 +333,7 @@ function failureOf(failure: StepFailure): { code: string; message: string } {
   } catch {
     // A cause that is not JSON (a States.* error) is kept as the message it is.
   }
-  return { code: code.slice(0, 64), message: message.slice(0, 2000) };
+  return { code: codeOfName(code).slice(0, 64), message: message.slice(0, 2000) };
 }
 
 /**
@@ -364,11 +391,18 @@ function resultMessage(drill: DrillRecord, outcome: string) {
 export async function notifyDrill(
   deps: DrillStepDeps,
   key: DrillKey,
+  failure?: StepFailure,
 ): Promise<{ status: string; verdict?: string }> {
   const drill = await runStep(deps, key, "notify", async (running) => {
+    // A failure cleanup could not record (it failed too) is recorded here; no verdict is a failure.
+    const error =
+      running.error ??
+      (failure ? failureOf(failure) : undefined) ??
+      (running.verdict ? undefined : { code: "INTERNAL", message: "The drill ended without a verdict" });
     const ended: DrillRecord = {
       ...running,
-      status: running.error ? "failed" : "completed",
+      ...(error ? { error } : {}),
+      status: error ? "failed" : "completed",
       finishedAt: deps.now().toISOString(),
     };
     const outcome = ended.error ? `FAILED (${ended.error.code})` : (ended.verdict ?? "no verdict");

@@ -38,7 +38,8 @@ export function measure(drill: DrillRecord, verifiedAt?: Date): { rtoSeconds?: n
  * restores nothing: it passes when its checklist (the plan and a recovery point) is complete.
  */
 export function evaluate(drill: DrillRecord): { verdict: "PASS" | "FAIL"; findings: DrillFinding[] } {
-  const findings: DrillFinding[] = [...drill.findings];
+  // From nothing each time: a retried evaluation must not repeat its findings.
+  const findings: DrillFinding[] = [];
   const { targets, achieved, verification } = drill;
   if (drill.type !== "tabletop") {
     if (!verification || achieved?.rtoSeconds === undefined) {

@@ -67,6 +67,8 @@ export async function startScheduledDrill(
     if (!(error instanceof GovdrError)) throw error;
     await deps.audit.record(key.tenantId, startEvent(deps, key, { error }));
     if (error.code === "DRILL_RUNNING") return { skipped: "drill-running" };
+    // A refusal (no policy, no recovery point, no such system) stays one however often it is tried.
+    if (error.httpStatus < 500) return { skipped: error.code };
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { AuditLog } from "../audit/audit-log.ts";
-import type { Page } from "../stores/page.ts";
+import { allItems } from "../stores/page.ts";
 import type { DrillStore, SystemStore, TenantStore } from "../stores/stores.ts";
 import type { DrillRecord } from "./drill.ts";
 import { drillSlotMs } from "./drill-service.ts";
@@ -24,15 +24,6 @@ export interface SweepDeps {
   reportRetentionDays: number;
 }
 
-async function* pages<T>(list: (page: { limit: number; cursor?: string }) => Promise<Page<T>>) {
-  let cursor: string | undefined;
-  do {
-    const page = await list({ limit: 100, cursor });
-    yield* page.items;
-    cursor = page.nextCursor;
-  } while (cursor);
-}
-
 /** A drill whose execution ended without its last step (aborted, timed out, a task killed for good). */
 async function isStranded(deps: SweepDeps, drill: DrillRecord): Promise<boolean> {
   if (drill.status !== "running") return false;
@@ -44,19 +35,24 @@ async function isStranded(deps: SweepDeps, drill: DrillRecord): Promise<boolean>
 async function endStranded(deps: SweepDeps, drill: DrillRecord): Promise<void> {
   const at = deps.now().toISOString();
   await deps.sandbox.removeAll(sandboxPrefix(drill));
-  const ended: DrillRecord = {
-    ...drill,
-    status: "failed",
-    finishedAt: at,
-    sandboxRemovedAt: at,
-    error: {
-      code: "DRILL_ABORTED",
-      message: `The drill's execution ended at step ${drill.currentStep ?? "start"} without finishing (aborted, timed out or its task stopped); the sweep removed its sandbox`,
-    },
-    steps: drill.steps.map((step) =>
-      step.status === "running" ? { ...step, status: "failed", finishedAt: at } : step,
-    ),
-  };
+  const steps = drill.steps.map((step) =>
+    step.status === "running" ? { ...step, status: "failed" as const, finishedAt: at } : step,
+  );
+  // A drill that reached its verdict keeps it: only its last steps did not run.
+  const ended: DrillRecord =
+    drill.verdict && !drill.error
+      ? { ...drill, status: "completed", finishedAt: at, sandboxRemovedAt: at, steps }
+      : {
+          ...drill,
+          status: "failed",
+          finishedAt: at,
+          sandboxRemovedAt: at,
+          steps,
+          error: {
+            code: "DRILL_ABORTED",
+            message: `The drill's execution ended at step ${drill.currentStep ?? "start"} without finishing (aborted, timed out or its task stopped); the sweep removed its sandbox`,
+          },
+        };
   const reported = await writeDrillReport(deps, ended);
   await deps.drills.update({ ...reported, version: drill.version + 1 });
 }
@@ -67,8 +63,8 @@ async function endStranded(deps: SweepDeps, drill: DrillRecord): Promise<void> {
  */
 export async function sweepDrills(deps: SweepDeps): Promise<{ ended: string[]; sandboxesRemoved: string[] }> {
   const ended: string[] = [];
-  for await (const tenant of pages((page) => deps.tenants.listByStatus("active", page))) {
-    for await (const system of pages((page) => deps.systems.list(tenant.tenantId, page))) {
+  for await (const tenant of allItems((page) => deps.tenants.listByStatus("active", page))) {
+    for await (const system of allItems((page) => deps.systems.list(tenant.tenantId, page))) {
       const [newest] = (await deps.drills.list(tenant.tenantId, system.systemId, { limit: 1 })).items;
       if (newest && (await isStranded(deps, newest))) {
         await endStranded(deps, newest);

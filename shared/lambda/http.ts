@@ -18,6 +18,13 @@ export const securityHeaders = {
   "strict-transport-security": "max-age=63072000; includeSubDomains",
 };
 
+/** For HTML answers: no script, nothing loaded from anywhere, not framed; inline styles only. */
+export const htmlSecurityHeaders = {
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+};
+
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: securityHeaders, body: JSON.stringify(body) };
 }

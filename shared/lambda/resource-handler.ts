@@ -13,7 +13,7 @@ import type { IdentitySettings } from "../identity/settings.ts";
 import { cachedSetup } from "./cached-setup.ts";
 import { callerClaims } from "./caller.ts";
 import type { FunctionEnv } from "./env.ts";
-import { errorResponse, jsonResponse, securityHeaders } from "./http.ts";
+import { errorResponse, htmlSecurityHeaders, jsonResponse, securityHeaders } from "./http.ts";
 import { acceptsIdempotencyKey, type IdempotentRunner, idempotencyKeyOf } from "./idempotency.ts";
 import { parsePath, requestText } from "./request.ts";
 import { checkAccess } from "./route-access.ts";
@@ -135,7 +135,12 @@ export async function serveRoute<Env extends { AWS_REGION: string }, Deps extend
     response = result.contentType
       ? {
           statusCode: result.statusCode,
-          headers: { ...securityHeaders, "content-type": result.contentType },
+          headers: {
+            ...securityHeaders,
+            "content-type": result.contentType,
+            // An HTML answer (a drill report) runs nothing and loads nothing, and is framed by no one.
+            ...(result.contentType.startsWith("text/html") ? htmlSecurityHeaders : {}),
+          },
           body: String(result.body),
         }
       : jsonResponse(result.statusCode, result.body);

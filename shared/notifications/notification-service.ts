@@ -48,7 +48,7 @@ export class NotificationService {
     }
     if (existing.items.some((s) => s.protocol === request.protocol && s.endpoint === request.endpoint)) {
       throw new ConflictError(
-        `${request.endpoint} is subscribed already; remove it first to change its kinds`,
+        `That ${request.protocol} endpoint is subscribed already; remove it first to change its kinds`,
         "CONFLICT",
       );
     }

@@ -71,15 +71,7 @@ export const drPolicySchema = z.object({
     .object({
       type: z.enum(["tabletop", "simulated", "live"]),
       /** 000 §7.5.4(4): the cycle can be set to at most 24 hours. */
-      periodMinutes: z
-        .number()
-        .int()
-        .min(15)
-        .max(1440, "a drill cycle of at most 24 hours (1440 minutes)")
-        .refine((minutes) => 1440 % minutes === 0, {
-          message:
-            "a cycle that divides the day (1440 minutes), e.g. 15, 30, 60, 90, 120, 360, 720 or 1440, so that drills start at the same minutes every day",
-        }),
+      periodMinutes: z.number().int().min(15).max(1440, "a drill cycle of at most 24 hours (1440 minutes)"),
       /** 000 §7.5.4(5): the start time is set to the minute. */
       startAt: clockTime,
       timezone,
@@ -98,3 +90,18 @@ export const drPolicySchema = z.object({
   }),
 });
 export type DrPolicy = z.infer<typeof drPolicySchema>;
+
+/**
+ * A policy as it may be set now: a drill cycle must also divide the day (D-41). Kept apart from
+ * drPolicySchema, which reads stored versions too: one set before this rule must stay readable.
+ */
+export const newPolicySchema = drPolicySchema.superRefine((policy, ctx) => {
+  if (policy.drill && 1440 % policy.drill.periodMinutes !== 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["drill", "periodMinutes"],
+      message:
+        "a cycle that divides the day (1440 minutes), e.g. 15, 30, 60, 90, 120, 360, 720 or 1440, so that drills start at the same minutes every day",
+    });
+  }
+});

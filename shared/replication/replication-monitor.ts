@@ -3,7 +3,8 @@ import type { AuditLog } from "../audit/audit-log.ts";
 import type { AuditEvent } from "../audit/event-schema.ts";
 import type { DrillNotifier } from "../drills/drill-steps.ts";
 import { drillTargets } from "../drills/evaluate.ts";
-import type { Page } from "../stores/page.ts";
+import { GovdrError } from "../errors.ts";
+import { allItems, type Page } from "../stores/page.ts";
 import type { SnapshotCatalog, SystemStore, TenantStore } from "../stores/stores.ts";
 import type { ProtectedSystem } from "../systems/system.ts";
 import { measureReplication, type VaultListings } from "./measure.ts";
@@ -48,15 +49,6 @@ export interface MonitorDeps extends ReplicationDeps {
   region: string;
 }
 
-async function* pages<T>(list: (page: { limit: number; cursor?: string }) => Promise<Page<T>>) {
-  let cursor: string | undefined;
-  do {
-    const page = await list({ limit: 100, cursor });
-    yield* page.items;
-    cursor = page.nextCursor;
-  } while (cursor);
-}
-
 function breachEvent(check: ReplicationCheck, kind: "breach" | "restored", region: string): AuditEvent {
   return {
     eventVersion: "1.08",
@@ -95,29 +87,53 @@ const rpoText = (check: ReplicationCheck) =>
 export async function monitorReplication(deps: MonitorDeps): Promise<{ checked: number; breaches: number }> {
   let checked = 0;
   let breaches = 0;
-  for await (const tenant of pages((page) => deps.tenants.listByStatus("active", page))) {
-    for await (const system of pages((page) => deps.systems.list(tenant.tenantId, page))) {
+  const failed: string[] = [];
+  for await (const tenant of allItems((page) => deps.tenants.listByStatus("active", page))) {
+    for await (const system of allItems((page) => deps.systems.list(tenant.tenantId, page))) {
       if (system.policyVersion === 0) continue;
-      const check = await checkReplication(deps, system);
-      const previous = (await deps.checks.history(system.tenantId, system.systemId, { limit: 1 })).items[0];
-      await deps.checks.record(check);
-      checked += 1;
-      if (check.status === "breach") breaches += 1;
-      const wasBreach = previous?.status === "breach";
-      if ((check.status === "breach") === wasBreach || (check.status !== "ok" && check.status !== "breach"))
-        continue;
-      const kind = check.status === "breach" ? "breach" : "restored";
-      await deps.audit.record(check.tenantId, breachEvent(check, kind, deps.region));
-      await deps.notifier.publish(check.tenantId, {
-        kind: kind === "breach" ? "rpo-breach" : "rpo-restored",
-        subject: `govdr ${kind === "breach" ? "RPO breach" : "RPO back within target"}: ${system.name} (${system.systemId})`,
-        text:
-          kind === "breach"
-            ? `The DR copy of ${system.name} is behind its RPO target of ${check.targetRpoSeconds} s: ${rpoText(check)}; ${check.lagBytes} bytes in ${check.lagObjects} objects wait to be replicated.`
-            : `The DR copy of ${system.name} is within its RPO target of ${check.targetRpoSeconds} s again: ${rpoText(check)}.`,
-        data: check,
-      });
+      // One system that cannot be measured does not stop the others'; the pass then fails, naming it.
+      try {
+        const check = await checkSystem(deps, system);
+        checked += 1;
+        if (check.status === "breach") breaches += 1;
+      } catch (error) {
+        failed.push(`${system.systemId}: ${(error as Error).message}`);
+      }
     }
   }
+  if (failed.length > 0) {
+    throw new GovdrError(
+      "DEPENDENCY_UNAVAILABLE",
+      `${failed.length} systems could not be measured: ${failed.join("; ")}`,
+    );
+  }
   return { checked, breaches };
+}
+
+/**
+ * Measures one system, tells the unit when its RPO went past the target or came back (a change, not
+ * every minute of a breach), then keeps the measurement: a notice that could not be sent is tried
+ * again at the next pass, since the change is still there to see.
+ */
+async function checkSystem(deps: MonitorDeps, system: ProtectedSystem): Promise<ReplicationCheck> {
+  const check = await checkReplication(deps, system);
+  const previous = (await deps.checks.history(system.tenantId, system.systemId, { limit: 1 })).items[0];
+  const changed =
+    (check.status === "breach" && previous?.status !== "breach") ||
+    (check.status === "ok" && previous?.status === "breach");
+  if (changed) {
+    const kind = check.status === "breach" ? "breach" : "restored";
+    await deps.notifier.publish(check.tenantId, {
+      kind: kind === "breach" ? "rpo-breach" : "rpo-restored",
+      subject: `govdr ${kind === "breach" ? "RPO breach" : "RPO back within target"}: ${system.name} (${system.systemId})`,
+      text:
+        kind === "breach"
+          ? `The DR copy of ${system.name} is behind its RPO target of ${check.targetRpoSeconds} s: ${rpoText(check)}; ${check.lagBytes} bytes in ${check.lagObjects} objects wait to be replicated.`
+          : `The DR copy of ${system.name} is within its RPO target of ${check.targetRpoSeconds} s again: ${rpoText(check)}.`,
+      data: check,
+    });
+    await deps.audit.record(check.tenantId, breachEvent(check, kind, deps.region));
+  }
+  await deps.checks.record(check);
+  return check;
 }

@@ -28,3 +28,16 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
     { path: "cursor", message: "invalid cursor" },
   ]);
 }
+
+/** Every item of a paginated listing, a page at a time. */
+export async function* allItems<T>(
+  list: (page: { limit: number; cursor?: string }) => Promise<Page<T>>,
+  limit = 100,
+): AsyncIterable<T> {
+  let cursor: string | undefined;
+  do {
+    const page = await list({ limit, cursor });
+    yield* page.items;
+    cursor = page.nextCursor;
+  } while (cursor);
+}

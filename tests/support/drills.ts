@@ -125,6 +125,7 @@ export async function drillWorld(options: { now?: () => Date } = {}) {
 
   const sandbox = new MemorySandbox();
   const reports = new Map<string, { body: string; contentType: string; retainUntil: Date }>();
+  const reportVersions = new Map<string, number>();
   const notifications: Parameters<DrillNotifier["publish"]>[] = [];
   const audit = new MemoryAuditLog();
   const deps: DrillStepDeps = {
@@ -142,8 +143,9 @@ export async function drillWorld(options: { now?: () => Date } = {}) {
     },
     sandbox,
     reports: {
+      // As S3 with Object Lock: writing a key again adds a version; the latest is what is read.
       write: async (key, body, contentType, retainUntil) => {
-        if (reports.has(key)) throw new Error(`${key} is locked`);
+        reportVersions.set(key, (reportVersions.get(key) ?? 0) + 1);
         reports.set(key, { body, contentType, retainUntil });
       },
     },
@@ -159,9 +161,9 @@ export async function drillWorld(options: { now?: () => Date } = {}) {
     systems: stores.systems,
     catalog: stores.snapshots,
     runner: {
+      executionArnOf: (drillId) => `arn:aws:states:::execution:drill:${drillId}`,
       start: async (drill) => {
         started.push(drill.drillId);
-        return `arn:aws:states:::execution:drill:${drill.drillId}`;
       },
     },
     reports: { read: async (key) => reports.get(key)?.body ?? "" },

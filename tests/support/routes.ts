@@ -69,8 +69,9 @@ export function memoryDeps(now: () => Date = () => new Date()) {
         systems,
         catalog,
         runner: {
-          start: async (drill) =>
-            `arn:aws:states:cn-north-1:000000000000:execution:govdr-drill:${drill.drillId}`,
+          executionArnOf: (drillId) =>
+            `arn:aws:states:cn-north-1:000000000000:execution:govdr-drill:${drillId}`,
+          start: async () => {},
         },
         reports: { read: async (key) => `report ${key}` },
         now,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { drillCrons, startAtInUtc } from "../../../shared/drills/drill-schedule.ts";
-import { drPolicySchema } from "../../../shared/policies/policy-schema.ts";
+import { drPolicySchema, newPolicySchema } from "../../../shared/policies/policy-schema.ts";
+import { policy as policyBody } from "../../integration/support/bodies.ts";
+
+const storedPolicy = drPolicySchema.parse(policyBody({ kind: "every", minutes: 30 }));
 
 describe("drill schedules as EventBridge Scheduler crons (R-DRL-04, R-DRL-05)", () => {
   it("starts a daily drill at the minute the policy names", () => {
@@ -20,19 +23,51 @@ describe("drill schedules as EventBridge Scheduler crons (R-DRL-04, R-DRL-05)", 
     expect(drillCrons({ periodMinutes: 720, startAt: "23:59" })).toEqual(["cron(59 11,23 * * ? *)"]);
   });
 
-  it("refuses a cycle over 24 hours or one that does not divide the day, naming the field", () => {
-    const drill = (periodMinutes: number) =>
-      drPolicySchema.shape.drill.safeParse({
-        type: "simulated",
-        periodMinutes,
-        startAt: "02:37",
-        timezone: "Asia/Shanghai",
+  it("refuses a new policy whose cycle is over 24 hours or does not divide the day, naming the field", () => {
+    const policy = (periodMinutes: number) =>
+      newPolicySchema.safeParse({
+        ...storedPolicy,
+        drill: { type: "simulated", periodMinutes, startAt: "02:37", timezone: "Asia/Shanghai" },
       });
 
-    expect(drill(1441).success).toBe(false);
-    expect(drill(100).error?.issues[0]).toMatchObject({ path: ["periodMinutes"] });
-    expect(drill(100).error?.issues[0]?.message).toContain("divides the day");
-    expect(drill(90).success).toBe(true);
+    expect(policy(1441).success).toBe(false);
+    expect(policy(100).error?.issues[0]).toMatchObject({ path: ["drill", "periodMinutes"] });
+    expect(policy(100).error?.issues[0]?.message).toContain("divides the day");
+    expect(policy(90).success).toBe(true);
+  });
+
+  it("still reads a stored policy whose cycle was set before that rule", () => {
+    const old = {
+      ...storedPolicy,
+      drill: { type: "simulated", periodMinutes: 100, startAt: "02:37", timezone: "Asia/Shanghai" },
+    };
+
+    expect(drPolicySchema.safeParse(old).success).toBe(true);
+  });
+
+  it("gives every cycle that divides the day, from any start minute, exactly its starts", () => {
+    for (const period of [
+      15, 16, 18, 20, 24, 30, 32, 36, 40, 45, 48, 60, 72, 80, 90, 96, 120, 144, 160, 180, 240, 288, 360, 480,
+      720, 1440,
+    ]) {
+      for (const start of [0, 7, 37, 61, 149, 1439]) {
+        if (start >= 1440) continue;
+        const startAt = `${String(Math.floor(start / 60)).padStart(2, "0")}:${String(start % 60).padStart(2, "0")}`;
+        const fired = new Set<number>();
+        for (const cron of drillCrons({ periodMinutes: period, startAt })) {
+          const [minutes = "", hours = ""] = /^cron\((\S+) (\S+) \* \* \? \*\)$/.exec(cron)?.slice(1) ?? [];
+          const hourList =
+            hours === "*" ? Array.from({ length: 24 }, (_, h) => h) : hours.split(",").map(Number);
+          for (const h of hourList) for (const m of minutes.split(",").map(Number)) fired.add(h * 60 + m);
+        }
+        const expected = new Set<number>();
+        for (let at = start % period; at < 1440; at += period) expected.add(at);
+        expect(
+          [...fired].sort((a, b) => a - b),
+          `${period} from ${startAt}`,
+        ).toEqual([...expected].sort((a, b) => a - b));
+      }
+    }
   });
 });
 

@@ -18,7 +18,7 @@ describe("starting and reading drills (R-DRL-01, R-DRL-13)", () => {
       trigger: "on-demand",
       targets: { rtoSeconds: 14_400, rpoSeconds: 3600, source: "class", importanceClass: 3 },
       executionArn: `arn:aws:states:::execution:drill:${key.drillId}`,
-      version: 2,
+      version: 1,
     });
     expect(world.started).toEqual([key.drillId]);
   });
@@ -51,7 +51,10 @@ describe("starting and reading drills (R-DRL-01, R-DRL-13)", () => {
       drills: world.stores.drills,
       systems: world.stores.systems,
       catalog: world.stores.snapshots,
-      runner: { start: async () => Promise.reject(new Error("ServiceUnavailable")) },
+      runner: {
+        executionArnOf: (drillId) => `arn:aws:states:::execution:drill:${drillId}`,
+        start: async () => Promise.reject(new Error("ServiceUnavailable")),
+      },
       reports: { read: async () => "" },
       now: () => new Date(),
     });

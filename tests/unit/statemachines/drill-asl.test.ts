@@ -38,7 +38,7 @@ const steps: Record<
   Verify: verifyDrill,
   Report: reportDrill,
   Cleanup: (deps, input) => cleanupDrill(deps, input, input.failure ?? undefined),
-  Notify: notifyDrill,
+  Notify: (deps, input) => notifyDrill(deps, input, input.failure ?? undefined),
 };
 
 /**
@@ -141,7 +141,7 @@ describe("statemachines/drill.asl.json run by an ASL interpreter with the drill 
     expect(run.failure?.message).toContain("could not run to its verdict");
     expect(world.sandbox.objects.size).toBe(0);
     const drill = await world.drill(key);
-    expect(drill).toMatchObject({ status: "failed", error: { code: "RepositoryAccessError" } });
+    expect(drill).toMatchObject({ status: "failed", error: { code: "REPOSITORY_UNREACHABLE" } });
     expect(drill?.report).toBeDefined();
   });
 
@@ -157,7 +157,7 @@ describe("statemachines/drill.asl.json run by an ASL interpreter with the drill 
     expect(run.failure?.message).toContain("could not run to its verdict");
     const drill = await world.drill(key);
     expect(drill?.status).toBe("failed");
-    expect(drill?.error?.code).toBe("WrongKeyError");
+    expect(drill?.error?.code).toBe("WRONG_KEY");
     expect(drill?.error?.message).toContain("refused to unwrap");
     expect(drill?.steps.find((s) => s.name === "restore")?.status).toBe("failed");
     expect(drill?.steps.find((s) => s.name === "cleanup")?.status).toBe("succeeded");
@@ -192,5 +192,50 @@ describe("statemachines/drill.asl.json run by an ASL interpreter with the drill 
     expect(drill).toMatchObject({ status: "completed", verdict: "PASS", type: "tabletop" });
     expect(drill?.achieved?.rtoSeconds).toBeUndefined();
     expect(drill?.achieved?.rpoSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it("ends a drill as failed, not completed, when its cleanup fails too, naming the first failure", async () => {
+    const key = await world.start();
+    world.deps.vaults.open = async () => {
+      throw new WrongKeyError("The tenant's KMS key refused to unwrap the repository key");
+    };
+    world.sandbox.removeAll = async () => {
+      throw new RepositoryAccessError("S3 refused access to the bucket govdr-sandbox (503)");
+    };
+
+    const run = await runDrillMachine(world.deps, key);
+
+    expect(run.invocations.filter((s) => s === "Cleanup")).toHaveLength(6);
+    expect(run.invocations.at(-1)).toBe("Notify");
+    const drill = await world.drill(key);
+    expect(drill).toMatchObject({ status: "failed", error: { code: "WRONG_KEY" } });
+    expect(drill?.steps.find((s) => s.name === "cleanup")?.status).toBe("failed");
+  });
+
+  it("still ends the drill when its notification cannot be sent, and says so on the notify step", async () => {
+    const key = await world.start();
+    world.deps.notifier.publish = async () => {
+      throw new Error("SNS: KMS key disabled");
+    };
+
+    const run = await runDrillMachine(world.deps, key);
+
+    expect(run.failure).toBeUndefined();
+    const drill = await world.drill(key);
+    expect(drill).toMatchObject({ status: "completed", verdict: "PASS" });
+    expect(drill?.steps.find((s) => s.name === "notify")).toMatchObject({ status: "failed" });
+    expect(drill?.steps.find((s) => s.name === "notify")?.detail).toContain("KMS key disabled");
+  });
+
+  it("refuses any step of a drill that has ended, so a late retry changes nothing, and names each finding once", async () => {
+    await world.damageOneFile();
+    const key = await world.start();
+    await runDrillMachine(world.deps, key);
+    const once = await world.drill(key);
+
+    // A retried Report task on a drill that has ended is refused, so nothing changes.
+    await expect(reportDrill(world.deps, key)).rejects.toMatchObject({ code: "DRILL_NOT_RUNNABLE" });
+    expect((await world.drill(key))?.findings).toEqual(once?.findings);
+    expect(once?.findings.filter((f) => f.code === "DATA_DAMAGED")).toHaveLength(1);
   });
 });
