@@ -108,47 +108,72 @@ export function grantVaultListing(fn: LambdaFunction, config: { primaryRegion: s
   );
 }
 
+/** What a drill step may do in the DR region and beyond; each step gets only what it does (D-38). */
+export type DrillAccess =
+  | "read-dr-vault"
+  | "list-dr-vault"
+  | "sandbox-write"
+  | "sandbox-list"
+  | "sandbox-clean";
+
 /**
- * What the drill tasks reach in the DR region: the DR vault, read only (objects and listing, and its
- * key through S3 only), and the drill sandbox, where they write, list and remove what they restored.
+ * Drill access in the DR region. `read-dr-vault`: the DR copy of a tenant's repository (objects, and
+ * its key through S3 only); `list-dr-vault`: only the listing (the plan looks for manifests);
+ * `sandbox-write`: put and list what a restore writes; `sandbox-list`: only list it (verify);
+ * `sandbox-clean`: list and remove it.
  */
-export function grantDrillRegionAccess(govdrFunction: GovdrFunctionLike, drRegion: string) {
+export function grantDrillRegionAccess(
+  govdrFunction: GovdrFunctionLike,
+  drRegion: string,
+  access: DrillAccess[],
+) {
   const fn = govdrFunction.function;
   const vault = `arn:${Aws.PARTITION}:s3:::${vaultBucketName(drRegion)}`;
   const sandbox = `arn:${Aws.PARTITION}:s3:::${sandboxBucketName(drRegion)}`;
   const drKeys = `arn:${Aws.PARTITION}:kms:${drRegion}:${Aws.ACCOUNT_ID}:key/*`;
-  fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [vault, sandbox] }));
-  fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:GetObject"], resources: [`${vault}/tenants/*`] }));
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-      resources: [`${sandbox}/sandboxes/*`],
-    }),
-  );
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ["kms:Decrypt"],
-      resources: [drKeys],
-      conditions: { StringEquals: { "kms:ViaService": `s3.${drRegion}.amazonaws.com` } },
-    }),
-  );
   const anchor = fn.node.defaultChild as CfnResource;
-  acknowledgeNag(
-    govdrFunction,
-    {
-      id: `IAM5[${nagResource(anchor, `${vault}/tenants/*`)}]`,
-      reason:
-        "A drill reads the packs, indexes and manifests of one tenant's repository in the DR vault; their names are content hashes.",
-    },
-    {
+  const has = (a: DrillAccess) => access.includes(a);
+  const listed = [
+    ...(has("read-dr-vault") || has("list-dr-vault") ? [vault] : []),
+    ...(has("sandbox-write") || has("sandbox-list") || has("sandbox-clean") ? [sandbox] : []),
+  ];
+  if (listed.length > 0)
+    fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: listed }));
+  if (has("read-dr-vault")) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ["s3:GetObject"], resources: [`${vault}/tenants/*`] }));
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["kms:Decrypt"],
+        resources: [drKeys],
+        conditions: { StringEquals: { "kms:ViaService": `s3.${drRegion}.amazonaws.com` } },
+      }),
+    );
+    acknowledgeNag(
+      govdrFunction,
+      {
+        id: `IAM5[${nagResource(anchor, `${vault}/tenants/*`)}]`,
+        reason:
+          "A drill reads the packs, indexes and manifests of one tenant's repository in the DR vault; their names are content hashes.",
+      },
+      {
+        id: `IAM5[${nagResource(anchor, drKeys)}]`,
+        reason:
+          "The DR vault's key is created in the DR region's stack; Decrypt is allowed only through S3 in that region.",
+      },
+    );
+  }
+  const sandboxActions = [
+    ...(has("sandbox-write") ? ["s3:PutObject", "s3:AbortMultipartUpload"] : []),
+    ...(has("sandbox-clean") ? ["s3:DeleteObject"] : []),
+  ];
+  if (sandboxActions.length > 0) {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: sandboxActions, resources: [`${sandbox}/sandboxes/*`] }),
+    );
+    acknowledgeNag(govdrFunction, {
       id: `IAM5[${nagResource(anchor, `${sandbox}/sandboxes/*`)}]`,
       reason:
         "Each drill restores its recovery point under sandboxes/<tenant>/<system>/<drill>/ and removes it again.",
-    },
-    {
-      id: `IAM5[${nagResource(anchor, drKeys)}]`,
-      reason:
-        "The DR vault's key is created in the DR region's stack; Decrypt is allowed only through S3 in that region.",
-    },
-  );
+    });
+  }
 }

@@ -27,6 +27,7 @@ import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";
 import {
+  type DrillAccess,
   drillScheduling,
   grantDrillRegionAccess,
   grantReportsAccess,
@@ -118,40 +119,51 @@ export class OrchestrationStack extends Stack {
       masterKey: topicKey,
       enforceSSL: true,
     });
-    const steps = {
+    const steps: Record<string, { entry: string; what: string; timeout: Duration; access: StepAccess }> = {
       Plan: {
         entry: "drill-plan",
         what: "picks the recovery point in the DR vault",
+        access: { region: ["list-dr-vault"] },
         timeout: Duration.minutes(2),
       },
       Restore: {
         entry: "drill-restore",
         what: "restores the recovery point into the DR sandbox",
+        access: { region: ["read-dr-vault", "sandbox-write"], unwrap: true },
         timeout: Duration.minutes(15),
       },
       Verify: {
         entry: "drill-verify",
         what: "checks the sandbox against the manifest",
+        access: { region: ["read-dr-vault", "sandbox-list"], unwrap: true },
         timeout: Duration.minutes(15),
       },
       Report: {
         entry: "drill-report",
         what: "evaluates against the targets and writes the report",
+        access: { region: [], reports: true },
         timeout: Duration.minutes(5),
       },
       Cleanup: {
         entry: "drill-cleanup",
         what: "removes the sandbox and ends the drill",
+        access: { region: ["sandbox-clean"], reports: true },
         timeout: Duration.minutes(15),
       },
-      Notify: { entry: "drill-notify", what: "tells the unit the outcome", timeout: Duration.minutes(1) },
+      Notify: {
+        entry: "drill-notify",
+        what: "tells the unit the outcome and ends the drill",
+        timeout: Duration.minutes(1),
+        access: { region: [], publish: true },
+      },
     };
-    /** A function that works on drills: every step, and the sweep. */
+    /** A function that works on drills (every step, and the sweep), with only the access it needs. */
     const drillFunction = (
       id: string,
       entry: string,
       description: string,
       timeout: Duration,
+      access: StepAccess,
       memorySize = 512,
     ) => {
       const fn = new GovdrFunction(this, id, {
@@ -176,10 +188,10 @@ export class OrchestrationStack extends Stack {
       grantTableAccess(fn.function, props.tenants, "read-only", { indexes: ["gsi1"] });
       grantTableAccess(fn.function, props.policies, "read-write", { indexes: ["gsi1"] });
       grantTableAccess(fn.function, props.audit, "append-only");
-      grantTenantKeyAccess(fn, "unwrap");
-      grantDrillRegionAccess(fn, props.config.drRegion);
-      grantReportsAccess(fn, props.reports, "write");
-      grantPublish(fn, topic, topicKey);
+      if (access.unwrap) grantTenantKeyAccess(fn, "unwrap");
+      grantDrillRegionAccess(fn, props.config.drRegion, access.region);
+      if (access.reports) grantReportsAccess(fn, props.reports, "write");
+      if (access.publish) grantPublish(fn, topic, topicKey);
       return fn;
     };
     const functions = Object.entries(steps).map(([step, spec]) => {
@@ -189,6 +201,7 @@ export class OrchestrationStack extends Stack {
         `tasks/${spec.entry}.ts`,
         `Drill step: ${spec.what}`,
         spec.timeout,
+        spec.access,
         memory,
       );
       return [`Drill${step}FunctionArn`, fn.function] as const;
@@ -212,6 +225,7 @@ export class OrchestrationStack extends Stack {
       "events/drill-sweep.ts",
       "Ends drills whose execution stopped mid-way and removes what they left in the sandbox",
       Duration.minutes(5),
+      { region: ["sandbox-clean"], reports: true },
     );
     sweep.function.addToRolePolicy(
       new PolicyStatement({
@@ -431,6 +445,14 @@ function grantPublish(govdrFunction: GovdrFunction<FunctionEnvSchema>, topic: To
   fn.addToRolePolicy(
     new PolicyStatement({ actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] }),
   );
+}
+
+/** What one drill function may reach besides the tables (infra/constructs/drill-access.ts). */
+interface StepAccess {
+  region: DrillAccess[];
+  unwrap?: boolean;
+  reports?: boolean;
+  publish?: boolean;
 }
 
 const lifecycle = (settings: ReturnType<typeof stageSettings>) => ({

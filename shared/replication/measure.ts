@@ -80,15 +80,21 @@ export async function measureReplication(
       manifest !== undefined && copied.has(manifest.key) && manifest.lastModified.getTime() < firstMissing
     );
   });
-  const achievableRpoSeconds = replicated
-    ? Math.max(0, (context.now.getTime() - Date.parse(takenAt(replicated))) / 1000)
-    : null;
+  // The agent reports when its backup started; the manifest's arrival in the vault, on the storage's
+  // clock, bounds it, so an agent whose clock runs ahead cannot make the RPO look shorter.
+  const arrived = replicated ? manifestOf(replicated)?.lastModified.getTime() : undefined;
+  const replicatedAt = replicated
+    ? Math.min(Date.parse(takenAt(replicated)), arrived ?? Number.POSITIVE_INFINITY)
+    : undefined;
+  const achievableRpoSeconds =
+    replicatedAt !== undefined ? Math.max(0, (context.now.getTime() - replicatedAt) / 1000) : null;
   return {
     ...base,
     achievableRpoSeconds,
-    newestReplicatedSnapshot: replicated
-      ? { snapshotId: replicated.snapshotId, takenAt: takenAt(replicated) }
-      : null,
+    newestReplicatedSnapshot:
+      replicated && replicatedAt !== undefined
+        ? { snapshotId: replicated.snapshotId, takenAt: new Date(replicatedAt).toISOString() }
+        : null,
     newestSnapshot,
     lagBytes: missing.reduce((sum, object) => sum + object.size, 0),
     lagObjects: missing.length,

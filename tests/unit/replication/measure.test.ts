@@ -75,6 +75,16 @@ describe("achievable RPO from the two vaults (DESIGN.md §Replication)", () => {
     expect(check).toMatchObject({ lagBytes: 1000, lagObjects: 1 });
   });
 
+  it("bounds the snapshot's time by its manifest's arrival, so an agent's clock running ahead shortens nothing", async () => {
+    const { objects, snapshots } = repository(1);
+    const ahead = snapshots.map((record) => ({ ...record, startedAt: at(1700).toISOString() }));
+
+    const check = await measureReplication(listings(objects, objects), ahead, context);
+
+    expect(check.achievableRpoSeconds).toBe(1800 - 2);
+    expect(check.newestReplicatedSnapshot?.takenAt).toBe(at(2).toISOString());
+  });
+
   it("counts an object of another size in the DR vault as not there", async () => {
     const { objects, snapshots } = repository(2);
     const dr = objects.map((o) => (o.key.endsWith("pack1") ? { ...o, size: 10 } : o));
