@@ -62,8 +62,8 @@ function drVaults(env: DrillTaskEnv): DrillVaults {
 }
 
 /** Drill reports in the locked reports bucket: written once under COMPLIANCE retention, read back as text. */
-export function s3DrillReports(bucket: string): DrillReportStore & DrillReports {
-  const objects = new S3Backend(s3Client(), bucket, "");
+export function s3DrillReports(bucket: string, s3: S3Client = s3Client()): DrillReportStore & DrillReports {
+  const objects = new S3Backend(s3, bucket, "");
   return {
     write: async (key, body, contentType, retainUntil) => {
       await objects.put(key, Buffer.from(body, "utf8"), { retainUntil, contentType });
