@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/audit-log.ts";
 import type { AuditEvent } from "../audit/event-schema.ts";
+import { serviceAuditEvent } from "../audit/service-event.ts";
 import { errorCatalogue } from "../error-codes.ts";
 import { errorClass, GovdrError, NotFoundError } from "../errors.ts";
 import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
@@ -77,29 +77,21 @@ function stepEvent(
   step: DrillStep,
   outcome: { detail?: string; error?: { code: string; message: string } },
 ): AuditEvent {
-  return {
-    eventVersion: "1.08",
-    eventID: randomUUID(),
-    eventTime: deps.now().toISOString(),
+  return serviceAuditEvent({
+    service: "govdr-drill",
+    tenantId: drill.tenantId,
     eventSource: "drills.govdr",
     eventName: `Drill${capitalised(step)}`,
-    eventCategory: "Management",
-    awsRegion: deps.region,
-    sourceIPAddress: "govdr.internal",
-    userAgent: "govdr-drill",
-    userIdentity: { type: "Service", principalId: "govdr-drill", tenantId: drill.tenantId },
+    at: deps.now(),
+    region: deps.region,
     requestParameters: { systemId: drill.systemId, drillId: drill.drillId, type: drill.type },
     responseElements: outcome.detail ? { detail: outcome.detail.slice(0, 1000) } : null,
-    ...(outcome.error
-      ? { errorCode: outcome.error.code, errorMessage: outcome.error.message.slice(0, 1000) }
-      : {}),
-    requestID: randomUUID(),
-    readOnly: false,
+    error: outcome.error,
     resources: [
       { type: "govdr::system", id: drill.systemId },
       { type: "govdr::drill", id: drill.drillId },
     ],
-  };
+  });
 }
 
 const errorOf = (error: unknown) => ({

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/audit-log.ts";
 import type { AuditEvent } from "../audit/event-schema.ts";
+import { serviceAuditEvent } from "../audit/service-event.ts";
 import { GovdrError } from "../errors.ts";
 import type { TenantStore } from "../stores/stores.ts";
 import type { DrillService } from "./drill-service.ts";
@@ -18,29 +18,21 @@ function startEvent(
   key: { tenantId: string; systemId: string },
   outcome: { drillId?: string; error?: GovdrError },
 ): AuditEvent {
-  return {
-    eventVersion: "1.08",
-    eventID: randomUUID(),
-    eventTime: deps.now().toISOString(),
+  return serviceAuditEvent({
+    service: "govdr-drill-schedule",
+    tenantId: key.tenantId,
     eventSource: "drills.govdr",
     eventName: "StartDrill",
-    eventCategory: "Management",
-    awsRegion: deps.region,
-    sourceIPAddress: "govdr.internal",
-    userAgent: "govdr-drill-schedule",
-    userIdentity: { type: "Service", principalId: "govdr-drill-schedule", tenantId: key.tenantId },
+    at: deps.now(),
+    region: deps.region,
     requestParameters: { systemId: key.systemId, trigger: "schedule" },
     responseElements: outcome.drillId ? { drillId: outcome.drillId } : null,
-    ...(outcome.error
-      ? { errorCode: outcome.error.code, errorMessage: outcome.error.message.slice(0, 1000) }
-      : {}),
-    requestID: randomUUID(),
-    readOnly: false,
+    error: outcome.error,
     resources: [
       { type: "govdr::system", id: key.systemId },
       ...(outcome.drillId ? [{ type: "govdr::drill", id: outcome.drillId }] : []),
     ],
-  };
+  });
 }
 
 /**

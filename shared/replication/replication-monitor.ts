@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/audit-log.ts";
 import type { AuditEvent } from "../audit/event-schema.ts";
+import { serviceAuditEvent } from "../audit/service-event.ts";
 import type { DrillNotifier } from "../drills/drill-steps.ts";
 import { drillTargets } from "../drills/evaluate.ts";
 import { GovdrError } from "../errors.ts";
@@ -50,17 +50,13 @@ export interface MonitorDeps extends ReplicationDeps {
 }
 
 function breachEvent(check: ReplicationCheck, kind: "breach" | "restored", region: string): AuditEvent {
-  return {
-    eventVersion: "1.08",
-    eventID: randomUUID(),
-    eventTime: check.checkedAt,
+  return serviceAuditEvent({
+    service: "govdr-replication-monitor",
+    tenantId: check.tenantId,
     eventSource: "replication.govdr",
     eventName: kind === "breach" ? "ReplicationRpoBreach" : "ReplicationRpoRestored",
-    eventCategory: "Management",
-    awsRegion: region,
-    sourceIPAddress: "govdr.internal",
-    userAgent: "govdr-replication-monitor",
-    userIdentity: { type: "Service", principalId: "govdr-replication-monitor", tenantId: check.tenantId },
+    at: new Date(check.checkedAt),
+    region,
     requestParameters: { systemId: check.systemId },
     responseElements: {
       achievableRpoSeconds: check.achievableRpoSeconds,
@@ -68,10 +64,8 @@ function breachEvent(check: ReplicationCheck, kind: "breach" | "restored", regio
       lagBytes: check.lagBytes,
       newestReplicatedSnapshot: check.newestReplicatedSnapshot?.snapshotId ?? null,
     },
-    requestID: randomUUID(),
-    readOnly: false,
     resources: [{ type: "govdr::system", id: check.systemId }],
-  };
+  });
 }
 
 const rpoText = (check: ReplicationCheck) =>

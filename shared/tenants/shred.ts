@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { AuditLog } from "../audit/audit-log.ts";
 import type { AuditEvent } from "../audit/event-schema.ts";
+import { serviceAuditEvent } from "../audit/service-event.ts";
 import type { TenantStore } from "../stores/stores.ts";
 import type { Tenant } from "./tenant.ts";
 import { keyDeletionWaitingDays, type TenantKeys } from "./tenant-keys.ts";
@@ -58,21 +58,15 @@ export async function shredDueKeys(
 }
 
 function shredEvent(tenant: Tenant, keyDeletedAfter: string, region: string, now: Date): AuditEvent {
-  return {
-    eventVersion: "1.08",
-    eventID: randomUUID(),
-    eventTime: now.toISOString(),
+  return serviceAuditEvent({
+    service: "govdr-key-shredder",
+    tenantId: tenant.tenantId,
     eventSource: "shredder.govdr",
     eventName: "ScheduleTenantKeyDeletion",
-    eventCategory: "Management",
-    awsRegion: region,
-    sourceIPAddress: "govdr.internal",
-    userAgent: "govdr-key-shredder",
-    userIdentity: { type: "Service", principalId: "govdr-key-shredder", tenantId: tenant.tenantId },
+    at: now,
+    region,
     requestParameters: { tenantId: tenant.tenantId, keyId: tenant.vaultKeyId ?? null },
     responseElements: { keyDeletedAfter, exportWindowEnded: tenant.exit?.keyDeletionScheduledFor ?? null },
-    requestID: randomUUID(),
-    readOnly: false,
     resources: [{ type: "govdr::tenant", id: tenant.tenantId }],
-  };
+  });
 }
