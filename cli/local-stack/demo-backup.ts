@@ -9,9 +9,8 @@ import { CliError } from "../../agent/errors.ts";
 import { DynamoDbSnapshotCatalog } from "../../shared/stores/dynamodb/snapshot-catalog.ts";
 import { DynamoDbTenantStore } from "../../shared/stores/dynamodb/tenant-store.ts";
 import { KmsTenantKeys } from "../../shared/tenants/kms-tenant-keys.ts";
-import { localCredentials } from "../emulator/settings.ts";
 import { projectRoot, stateDir } from "../paths.ts";
-import { emulatorClientConfig } from "./aws-clients.ts";
+import { emulatorAgentEnv, emulatorClientConfig } from "./aws-clients.ts";
 import type { DemoAgent } from "./demo-agent.ts";
 import type { LocalStack } from "./deploy.ts";
 
@@ -83,13 +82,7 @@ export async function ensureDemoBackup(
     "--agent-key-file",
     agent.file,
   ];
-  const env = {
-    ...process.env,
-    AWS_ENDPOINT_URL: stack.endpoint,
-    AWS_REGION: stack.regions.primary,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-  };
+  const env = emulatorAgentEnv(stack);
   const output = await new Promise<{ code: number; text: string }>((resolve) => {
     const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let text = "";

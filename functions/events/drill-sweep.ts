@@ -15,7 +15,7 @@ export const handler = taskHandler(
       const sfn = new SFNClient({});
       const directory = awsDirectory(env);
       return {
-        ...awsDrillStepDeps(env),
+        ...awsDrillStepDeps(env, directory),
         tenants: directory.tenants,
         systems: new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE),
         executions: {

@@ -16,7 +16,8 @@ import { snsNotifier } from "./notifications.ts";
 
 const s3Location = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/;
 
-const s3Client = (region?: string) =>
+/** The S3 client every drill and replication adapter uses: retried adaptively, path-style on emulators. */
+export const s3Client = (region?: string) =>
   new S3Client({
     region,
     maxAttempts: 8,
@@ -120,8 +121,7 @@ export interface DrillTaskEnv {
 }
 
 /** What every drill task works with, wired to AWS. */
-export function awsDrillStepDeps(env: DrillTaskEnv): DrillStepDeps {
-  const directory = awsDirectory(env);
+export function awsDrillStepDeps(env: DrillTaskEnv, directory = awsDirectory(env)): DrillStepDeps {
   return {
     drills: new DynamoDbDrillStore(directory.db, env.POLICIES_TABLE),
     catalog: new DynamoDbSnapshotCatalog(directory.db, env.POLICIES_TABLE),

@@ -1,6 +1,6 @@
-import { paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
+import { paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import type { ListedObject, VaultListings } from "../replication/measure.ts";
-import { drRepositoryMapping } from "./drills.ts";
+import { drRepositoryMapping, s3Client } from "./drills.ts";
 
 async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
   const objects: ListedObject[] = [];
@@ -24,9 +24,8 @@ export function s3VaultListings(env: {
   DR_VAULT_BUCKET: string;
   DR_REGION: string;
 }): VaultListings {
-  const options = { maxAttempts: 8, retryMode: "adaptive", forcePathStyle: !!process.env.AWS_ENDPOINT_URL };
-  const primary = new S3Client(options);
-  const dr = new S3Client({ ...options, region: env.DR_REGION });
+  const primary = s3Client();
+  const dr = s3Client(env.DR_REGION);
   const toDr = drRepositoryMapping(env.VAULT_BUCKET, env.DR_VAULT_BUCKET);
   return {
     prefixOf: (record) => toDr(record)?.replace(`s3://${env.DR_VAULT_BUCKET}/`, ""),

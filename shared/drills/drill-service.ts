@@ -2,6 +2,7 @@ import { ConflictError, errorClass, GovdrError, NotFoundError, ValidationError }
 import type { SessionClaims } from "../identity/session-token.ts";
 import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
 import { newId } from "../stores/ids.ts";
+import { allItems } from "../stores/page.ts";
 import type { DrillStore, SnapshotCatalog, SystemStore } from "../stores/stores.ts";
 import { requireSystem } from "../systems/system-service.ts";
 import type { DrillRecord, DrillType } from "./drill.ts";
@@ -48,15 +49,10 @@ export async function latestSnapshotAt(
   at?: string,
   accept: (record: SnapshotRecord) => Promise<boolean> | boolean = () => true,
 ): Promise<SnapshotRecord | undefined> {
-  let cursor: string | undefined;
-  do {
-    const page = await catalog.list(tenantId, systemId, { limit: 50, cursor });
-    for (const record of page.items) {
-      if (at && Date.parse(record.time) > Date.parse(at)) continue;
-      if (await accept(record)) return record;
-    }
-    cursor = page.nextCursor;
-  } while (cursor);
+  for await (const record of allItems((page) => catalog.list(tenantId, systemId, page), 50)) {
+    if (at && Date.parse(record.time) > Date.parse(at)) continue;
+    if (await accept(record)) return record;
+  }
   return undefined;
 }
 

@@ -11,7 +11,7 @@ import { loadSnapshot, type Snapshot, snapshotNames } from "../vault/snapshot.ts
 import { beginStep, type DrillRecord, type DrillStep, endStep, type RecoveryPoint } from "./drill.ts";
 import { latestSnapshotAt, NoRecoveryPointError } from "./drill-service.ts";
 import { evaluate, measure } from "./evaluate.ts";
-import { reportKeys, sandboxPrefix } from "./locations.ts";
+import { type DrillKey, reportKeys, sandboxPrefix } from "./locations.ts";
 import { drillReport, drillReportHtml } from "./report.ts";
 import { restoreToSandbox, type Sandbox, verifySandbox } from "./sandbox.ts";
 
@@ -49,12 +49,6 @@ export interface DrillStepDeps {
   now: () => Date;
   region: string;
   reportRetentionDays: number;
-}
-
-export interface DrillKey {
-  tenantId: string;
-  systemId: string;
-  drillId: string;
 }
 
 async function loadDrill(deps: Pick<DrillStepDeps, "drills">, key: DrillKey): Promise<DrillRecord> {

@@ -1,6 +1,7 @@
 import type { DrillRecord } from "./drill.ts";
 
-type DrillKey = Pick<DrillRecord, "tenantId" | "systemId" | "drillId">;
+/** What names a drill: its tenant, its system and its id. */
+export type DrillKey = Pick<DrillRecord, "tenantId" | "systemId" | "drillId">;
 
 /** Where a drill restores to in the DR region's sandbox bucket; cleanup removes everything under it. */
 export const sandboxPrefix = (drill: DrillKey) =>

@@ -4,7 +4,7 @@ import type { DrillStore, SystemStore, TenantStore } from "../stores/stores.ts";
 import type { DrillRecord } from "./drill.ts";
 import { drillSlotMs } from "./drill-service.ts";
 import { type DrillReportStore, writeDrillReport } from "./drill-steps.ts";
-import { drillOfSandboxKey, sandboxesRoot, sandboxPrefix } from "./locations.ts";
+import { type DrillKey, drillOfSandboxKey, sandboxesRoot, sandboxPrefix } from "./locations.ts";
 import type { Sandbox } from "./sandbox.ts";
 
 /** Whether a drill's Step Functions execution is still going. */
@@ -72,7 +72,7 @@ export async function sweepDrills(deps: SweepDeps): Promise<{ ended: string[]; s
       }
     }
   }
-  const sandboxes = new Map<string, NonNullable<ReturnType<typeof drillOfSandboxKey>>>();
+  const sandboxes = new Map<string, DrillKey>();
   for await (const object of deps.sandbox.list(sandboxesRoot)) {
     const key = drillOfSandboxKey(object.key);
     if (key) sandboxes.set(key.drillId, key);

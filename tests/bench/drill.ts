@@ -20,7 +20,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cl
 import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
 import { paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
 import { ensureDebianPackages } from "../../cli/apt.ts";
-import { localCredentials } from "../../cli/emulator/settings.ts";
+import { emulatorAgentEnv } from "../../cli/local-stack/aws-clients.ts";
 import { pollUntil } from "../../cli/poll.ts";
 import { call } from "../integration/support/api.ts";
 import { unitWithSystem } from "../integration/support/dr-unit.ts";
@@ -92,11 +92,7 @@ async function backUp(unit: Awaited<ReturnType<typeof unitWithSystem>>, source: 
       ...["--kms-key", unit.tenant.vaultKeyId, "--tenant", unit.tenant.tenantId, "--retain-days", "1"],
     ],
     {
-      ...process.env,
-      AWS_ENDPOINT_URL: stack.endpoint,
-      AWS_REGION: stack.regions.primary,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      ...emulatorAgentEnv(stack),
       GOVDR_API_URL: stack.apiUrl,
       GOVDR_AGENT_KEY: agent.credential,
     },

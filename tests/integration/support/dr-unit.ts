@@ -1,7 +1,7 @@
 import path from "node:path";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { HeadObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { localCredentials } from "../../../cli/emulator/settings.ts";
+import { emulatorAgentEnv } from "../../../cli/local-stack/aws-clients.ts";
 import { pollUntil } from "../../../cli/poll.ts";
 import { runAgent } from "../../support/agent-cli.ts";
 import { writeSampleTree } from "../../support/file-trees.ts";
@@ -58,11 +58,7 @@ export async function backUp(unit: Awaited<ReturnType<typeof unitWithSystem>>, w
       "1",
     ],
     {
-      ...process.env,
-      AWS_ENDPOINT_URL: stack.endpoint,
-      AWS_REGION: stack.regions.primary,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      ...emulatorAgentEnv(stack),
       GOVDR_API_URL: stack.apiUrl,
       GOVDR_AGENT_KEY: agent.credential,
     },
