@@ -61,12 +61,19 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     reports: data.reports,
     description: "govdr control-plane API",
   });
+  const replication = vault.replication;
+  const replicationRoleArn = vault.vault.bucket.replicationRoleArn;
+  if (!replication || !replicationRoleArn)
+    throw new Error("The primary vault must replicate to the DR vault");
   const orchestration = new OrchestrationStack(app, names.orchestration, {
     env: primary,
     config,
     tenants: data.tenants,
     policies: data.policies,
     vault: vault.vault.bucket,
+    replicationQueue: replication.queue,
+    replicationDeadLetters: replication.deadLetters,
+    vaultReplicationRoleArn: replicationRoleArn,
     audit: data.audit,
     auditArchive: data.auditArchive,
     reports: data.reports,

@@ -125,6 +125,10 @@ export const errorCatalogue = {
   DRILL_NOT_RUNNABLE: { name: "DrillNotRunnableError", httpStatus: 409, exit: "unexpected" },
   /** What a drill record says when its execution stopped without finishing (the sweep ends it). */
   DRILL_ABORTED: internal("DrillAbortedError"),
+  // The managed replicator: a message that ends in the dead-letter queue names one of these
+  REPLICATION_SOURCE_MISSING: internal("ReplicationSourceMissingError"),
+  NOT_A_VAULT_OBJECT: internal("NotAVaultObjectError"),
+  REPLICATION_MESSAGE_UNREADABLE: internal("UnreadableReplicationMessageError"),
 
   // Audit trail tasks
   AUDIT_CHAIN_BROKEN: { name: "AuditChainBrokenError", httpStatus: 500, exit: "integrity" },

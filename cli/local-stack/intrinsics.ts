@@ -12,6 +12,8 @@ export interface DeployedStack {
 const arnTemplates: Record<string, (s: DeployedStack, physicalId: string) => string> = {
   "AWS::S3::Bucket": (s, id) => `arn:${s.partition}:s3:::${id}`,
   "AWS::IAM::Role": (s, id) => `arn:${s.partition}:iam::${s.account}:role/${id}`,
+  // A queue's physical id is its URL, which ends in its name.
+  "AWS::SQS::Queue": (s, id) => `arn:${s.partition}:sqs:${s.region}:${s.account}:${id.split("/").pop()}`,
 };
 
 /**

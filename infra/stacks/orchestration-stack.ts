@@ -9,6 +9,7 @@ import { DynamoEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
 import { CfnScheduleGroup } from "aws-cdk-lib/aws-scheduler";
 import { Topic } from "aws-cdk-lib/aws-sns";
+import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { notificationsKeyAlias, notificationsTopicName } from "../../shared/aws/notifications.ts";
 import type { FunctionEnvSchema } from "../../shared/config/function-env.ts";
@@ -35,6 +36,7 @@ import {
 } from "../constructs/drill-access.ts";
 import { sandboxBucketName } from "../constructs/drill-buckets.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
+import { ManagedReplication } from "../constructs/managed-replication.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
 import { vaultBucketName } from "../constructs/vault-bucket.ts";
@@ -45,6 +47,11 @@ export interface OrchestrationStackProps extends StackProps {
   readonly tenants: ITable;
   readonly policies: ITable;
   readonly vault: IBucket;
+  /** The primary vault's new versions (infra/constructs/replication-queue.ts), for the managed replicator. */
+  readonly replicationQueue: IQueue;
+  readonly replicationDeadLetters: IQueue;
+  /** The role S3 replication runs as; the monitor keeps the vault's rules to the units' transports. */
+  readonly vaultReplicationRoleArn: string;
   readonly audit: ITable;
   readonly auditArchive: IBucket;
   readonly reports: IBucket;
@@ -316,6 +323,35 @@ export class OrchestrationStack extends Stack {
     grantTableAccess(monitor.function, props.audit, "append-only");
     grantVaultListing(monitor.function, props.config);
     grantPublish(monitor, topic, topicKey);
+    monitor.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["s3:GetReplicationConfiguration", "s3:PutReplicationConfiguration"],
+        resources: [`arn:${this.partition}:s3:::${vaultBucketName(props.config.primaryRegion)}`],
+      }),
+    );
+    monitor.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["iam:PassRole"],
+        resources: [props.vaultReplicationRoleArn],
+        conditions: { StringEquals: { "iam:PassedToService": "s3.amazonaws.com" } },
+      }),
+    );
+    const managed = new ManagedReplication(this, "ManagedReplication", {
+      stage: props.config.stage,
+      primaryRegion: props.config.primaryRegion,
+      drRegion: props.config.drRegion,
+      policies: props.policies,
+      queue: props.replicationQueue,
+      deadLetters: props.replicationDeadLetters,
+      alarmTopic: topic,
+      timeout: settings.replicator.timeout,
+      ...lifecycle(settings),
+    });
+    // CloudWatch publishes the replication alarms to the encrypted topic.
+    topicKey.grant(new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey");
+    new CfnOutput(this, "ReplicatorFunctionName", { value: managed.replicator.function.functionName });
+    new CfnOutput(this, "ReplicationReplayFunctionName", { value: managed.replay.function.functionName });
+    new CfnOutput(this, "ReplicationDeadLetterAlarmName", { value: managed.deadLetterAlarm.alarmName });
     this.runEvery(
       Duration.minutes(1),
       monitor.function,

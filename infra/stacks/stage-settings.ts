@@ -16,6 +16,11 @@ export interface StageSettings {
    * failed one. The emulator's API Gateway does not cut integrations at AWS's 29 s.
    */
   readonly apiFunctionTimeout: Duration;
+  /**
+   * The managed replicator's limits: a delivery stays hidden for 6 × the function's timeout (as SQS
+   * event sources want); locally short, so a failing copy reaches the dead-letter queue in a test.
+   */
+  readonly replicator: { timeout: Duration; visibilityTimeout: Duration; maxReceiveCount: number };
 }
 
 export function stageSettings(config: DeploymentConfig): StageSettings {
@@ -26,6 +31,9 @@ export function stageSettings(config: DeploymentConfig): StageSettings {
     deletionProtection: !local,
     identitySettingsMaxAgeSeconds: local ? 0 : 60,
     apiFunctionTimeout: Duration.seconds(local ? 60 : 10),
+    replicator: local
+      ? { timeout: Duration.seconds(20), visibilityTimeout: Duration.seconds(20), maxReceiveCount: 3 }
+      : { timeout: Duration.minutes(2), visibilityTimeout: Duration.minutes(12), maxReceiveCount: 5 },
   };
 }
 

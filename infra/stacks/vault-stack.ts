@@ -3,6 +3,7 @@ import type { Bucket } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
 import type { DeploymentConfig } from "../config.ts";
 import { sandboxBucket } from "../constructs/drill-buckets.ts";
+import { ReplicationQueue } from "../constructs/replication-queue.ts";
 import { AccessLogBucket, VaultBucket } from "../constructs/vault-bucket.ts";
 import { stageSettings } from "./stage-settings.ts";
 
@@ -18,6 +19,8 @@ export interface VaultStackProps extends StackProps {
 export class VaultStack extends Stack {
   readonly vault: VaultBucket;
   readonly sandbox?: Bucket;
+  /** The primary vault's new versions, for the managed replicator. */
+  readonly replication?: ReplicationQueue;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
@@ -32,6 +35,16 @@ export class VaultStack extends Stack {
       replicateTo: props.replicateToRegion ? { region: props.replicateToRegion } : undefined,
     });
     new CfnOutput(this, "VaultBucketName", { value: this.vault.bucket.bucketName });
+    if (props.replicateToRegion) {
+      this.replication = new ReplicationQueue(this, "Replication", {
+        vault: this.vault.bucket,
+        visibilityTimeout: settings.replicator.visibilityTimeout,
+        maxReceiveCount: settings.replicator.maxReceiveCount,
+        removalPolicy: settings.removalPolicy,
+      });
+      new CfnOutput(this, "ReplicationQueueUrl", { value: this.replication.queue.queueUrl });
+      new CfnOutput(this, "ReplicationDeadLetterQueueUrl", { value: this.replication.deadLetters.queueUrl });
+    }
     if (props.drillSandbox) {
       this.sandbox = sandboxBucket(this, {
         accessLogs: accessLogs.bucket,

@@ -127,6 +127,20 @@ export const replicationMonitorFunctionEnv = directoryFunctionEnv.extend({
   NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
 });
 
+/** The managed replicator: the primary vault's new versions to the DR vault (D-42). */
+export const replicatorFunctionEnv = baseFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  ...vaultPairEnv,
+  /** Where versions held back by a transfer window are put again. */
+  REPLICATION_QUEUE_URL: z.string().min(1),
+});
+
+/** Moves what the replicator gave up on from the dead-letter queue back to its queue. */
+export const replicationReplayFunctionEnv = baseFunctionEnv.extend({
+  REPLICATION_QUEUE_URL: z.string().min(1),
+  REPLICATION_DLQ_URL: z.string().min(1),
+});
+
 /** The replication API: measures one system now, and reads the monitor's history. */
 export const replicationFunctionEnv = systemsFunctionEnv.extend(vaultPairEnv);
 

@@ -41,13 +41,24 @@ export function longestBackupGapMinutes(backup: DrPolicy["backup"]): number | un
 }
 
 /**
+ * The longest a copy waits for the transfer window to open (000 §7.5.10(3)): one made just after it
+ * closes waits the rest of the day.
+ */
+export function longestTransferWaitMinutes(replication: DrPolicy["replication"]): number {
+  return replication.transferWindow ? day - windowMinutes(replication.transferWindow) : 0;
+}
+
+/**
  * The RPO a policy can guarantee at the DR site. Real-time replication (Table 1 "数据实时复制") is
  * taken as synchronous, so zero loss; database replication or CDP as near-zero; scheduled backup
- * loses at most the longest gap between backups (continuous backup: near-zero).
+ * loses at most the longest gap between backups (continuous backup: near-zero), plus the longest
+ * wait for a transfer window.
  */
 export function achievableRpo(policy: DrPolicy): Target {
   if (policy.replication.mode === "real-time") return zero;
   if (policy.replication.mode === "database-replication-or-cdp") return nearZero;
   const gap = longestBackupGapMinutes(policy.backup);
-  return gap === undefined ? nearZero : atMost(gap * 60);
+  const wait = longestTransferWaitMinutes(policy.replication);
+  if (gap === undefined) return wait === 0 ? nearZero : atMost(wait * 60);
+  return atMost((gap + wait) * 60);
 }

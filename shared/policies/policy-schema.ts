@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { replicationModes, switchoverModes } from "../classification/priority-schemes.ts";
 
+export const replicationTransports = ["native", "managed"] as const;
+export type ReplicationTransport = (typeof replicationTransports)[number];
+
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:MM (24-hour)");
 const timezone = z.string().refine((tz) => {
   try {
@@ -65,6 +68,13 @@ export const drPolicySchema = z.object({
     site: z.enum(["same-city", "remote"]),
     region: regionName,
     distanceKm: z.number().positive().max(20_000),
+    /**
+     * How copies reach the DR vault (D-42): S3 replication ("native", the default) or the platform's
+     * replicator ("managed", for clouds without S3 replication, or to keep to a transfer window).
+     */
+    transport: z.enum(replicationTransports).optional(),
+    /** 000 §7.5.10(3): when the managed replicator may send data to the DR site. */
+    transferWindow: windowSchema.optional(),
   }),
   crypto: z.object({ suite: z.enum(["aes-256-gcm", "sm4-ctr+hmac-sm3"]) }),
   drill: z
@@ -92,7 +102,8 @@ export const drPolicySchema = z.object({
 export type DrPolicy = z.infer<typeof drPolicySchema>;
 
 /**
- * A policy as it may be set now: a drill cycle must also divide the day (D-41). Kept apart from
+ * A policy as it may be set now: a drill cycle must also divide the day (D-41), and only the managed
+ * transport keeps to a transfer window (D-42). Kept apart from
  * drPolicySchema, which reads stored versions too: one set before this rule must stay readable.
  */
 export const newPolicySchema = drPolicySchema.superRefine((policy, ctx) => {
@@ -102,6 +113,14 @@ export const newPolicySchema = drPolicySchema.superRefine((policy, ctx) => {
       path: ["drill", "periodMinutes"],
       message:
         "a cycle that divides the day (1440 minutes), e.g. 15, 30, 60, 90, 120, 360, 720 or 1440, so that drills start at the same minutes every day",
+    });
+  }
+  if (policy.replication.transferWindow && policy.replication.transport !== "managed") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["replication", "transferWindow"],
+      message:
+        'a transfer window needs "transport": "managed": S3 replication sends every copy at once and cannot be held to a window',
     });
   }
 });

@@ -11,7 +11,7 @@ import {
   type Target,
 } from "../classification/targets.ts";
 import type { SystemClassification } from "../systems/targets-schema.ts";
-import { achievableRpo, insideWindow } from "./achievable.ts";
+import { achievableRpo, insideWindow, longestTransferWaitMinutes } from "./achievable.ts";
 import type { DrPolicy } from "./policy-schema.ts";
 import { type SiteRuleSet, siteRuleSets } from "./site-rules.ts";
 
@@ -50,8 +50,16 @@ const rpoReachable: Rule = (ctx) => {
   if (meets(offered, required) !== "no") return [];
   const source = describeTargetSource(ctx);
   const loss = offered.kind === "max" ? formatDuration(offered.seconds) : formatTarget(offered);
-  const how =
-    required.kind === "zero"
+  const { transferWindow, ...unwindowed } = ctx.policy.replication;
+  const windowIsTheCause =
+    transferWindow !== undefined &&
+    meets(achievableRpo({ ...ctx.policy, replication: unwindowed }), required) !== "no";
+  const how = windowIsTheCause
+    ? {
+        zh: `放宽传输窗口 ${transferWindow.start}–${transferWindow.end}（复制在窗口外最多等待${formatDuration(longestTransferWaitMinutes(ctx.policy.replication) * 60).zh}），或取消窗口`,
+        en: `widen the transfer window ${transferWindow.start}–${transferWindow.end} (outside it a copy waits up to ${formatDuration(longestTransferWaitMinutes(ctx.policy.replication) * 60).en}), or drop it`,
+      }
+    : required.kind === "zero"
       ? { zh: "改用实时复制", en: "use real-time replication" }
       : {
           zh: `至少每${formatDuration(Math.max(limitSeconds(required), 60)).zh}备份一次，或改用持续复制`,
@@ -62,7 +70,11 @@ const rpoReachable: Rule = (ctx) => {
       rule: "R-CL-02",
       code: "POLICY_RPO_UNREACHABLE",
       severity: "error",
-      path: offered.kind === "max" ? "backup.schedule" : "replication.mode",
+      path: windowIsTheCause
+        ? "replication.transferWindow"
+        : offered.kind === "max"
+          ? "backup.schedule"
+          : "replication.mode",
       message: {
         zh: `该策略最多可能丢失${loss.zh}的数据，但系统“${ctx.system.name}”的 RPO 为 ${formatTarget(required).zh}（${source.zh}）：请${how.zh}。`,
         en: `This policy can lose up to ${loss.en} of data, but system "${ctx.system.name}" has RPO ${formatTarget(required).en} (${source.en}): ${how.en}.`,

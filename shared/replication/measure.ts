@@ -28,13 +28,19 @@ const takenAt = (record: SnapshotRecord) => record.startedAt ?? record.time;
 export async function measureReplication(
   listings: VaultListings,
   snapshots: SnapshotRecord[],
-  context: { tenantId: string; systemId: string; targetRpoSeconds: number; now: Date },
+  context: {
+    tenantId: string;
+    systemId: string;
+    mode: ReplicationCheck["mode"];
+    targetRpoSeconds: number;
+    now: Date;
+  },
 ): Promise<ReplicationCheck> {
   const base = {
     tenantId: context.tenantId,
     systemId: context.systemId,
     checkedAt: context.now.toISOString(),
-    mode: "native" as const,
+    mode: context.mode,
     targetRpoSeconds: context.targetRpoSeconds,
   };
   const newest = snapshots[0];

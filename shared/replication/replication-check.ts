@@ -19,7 +19,7 @@ export const replicationCheckSchema = z.object({
   tenantId: z.string().min(1),
   systemId: z.string().min(1),
   checkedAt: z.iso.datetime(),
-  /** How copies reach the DR vault: S3 replication (native). */
+  /** How copies reach the DR vault: S3 replication (native) or the platform's replicator (managed), as the policy says. */
   mode: z.enum(["native", "managed"]),
   /** now − when the newest snapshot present in full in the DR vault was taken; null without one. */
   achievableRpoSeconds: z.number().min(0).nullable(),

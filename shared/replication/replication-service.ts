@@ -3,22 +3,25 @@ import type { Page } from "../stores/page.ts";
 import type { SystemStore } from "../stores/stores.ts";
 import { requireSystem } from "../systems/system-service.ts";
 import type { ReplicationCheck } from "./replication-check.ts";
-import { checkReplication, type ReplicationCheckStore, type ReplicationDeps } from "./replication-monitor.ts";
+import {
+  checkReplication,
+  policyOf,
+  type ReplicationCheckStore,
+  type ReplicationDeps,
+} from "./replication-monitor.ts";
 
 /** How current a system's DR copy is: measured on request, and as the monitor measured it over time. */
 export class ReplicationService {
   constructor(
     private readonly deps: ReplicationDeps & {
-      systems: Pick<SystemStore, "get">;
+      systems: Pick<SystemStore, "get" | "getPolicy">;
       checks: ReplicationCheckStore;
     },
   ) {}
 
   async current(caller: Pick<SessionClaims, "tid">, systemId: string): Promise<ReplicationCheck> {
-    return checkReplication(
-      this.deps,
-      requireSystem(await this.deps.systems.get(caller.tid, systemId), systemId),
-    );
+    const system = requireSystem(await this.deps.systems.get(caller.tid, systemId), systemId);
+    return checkReplication(this.deps, system, await policyOf(this.deps.systems, system));
   }
 
   async history(

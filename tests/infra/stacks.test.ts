@@ -93,6 +93,80 @@ describe("vault stacks", () => {
   });
 });
 
+describe("managed replication (D-42)", () => {
+  it("queues every new primary-vault version for the replicator, with a dead-letter queue S3 cannot bypass", () => {
+    const vault = prod.templates.vault;
+    vault.hasResourceProperties("AWS::S3::Bucket", {
+      NotificationConfiguration: {
+        QueueConfigurations: [{ Event: "s3:ObjectCreated:*", Queue: Match.anyValue() }],
+      },
+    });
+    vault.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "govdr-replication",
+      VisibilityTimeout: 720,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+    });
+    vault.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "govdr-replication-dlq",
+      MessageRetentionPeriod: 1209600,
+    });
+    vault.hasResourceProperties("AWS::SQS::QueuePolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: "sqs:SendMessage",
+            Principal: { Service: "s3.amazonaws.com" },
+            Condition: Match.objectLike({ ArnLike: Match.anyValue() }),
+          }),
+        ]),
+      },
+    });
+    expect(Object.keys(prod.templates.drVault.findResources("AWS::SQS::Queue"))).toEqual([]);
+  });
+
+  it("runs the replicator on the queue failing single messages, alarms on dead letters, and never deletes in a vault", () => {
+    const t = prod.templates.orchestration;
+    t.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      BatchSize: 10,
+    });
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmName: "govdr-replication-dead-letters",
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: [Match.anyValue()],
+    });
+    t.hasResourceProperties("AWS::CloudWatch::Alarm", { AlarmName: "govdr-replication-backlog" });
+    t.hasResourceProperties("AWS::Lambda::Function", { FunctionName: "govdr-replication-replay" });
+    const replicatorPolicies = Object.entries(t.findResources("AWS::IAM::Policy")).filter(([id]) =>
+      id.startsWith("ManagedReplicationReplicator"),
+    );
+    expect(replicatorPolicies).toHaveLength(1);
+    const actions = replicatorPolicies.flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) =>
+        [s.Action].flat(),
+      ),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(["s3:PutObject", "s3:PutObjectRetention", "s3:GetObjectVersion"]),
+    );
+    for (const action of actions.filter((a) => a.startsWith("s3:"))) {
+      expect(action).not.toMatch(/Delete|Bypass|\*$/);
+    }
+  });
+
+  it("keeps the local queue's receive limit short, so a failing copy reaches the dead-letter queue in a test", () => {
+    local.templates.vault.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "govdr-replication",
+      VisibilityTimeout: 20,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+    });
+  });
+});
+
 describe("data stack", () => {
   it("creates tenant, policy and audit tables with PITR, encryption, on-demand billing and a query index", () => {
     const t = prod.templates.data;

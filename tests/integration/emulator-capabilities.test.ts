@@ -29,6 +29,7 @@ import {
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { AddPermissionCommand, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectLockConfigurationCommand,
@@ -68,6 +69,8 @@ import {
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  StartMessageMoveTaskCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -226,6 +229,86 @@ const probes: Record<string, { title: string; probe: () => Promise<string> }> = 
       const extend = await retain(new Date(until.getTime() + 86_400_000));
       const shorten = await retain(new Date(Date.now() + 3_600_000));
       return `extend: ${extend}; shorten: refused (${shorten})`;
+    },
+  },
+  "S3-NOTIFY-SQS": {
+    title: "S3 notifies an SQS queue of each new object version",
+    probe: async () => {
+      const Bucket = await lockedBucket();
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("cap-s3q") }));
+      try {
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+        );
+        await s3.send(
+          new PutBucketNotificationConfigurationCommand({
+            Bucket,
+            NotificationConfiguration: {
+              QueueConfigurations: [{ QueueArn: Attributes?.QueueArn, Events: ["s3:ObjectCreated:*"] }],
+            },
+          }),
+        );
+        const { VersionId } = await s3.send(new PutObjectCommand({ Bucket, Key: "a b/pack", Body: "x" }));
+        const bodies: string[] = [];
+        const record = await pollUntil(
+          async () => {
+            const { Messages = [] } = await sqs.send(
+              new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+            );
+            bodies.push(...Messages.map((m) => m.Body ?? ""));
+            return bodies.map((b) => JSON.parse(b).Records?.[0]).find(Boolean);
+          },
+          { timeoutMs: 15_000, what: "the S3 notification" },
+        ).catch(() => undefined);
+        if (!record) return "not queued";
+        const test = bodies.some((b) => JSON.parse(b).Event === "s3:TestEvent") ? ", after an s3:TestEvent" : "";
+        const version = record.s3?.object?.versionId === VersionId ? "with its versionId" : "without its versionId";
+        return `queued (${record.eventName}, ${version}, key ${record.s3?.object?.key}${test})`;
+      } finally {
+        await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+      }
+    },
+  },
+  "S3-COPY-OBJECT-LOCK": {
+    title: "CopyObject into a locked bucket applies the Object Lock headers it is given",
+    probe: async () => {
+      const source = await lockedVersion("COMPLIANCE", inOneDay());
+      const Bucket = await lockedBucket();
+      const asked = new Date(Date.now() + 3 * 86_400_000);
+      const { VersionId } = await s3.send(
+        new CopyObjectCommand({
+          Bucket,
+          Key: "copy",
+          CopySource: `${source.Bucket}/${source.Key}?versionId=${source.VersionId}`,
+          ObjectLockMode: "COMPLIANCE",
+          ObjectLockRetainUntilDate: asked,
+        }),
+      );
+      const head = await s3.send(new HeadObjectCommand({ Bucket, Key: "copy", VersionId }));
+      const until = head.ObjectLockRetainUntilDate?.getTime() ?? 0;
+      return Math.abs(until - asked.getTime()) < 2000
+        ? "applied"
+        : until > 0
+          ? "ignored (the copy keeps the source's retention)"
+          : "ignored (the copy is not locked)";
+    },
+  },
+  "SQS-MESSAGE-MOVE": {
+    title: "StartMessageMoveTask moves a dead-letter queue's messages back",
+    probe: async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName("cap-dlq") }));
+      try {
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+        );
+        await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: "60" } }));
+        const answer = await refusal(() =>
+          sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes?.QueueArn })),
+        );
+        return answer === "allowed" ? "supported" : `not supported (${answer})`;
+      } finally {
+        await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+      }
     },
   },
   "S3-CFN-OBJECTLOCK": {

@@ -13,8 +13,15 @@ import { agentOf, deployedStores } from "./seed.ts";
 
 const password = "Drill-Admin-2026!";
 
-/** An active unit with its vault key (as approval creates it), a class-3 system and its policy. */
-export async function unitWithSystem(systemExtra: object = {}, mode = "database-replication-or-cdp") {
+/**
+ * An active unit with its vault key (as approval creates it), a class-3 system and its policy;
+ * `replication` adds to the policy's replication section (e.g. the managed transport).
+ */
+export async function unitWithSystem(
+  systemExtra: object = {},
+  mode = "database-replication-or-cdp",
+  replication: object = {},
+) {
   const kms = new KMSClient(clientConfig());
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: "drill test tenant key" }));
   const tenant = { ...makeTenant(new Date(), "active"), vaultKeyId: KeyMetadata?.KeyId as string };
@@ -29,9 +36,10 @@ export async function unitWithSystem(systemExtra: object = {}, mode = "database-
   const { token } = await signIn(admin.userName, password);
   const created = await call("POST", "/systems", { token, body: system("社保经办系统", systemExtra) });
   const systemId = created.body.systemId as string;
+  const body = policy({ kind: "every", minutes: 30 }, mode);
   const set = await call("PUT", `/systems/${systemId}/policy`, {
     token,
-    body: policy({ kind: "every", minutes: 30 }, mode),
+    body: { ...body, replication: { ...body.replication, ...replication } },
   });
   if (set.status !== 200) throw new Error(`policy: ${JSON.stringify(set)}`);
   return { tenant, token, systemId };

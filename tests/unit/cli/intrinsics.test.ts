@@ -9,7 +9,11 @@ const stack: DeployedStack = {
     ["VaultBucket", { physicalId: "govdr-vault-000000000000-cn-north-1", type: "AWS::S3::Bucket" }],
     ["ReplicationRole", { physicalId: "Govdr-Vault-ReplicationRole-ABC", type: "AWS::IAM::Role" }],
     ["VaultKey", { physicalId: "1234-abcd", type: "AWS::KMS::Key" }],
-    ["Queue", { physicalId: "q", type: "AWS::SQS::Queue" }],
+    [
+      "Queue",
+      { physicalId: "http://localhost:4566/000000000000/govdr-replication", type: "AWS::SQS::Queue" },
+    ],
+    ["Topic", { physicalId: "t", type: "AWS::SNS::Topic" }],
   ]),
   arnOf: async (_logicalId, type, physicalId) => {
     if (type !== "AWS::KMS::Key") throw new Error(`no ARN rule for ${type}`);
@@ -63,6 +67,12 @@ describe("resolveIntrinsics", () => {
     await expect(resolveIntrinsics({ Ref: "Missing" }, stack)).rejects.toThrow(
       "Stack has no resource Missing",
     );
-    await expect(resolveIntrinsics({ "Fn::GetAtt": ["Queue", "Arn"] }, stack)).rejects.toThrow("no ARN rule");
+    await expect(resolveIntrinsics({ "Fn::GetAtt": ["Topic", "Arn"] }, stack)).rejects.toThrow("no ARN rule");
+  });
+
+  it("derives a queue's ARN from its URL, as a bucket notification names it", async () => {
+    await expect(resolveIntrinsics({ "Fn::GetAtt": ["Queue", "Arn"] }, stack)).resolves.toBe(
+      "arn:aws:sqs:cn-north-1:000000000000:govdr-replication",
+    );
   });
 });

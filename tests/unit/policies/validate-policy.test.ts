@@ -76,6 +76,27 @@ describe("validatePolicy", () => {
     expect(findings[0]?.message.zh).toContain("最多可能丢失24小时的数据");
   });
 
+  it("000 §7.5.10(3): counts the wait a transfer window adds, and names the window as what to change", () => {
+    const windowed = policy((p) => ({
+      ...p,
+      replication: {
+        ...p.replication,
+        mode: "scheduled-backup",
+        transport: "managed",
+        transferWindow: { start: "22:00", end: "06:00", timezone: "Asia/Shanghai" },
+      },
+    }));
+
+    const findings = validatePolicy(ctx(windowed, system({ recoveryPriority: 2 })));
+
+    expect(findings).toEqual([
+      expect.objectContaining({ code: "POLICY_RPO_UNREACHABLE", path: "replication.transferWindow" }),
+    ]);
+    expect(findings[0]?.message.en).toBe(
+      'This policy can lose up to 990 min of data, but system "社保查询" has RPO ≤1 h (class 3): widen the transfer window 22:00–06:00 (outside it a copy waits up to 16 h), or drop it.',
+    );
+  });
+
   it("counts the gap a backup window leaves overnight: every 30 min but only 22:00–06:00 loses up to 16 h", () => {
     const windowed = policy((p) => ({
       ...p,

@@ -45,6 +45,7 @@ const listings = (primary: ListedObject[], dr: ListedObject[]): VaultListings =>
 const context = {
   tenantId: "t-000000000001",
   systemId: "s-000000000001",
+  mode: "native" as const,
   targetRpoSeconds: 3600,
   now: at(1800),
 };
@@ -171,5 +172,75 @@ describe("the replication monitor (R-MN-01)", () => {
       "ReplicationRpoBreach",
       "ReplicationRpoRestored",
     ]);
+  });
+
+  it("D-42: keeps S3's rules off a unit whose system is managed, and reports the policy's transport", async () => {
+    const stores = new MemoryStores();
+    const tenant = makeTenant(at(0));
+    stores.tenantMap.set(tenant.tenantId, tenant);
+    const system = {
+      ...systemInput(),
+      systemId: "s-000000000001",
+      tenantId: tenant.tenantId,
+      policyVersion: 1,
+      createdAt: at(0).toISOString(),
+      updatedAt: at(0).toISOString(),
+      version: 1,
+    };
+    stores.systemMap.set(`${tenant.tenantId}/${system.systemId}`, system);
+    const policy = {
+      backup: {
+        sources: [{ type: "directory" as const, path: "/srv", excludes: [] }],
+        type: "full" as const,
+        schedule: { kind: "every" as const, minutes: 60 },
+      },
+      retention: { days: 30, objectLockMode: "COMPLIANCE" as const },
+      replication: {
+        mode: "scheduled-backup" as const,
+        site: "remote" as const,
+        region: "cn-northwest-1",
+        distanceKm: 1200,
+        transport: "managed" as const,
+      },
+      crypto: { suite: "aes-256-gcm" as const },
+      failover: { mode: "manual" as const, approvalRequired: true, adapter: "record" as const },
+    };
+    stores.policyMap.set(`${tenant.tenantId}/${system.systemId}/1`, {
+      tenantId: tenant.tenantId,
+      systemId: system.systemId,
+      version: 1,
+      policy,
+      findings: [],
+      createdAt: at(0).toISOString(),
+      createdBy: "u-1",
+    });
+    const { objects, snapshots } = repository(1);
+    for (const record of snapshots)
+      await stores.snapshots.add({ ...record, tenantId: tenant.tenantId, systemId: system.systemId });
+    let rules = [{ ID: "deployed", Status: "Enabled", Filter: {}, Destination: { Bucket: "dr" } }];
+    const deps = {
+      tenants: stores.tenants,
+      systems: stores.systems,
+      catalog: stores.snapshots,
+      listings: listings(objects, objects),
+      checks: stores.replicationChecks,
+      notifier: { publish: async () => {} },
+      audit: new MemoryAuditLog(),
+      now: () => at(700),
+      region: "cn-north-1",
+      vaultRules: {
+        current: async () => rules,
+        put: async (next: typeof rules) => {
+          rules = next;
+        },
+      },
+    };
+
+    expect(await monitorReplication(deps)).toMatchObject({ checked: 1, rules: "put" });
+    expect(rules.map((r) => [r.ID, r.Status])).toEqual([["idle", "Disabled"]]);
+    expect(await monitorReplication(deps)).toMatchObject({ rules: "none" });
+    const [check] = (await stores.replicationChecks.history(tenant.tenantId, system.systemId, { limit: 1 }))
+      .items;
+    expect(check?.mode).toBe("managed");
   });
 });
