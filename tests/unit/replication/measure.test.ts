@@ -121,21 +121,27 @@ describe("achievable RPO from the two vaults (DESIGN.md §Replication)", () => {
   });
 });
 
+/** An active unit with one system whose policy is at version 1. */
+function activeUnitWithSystem() {
+  const stores = new MemoryStores();
+  const tenant = makeTenant(at(0));
+  stores.tenantMap.set(tenant.tenantId, tenant);
+  const system = {
+    ...systemInput(),
+    systemId: "s-000000000001",
+    tenantId: tenant.tenantId,
+    policyVersion: 1,
+    createdAt: at(0).toISOString(),
+    updatedAt: at(0).toISOString(),
+    version: 1,
+  };
+  stores.systemMap.set(`${tenant.tenantId}/${system.systemId}`, system);
+  return { stores, tenant, system };
+}
+
 describe("the replication monitor (R-MN-01)", () => {
   it("keeps every check and notifies a breach once, and again when the RPO is back within target", async () => {
-    const stores = new MemoryStores();
-    const tenant = makeTenant(at(0));
-    stores.tenantMap.set(tenant.tenantId, tenant);
-    const system = {
-      ...systemInput(),
-      systemId: "s-000000000001",
-      tenantId: tenant.tenantId,
-      policyVersion: 1,
-      createdAt: at(0).toISOString(),
-      updatedAt: at(0).toISOString(),
-      version: 1,
-    };
-    stores.systemMap.set(`${tenant.tenantId}/${system.systemId}`, system);
+    const { stores, tenant, system } = activeUnitWithSystem();
     const { objects, snapshots } = repository(2);
     for (const record of snapshots)
       await stores.snapshots.add({ ...record, tenantId: tenant.tenantId, systemId: system.systemId });
@@ -175,19 +181,7 @@ describe("the replication monitor (R-MN-01)", () => {
   });
 
   it("D-42: keeps S3's rules off a unit whose system is managed, and reports the policy's transport", async () => {
-    const stores = new MemoryStores();
-    const tenant = makeTenant(at(0));
-    stores.tenantMap.set(tenant.tenantId, tenant);
-    const system = {
-      ...systemInput(),
-      systemId: "s-000000000001",
-      tenantId: tenant.tenantId,
-      policyVersion: 1,
-      createdAt: at(0).toISOString(),
-      updatedAt: at(0).toISOString(),
-      version: 1,
-    };
-    stores.systemMap.set(`${tenant.tenantId}/${system.systemId}`, system);
+    const { stores, tenant, system } = activeUnitWithSystem();
     const policy = {
       backup: {
         sources: [{ type: "directory" as const, path: "/srv", excludes: [] }],
