@@ -2,20 +2,15 @@ import { paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import type { ListedObject, VaultListings } from "../replication/measure.ts";
 import { drRepositoryMapping, s3Client } from "./drills.ts";
 
-async function listAll(s3: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
-  const objects: ListedObject[] = [];
+/** A prefix's objects page by page, in S3's key order; only one page is held at a time. */
+async function* listAll(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<ListedObject> {
   for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     for (const object of page.Contents ?? []) {
       if (object.Key) {
-        objects.push({
-          key: object.Key,
-          size: object.Size ?? 0,
-          lastModified: object.LastModified ?? new Date(0),
-        });
+        yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) };
       }
     }
   }
-  return objects;
 }
 
 /** Both vaults listed through S3; a repository is followed only in the platform's vault, under its own tenant. */

@@ -8,12 +8,31 @@ export interface ListedObject {
   lastModified: Date;
 }
 
-/** Both vaults' copies of one repository prefix. */
+/** Both vaults' copies of one repository prefix, each listed in S3's order (by key, UTF-8 bytes). */
 export interface VaultListings {
   /** The snapshot's repository prefix in the primary vault, or undefined when it is not there. */
   prefixOf(record: SnapshotRecord): string | undefined;
-  primary(prefix: string): Promise<ListedObject[]>;
-  dr(prefix: string): Promise<ListedObject[]>;
+  primary(prefix: string): AsyncIterable<ListedObject>;
+  dr(prefix: string): AsyncIterable<ListedObject>;
+}
+
+const byKey = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/**
+ * The primary listing walked beside the DR one, each primary object with its DR copy's size (or
+ * undefined): both come sorted by key, so memory stays one page of each whatever the repository.
+ */
+async function* besideDrCopies(
+  primary: AsyncIterable<ListedObject>,
+  dr: AsyncIterable<ListedObject>,
+): AsyncGenerator<{ object: ListedObject; drSize: number | undefined }> {
+  const copies = dr[Symbol.asyncIterator]();
+  let copy = await copies.next();
+  for await (const object of primary) {
+    while (!copy.done && byKey(copy.value.key, object.key) < 0) copy = await copies.next();
+    const same = !copy.done && copy.value.key === object.key;
+    yield { object, drSize: same && !copy.done ? copy.value.size : undefined };
+  }
 }
 
 const takenAt = (record: SnapshotRecord) => record.startedAt ?? record.time;
@@ -68,23 +87,32 @@ export async function measureReplication(
       status: "not-replicable",
     };
   }
-  const [primary, dr] = await Promise.all([listings.primary(prefix), listings.dr(prefix)]);
-  const copied = new Map(dr.map((object) => [object.key, object.size]));
-  const missing = primary.filter((object) => copied.get(object.key) !== object.size);
-  // A loop, not Math.min(...): a backlog of a few hundred thousand objects overflows the call stack.
+  // Only the manifests of the snapshots in question are kept; every other object is counted and left.
+  const wanted = new Map(
+    snapshots.filter((record) => listings.prefixOf(record) === prefix).map((r) => [r.snapshotId, r]),
+  );
+  const manifests = new Map<string, { lastModified: Date; copied: boolean }>();
+  let lagBytes = 0;
+  let lagObjects = 0;
   let firstMissing = Number.POSITIVE_INFINITY;
-  for (const object of missing) firstMissing = Math.min(firstMissing, object.lastModified.getTime());
-  const manifestOf = (record: SnapshotRecord) =>
-    primary.find(
-      (object) =>
-        object.key.startsWith(`${prefix}snapshots/`) && object.key.endsWith(`-${record.snapshotId}`),
-    );
+  for await (const { object, drSize } of besideDrCopies(listings.primary(prefix), listings.dr(prefix))) {
+    if (drSize !== object.size) {
+      lagBytes += object.size;
+      lagObjects += 1;
+      firstMissing = Math.min(firstMissing, object.lastModified.getTime());
+    }
+    if (object.key.startsWith(`${prefix}snapshots/`)) {
+      const snapshotId = object.key.slice(object.key.lastIndexOf("-") + 1);
+      if (wanted.has(snapshotId)) {
+        manifests.set(snapshotId, { lastModified: object.lastModified, copied: drSize !== undefined });
+      }
+    }
+  }
+  const manifestOf = (record: SnapshotRecord) => manifests.get(record.snapshotId);
   const replicated = snapshots.find((record) => {
     if (listings.prefixOf(record) !== prefix) return false;
     const manifest = manifestOf(record);
-    return (
-      manifest !== undefined && copied.has(manifest.key) && manifest.lastModified.getTime() < firstMissing
-    );
+    return manifest?.copied === true && manifest.lastModified.getTime() < firstMissing;
   });
   // The agent reports when its backup started; the manifest's arrival in the vault, on the storage's
   // clock, bounds it, so an agent whose clock runs ahead cannot make the RPO look shorter.
@@ -102,8 +130,8 @@ export async function measureReplication(
         ? { snapshotId: replicated.snapshotId, takenAt: new Date(replicatedAt).toISOString() }
         : null,
     newestSnapshot,
-    lagBytes: missing.reduce((sum, object) => sum + object.size, 0),
-    lagObjects: missing.length,
+    lagBytes,
+    lagObjects,
     status:
       achievableRpoSeconds !== null && achievableRpoSeconds <= context.targetRpoSeconds ? "ok" : "breach",
   };

@@ -83,7 +83,7 @@ export function memoryDeps(now: () => Date = () => new Date()) {
         systems,
         catalog,
         checks: stores.replicationChecks,
-        listings: { prefixOf: () => undefined, primary: async () => [], dr: async () => [] },
+        listings: { prefixOf: () => undefined, primary: async function* () {}, dr: async function* () {} },
         now,
       }),
     },

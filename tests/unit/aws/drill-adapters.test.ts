@@ -215,7 +215,8 @@ describe("vault listings for the replication monitor", () => {
       DR_REGION: "cn-northwest-1",
     });
 
-    const objects = await listings.primary("tenants/t-000000000001/");
+    const objects = [];
+    for await (const object of listings.primary("tenants/t-000000000001/")) objects.push(object);
 
     expect(objects.map((o) => [o.key, o.size])).toEqual([
       ["tenants/t-000000000001/a", 3],

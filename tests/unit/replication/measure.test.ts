@@ -36,10 +36,15 @@ function repository(count: number) {
   return { objects, snapshots };
 }
 
+/** A listing as S3 gives it: by key. */
+async function* sorted(objects: ListedObject[]): AsyncGenerator<ListedObject> {
+  yield* [...objects].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 const listings = (primary: ListedObject[], dr: ListedObject[]): VaultListings => ({
   prefixOf: (record) => (record.repository.startsWith("s3://govdr-vault/") ? prefix : undefined),
-  primary: async () => primary,
-  dr: async () => dr,
+  primary: () => sorted(primary),
+  dr: () => sorted(dr),
 });
 
 const context = {
@@ -138,6 +143,34 @@ function activeUnitWithSystem() {
   stores.systemMap.set(`${tenant.tenantId}/${system.systemId}`, system);
   return { stores, tenant, system };
 }
+
+describe("measuring a large repository", () => {
+  it("walks both listings side by side, never holding either: 300,000 objects, every 1,000th still in flight", async () => {
+    const count = 300_000;
+    const key = (i: number) => `${prefix}packs/${String(i).padStart(7, "0")}`;
+    async function* primary() {
+      for (let i = 0; i < count; i++) yield { key: key(i), size: 10, lastModified: at(i / 1000) };
+      yield { key: `${prefix}snapshots/2026-00000000000000a0`, size: 5, lastModified: at(400) };
+    }
+    async function* dr() {
+      for (let i = 0; i < count; i++)
+        if (i % 1000 !== 999) yield { key: key(i), size: 10, lastModified: at(0) };
+      yield { key: `${prefix}snapshots/2026-00000000000000a0`, size: 5, lastModified: at(0) };
+    }
+    const record = snapshotRecord("t-000000000001", "s-000000000001", {
+      snapshotId: "00000000000000a0",
+      startedAt: at(399).toISOString(),
+      repository: `s3://govdr-vault/${prefix}`,
+    });
+    const check = await measureReplication({ prefixOf: () => prefix, primary, dr }, [record], {
+      ...context,
+      now: at(1000),
+    });
+    expect(check).toMatchObject({ lagObjects: 300, lagBytes: 3000, status: "breach" });
+    // The manifest came after objects that are still missing: not yet a complete snapshot.
+    expect(check.newestReplicatedSnapshot).toBeNull();
+  });
+});
 
 describe("the replication monitor (R-MN-01)", () => {
   it("keeps every check and notifies a breach once, and again when the RPO is back within target", async () => {
