@@ -149,6 +149,67 @@ describe("managed replication (issue #18 item 3, D-42)", () => {
     expect(ReplicationConfiguration?.Rules?.map((r) => r.Filter?.Prefix ?? r.Prefix ?? "")).toEqual([""]);
   });
 
+  it("000 §7.5.10(3): holds a managed unit's copies back while its transfer window is closed", async () => {
+    const stack = localStack();
+    const hhmm = (hoursFromNow: number) =>
+      new Date(Date.now() + hoursFromNow * 3_600_000).toISOString().slice(11, 16);
+    const closedNow = { start: hhmm(2), end: hhmm(3), timezone: "UTC" };
+    // The window's wait (up to 23 h) must fit the RPO: one agreed for the system (R-CL-06).
+    const agreedDay = {
+      targetOverride: {
+        rpoSeconds: 2 * 86_400,
+        agreement: {
+          provider: "govdr",
+          tenant: "测试单位",
+          managementUnit: "大数据局",
+          agreedOn: "2026-12-01",
+          reference: "DR-2026-002",
+        },
+      },
+    };
+    const unit = await unitWithSystem(agreedDay, "scheduled-backup", {
+      ...managed,
+      transferWindow: closedNow,
+    });
+    try {
+      await runMonitor();
+      const sqs = new SQSClient(clientConfig());
+      const delayed = async () =>
+        Number(
+          (
+            await sqs.send(
+              new GetQueueAttributesCommand({
+                QueueUrl: stack.replicationQueueUrl,
+                AttributeNames: ["ApproximateNumberOfMessagesDelayed"],
+              }),
+            )
+          ).Attributes?.ApproximateNumberOfMessagesDelayed ?? 0,
+        );
+      const before = await delayed();
+      const { prefix } = await backUp(unit, work);
+      const written = (await primaryObjects(prefix)).length;
+      await pollUntil(async () => ((await delayed()) >= before + written ? true : undefined), {
+        timeoutMs: 60_000,
+        intervalMs: 1000,
+        what: `the unit's ${written} versions put back until the window opens`,
+      });
+      const dr = new S3Client(clientConfig(stack.regions.dr));
+      const { KeyCount } = await dr.send(
+        new ListObjectsV2Command({ Bucket: stack.drVaultBucket, Prefix: prefix }),
+      );
+      expect(KeyCount ?? 0).toBe(0);
+      const answer = await call("GET", `/systems/${unit.systemId}/replication`, { token: unit.token });
+      expect(answer.body).toMatchObject({
+        mode: "managed",
+        lagObjects: written,
+        newestReplicatedSnapshot: null,
+      });
+    } finally {
+      // The held versions come back within 15 min and, no longer held, are copied.
+      await backToNative(unit);
+    }
+  });
+
   it("lands a replicator that keeps failing in the dead-letter queue, alarmed, and a replay completes the DR vault", async () => {
     const stack = localStack();
     const unit = await unitWithSystem({}, "database-replication-or-cdp", managed);
