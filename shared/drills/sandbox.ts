@@ -15,7 +15,8 @@ export interface Sandbox {
   readonly location: string;
   /** Stores `size` bytes from `body` under `key`; nothing is stored if the body fails. */
   write(key: string, body: Readable, size: number): Promise<void>;
-  list(prefix: string): AsyncIterable<{ key: string; size: number }>;
+  /** The objects under `prefix`; with `directOnly`, only those with no further "/" (a directory's files). */
+  list(prefix: string, options?: { directOnly?: boolean }): AsyncIterable<{ key: string; size: number }>;
   /** Removes every object under `prefix`; answers how many. */
   removeAll(prefix: string): Promise<number>;
 }
@@ -112,6 +113,33 @@ export async function restoreToSandbox(
  * size. Files the restore already named as damaged stay named once; anything else missing or of
  * another size is added.
  */
+/**
+ * The sizes of the sandbox's files, one directory's listing at a time: a tree is walked depth
+ * first, so only the listings of the directories on the current path are kept, however many
+ * files the snapshot holds.
+ */
+function sandboxDirectories(sandbox: Sandbox, prefix: string) {
+  const listings = new Map<string, Promise<Map<string, number>>>();
+  const listing = async (directory: string) => {
+    const sizes = new Map<string, number>();
+    const under = `${prefix}${directory}`;
+    for await (const object of sandbox.list(under, { directOnly: true })) {
+      sizes.set(object.key.slice(under.length), object.size);
+    }
+    return sizes;
+  };
+  return async (path: string): Promise<number | undefined> => {
+    const directory = path.slice(0, path.lastIndexOf("/") + 1);
+    for (const cached of listings.keys()) if (!directory.startsWith(cached)) listings.delete(cached);
+    let sizes = listings.get(directory);
+    if (!sizes) {
+      sizes = listing(directory);
+      listings.set(directory, sizes);
+    }
+    return (await sizes).get(path.slice(directory.length));
+  };
+}
+
 export async function verifySandbox(
   repository: Repository,
   snapshot: Snapshot,
@@ -126,8 +154,7 @@ export async function verifySandbox(
   damaged: { path: string; reason: string }[];
   damagedCount: number;
 }> {
-  const stored = new Map<string, number>();
-  for await (const object of sandbox.list(prefix)) stored.set(object.key.slice(prefix.length), object.size);
+  const storedSize = sandboxDirectories(sandbox, prefix);
   const knownPaths = new Set(known.map((d) => d.path));
   const damaged = [...known];
   let damagedCount = 0;
@@ -136,7 +163,7 @@ export async function verifySandbox(
     if (entry.type !== "file") continue;
     tally.expectedFiles += 1;
     tally.expectedBytes += entry.size;
-    const size = stored.get(entry.path);
+    const size = await storedSize(entry.path);
     if (size === entry.size) {
       tally.verifiedFiles += 1;
       tally.verifiedBytes += size;

@@ -33,8 +33,11 @@ export class MemorySandbox implements Sandbox {
     this.objects.set(key, bytes);
   }
 
-  async *list(prefix: string) {
-    for (const [key, bytes] of this.objects) if (key.startsWith(prefix)) yield { key, size: bytes.length };
+  async *list(prefix: string, options: { directOnly?: boolean } = {}) {
+    for (const [key, bytes] of this.objects) {
+      if (!key.startsWith(prefix) || (options.directOnly && key.slice(prefix.length).includes("/"))) continue;
+      yield { key, size: bytes.length };
+    }
   }
 
   async removeAll(prefix: string): Promise<number> {

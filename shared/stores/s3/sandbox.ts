@@ -29,10 +29,13 @@ export class S3Sandbox implements Sandbox {
     await upload.done();
   }
 
-  async *list(prefix: string): AsyncIterable<{ key: string; size: number }> {
+  async *list(
+    prefix: string,
+    options: { directOnly?: boolean } = {},
+  ): AsyncIterable<{ key: string; size: number }> {
     for await (const page of paginateListObjectsV2(
       { client: this.s3 },
-      { Bucket: this.bucket, Prefix: prefix },
+      { Bucket: this.bucket, Prefix: prefix, Delimiter: options.directOnly ? "/" : undefined },
     )) {
       for (const object of page.Contents ?? []) {
         if (object.Key) yield { key: object.Key, size: object.Size ?? 0 };
