@@ -136,7 +136,7 @@ export class ManagedReplication extends Construct {
     this.deadLetterAlarm = new Alarm(this, "DeadLetterAlarm", {
       alarmName: "govdr-replication-dead-letters",
       alarmDescription:
-        "The managed replicator gave up on vault versions: they are not in the DR vault. Fix the cause, then invoke govdr-replication-replay (docs/operations.md).",
+        "The managed replicator gave up on vault versions: they are not in the DR vault. Fix the cause, then invoke govdr-replication-replay (docs/operations.md in the govdr repository).",
       metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: "Maximum",
