@@ -76,8 +76,17 @@ export const maxDeferSeconds = 900;
 
 const tenantOf = (key: string) => /^tenants\/([^/]+)\//.exec(key)?.[1];
 
-function lockIsShorter(copy: ObjectLock | undefined, wanted: ObjectLock): boolean {
-  return !copy || copy.retainUntil.getTime() < wanted.retainUntil.getTime() || copy.mode !== wanted.mode;
+/**
+ * The lock a DR copy must have to be held at least as long and as firmly as its source; undefined
+ * when it has that already. COMPLIANCE outranks GOVERNANCE, and a COMPLIANCE lock cannot be turned
+ * into a GOVERNANCE one, so a copy under COMPLIANCE keeps its mode.
+ */
+function lockToSet(copy: ObjectLock | undefined, wanted: ObjectLock): ObjectLock | undefined {
+  if (!copy) return wanted;
+  const mode = copy.mode === "COMPLIANCE" ? "COMPLIANCE" : wanted.mode;
+  const retainUntil =
+    copy.retainUntil.getTime() >= wanted.retainUntil.getTime() ? copy.retainUntil : wanted.retainUntil;
+  return mode === copy.mode && retainUntil === copy.retainUntil ? undefined : { mode, retainUntil };
 }
 
 /**
@@ -86,8 +95,8 @@ function lockIsShorter(copy: ObjectLock | undefined, wanted: ObjectLock): boolea
  * makes its lock good. It copies a managed unit's versions, those S3 replication failed, and, so
  * that a unit moving between transports never drops one, a version it held for a transfer window
  * and one S3 was meant to carry but did not take (written before the unit's rule existed). A
- * native unit's other versions are S3's: when S3 replication is stopped, the RPO shows it. Only the transfer window
- * may hold a copy back.
+ * native unit's other versions are S3's: when S3 replication is stopped, the RPO shows it. Only
+ * the transfer window may hold a copy back.
  */
 export async function replicateVersion(
   deps: ReplicatorDeps,
@@ -118,9 +127,8 @@ export async function replicateVersion(
   }
   const existing = await deps.vaults.drCopy(version.key);
   if (existing?.sourceVersionId === version.versionId) {
-    if (source.lock && lockIsShorter(existing.lock, source.lock)) {
-      await deps.vaults.lock(version.key, existing.versionId, source.lock);
-    }
+    const lock = source.lock && lockToSet(existing.lock, source.lock);
+    if (lock) await deps.vaults.lock(version.key, existing.versionId, lock);
     return "already-copied";
   }
   if (existing?.sourceLastModified && existing.sourceLastModified.getTime() > source.lastModified.getTime()) {
@@ -129,8 +137,8 @@ export async function replicateVersion(
   const copied = await deps.vaults.copy(version, source);
   if (source.lock) {
     const copy = await deps.vaults.drCopy(version.key);
-    const lock = copy?.versionId === copied ? copy.lock : undefined;
-    if (lockIsShorter(lock, source.lock)) await deps.vaults.lock(version.key, copied, source.lock);
+    const lock = lockToSet(copy?.versionId === copied ? copy.lock : undefined, source.lock);
+    if (lock) await deps.vaults.lock(version.key, copied, lock);
   }
   return "copied";
 }

@@ -89,6 +89,20 @@ describe("the managed replicator (issue #18 item 3, D-42)", () => {
     expect(dr.get(key)?.[0]?.lock).toEqual(inAYear);
   });
 
+  it("never tries to turn a COMPLIANCE copy into GOVERNANCE: it only lengthens it, keeping COMPLIANCE", async () => {
+    const governance = { mode: "GOVERNANCE" as const, retainUntil: new Date("2028-01-01T00:00:00Z") };
+    const { store, dr } = vaults({ [`${key}@v1`]: source({ lock: governance }) });
+    dr.set(key, [
+      {
+        versionId: "dr-1",
+        sourceVersionId: "v1",
+        lock: { mode: "COMPLIANCE", retainUntil: new Date("2027-01-01T00:00:00Z") },
+      },
+    ]);
+    expect(await replicateVersion(deps(store).d, v1)).toBe("already-copied");
+    expect(dr.get(key)?.[0]?.lock).toEqual({ mode: "COMPLIANCE", retainUntil: governance.retainUntil });
+  });
+
   it("leaves to S3 replication what it carries, and a native unit's versions to it", async () => {
     const { store, calls } = vaults({
       [`${key}@v1`]: source({ replicationStatus: "COMPLETED" }),
