@@ -108,6 +108,10 @@ export const errorCatalogue = {
   QUOTA_EXCEEDED: conflict,
   SNAPSHOT_CONFLICT: conflict,
   DRILL_RUNNING: conflict,
+  /** A server-side backup of the system is still running (D-43). */
+  BACKUP_RUNNING: conflict,
+  /** The system's policy names no S3 prefix or DynamoDB table for the platform to back up. */
+  NO_SERVER_SOURCES: conflict,
   NO_POLICY: conflict,
   IDEMPOTENCY_IN_PROGRESS: conflict,
   IDEMPOTENCY_KEY_REUSED: conflict,
@@ -125,6 +129,10 @@ export const errorCatalogue = {
   DRILL_NOT_RUNNABLE: { name: "DrillNotRunnableError", httpStatus: 409, exit: "unexpected" },
   /** What a drill record says when its execution stopped without finishing (the sweep ends it). */
   DRILL_ABORTED: internal("DrillAbortedError"),
+  /** How statemachines/backup.asl.json ends a job that failed (its record says why). */
+  BACKUP_FAILED: internal("BackupFailedError"),
+  /** A server-side backup's source refused the unit's role, or the role could not be assumed (D-43). */
+  SOURCE_ACCESS_DENIED: { name: "SourceAccessDeniedError", httpStatus: 403, exit: "input" },
   // The managed replicator: a message that ends in the dead-letter queue names one of these
   REPLICATION_SOURCE_MISSING: internal("ReplicationSourceMissingError"),
   NOT_A_VAULT_OBJECT: internal("NotAVaultObjectError"),

@@ -1,4 +1,5 @@
 import { requests } from "../../shared/api/request-schemas.ts";
+import { schedulerBackupSchedules } from "../../shared/aws/backup-schedules.ts";
 import { awsDirectory } from "../../shared/aws/directory.ts";
 import { schedulerDrillSchedules } from "../../shared/aws/drill-schedules.ts";
 import { policiesFunctionEnv } from "../../shared/config/function-env.ts";
@@ -135,6 +136,7 @@ export const handler = resourceHandler(
       now: directory.now,
       primaryRegion: env.PRIMARY_REGION,
       drillSchedules: schedulerDrillSchedules(env),
+      backupSchedules: schedulerBackupSchedules(env),
     });
     return { ...directory, systems, service };
   },

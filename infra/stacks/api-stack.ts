@@ -14,6 +14,7 @@ import {
   auditFunctionEnv,
   authFunctionEnv,
   authorizerFunctionEnv,
+  backupsFunctionEnv,
   drillsFunctionEnv,
   healthFunctionEnv,
   notificationsFunctionEnv,
@@ -26,6 +27,11 @@ import type { RouteKey } from "../../shared/lambda/router.ts";
 import { acknowledgeNag, nagResource } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
+import {
+  backupScheduling,
+  backupStateMachineArn,
+  grantBackupScheduling,
+} from "../constructs/backup-access.ts";
 import {
   drillScheduling,
   drillStateMachineArn,
@@ -213,9 +219,13 @@ export class ApiStack extends Stack {
         DRILL_SCHEDULER_TARGET_ARN: drillScheduling.targetArn(),
         DRILL_SCHEDULER_ROLE_ARN: drillScheduling.roleArn(),
         DRILL_SCHEDULES_IN_UTC: props.config.stage === "local" ? "true" : "false",
+        BACKUP_SCHEDULE_GROUP: backupScheduling.group,
+        BACKUP_SCHEDULER_TARGET_ARN: backupScheduling.targetArn(),
+        BACKUP_SCHEDULER_ROLE_ARN: backupScheduling.roleArn(),
       },
     });
     grantDrillScheduling(systemsFn);
+    grantBackupScheduling(systemsFn);
     grantTableAccess(systemsFn.function, props.tenants, "read-write");
     grantTableAccess(systemsFn.function, props.policies, "read-write");
     grantTableAccess(systemsFn.function, props.audit, "append-only");
@@ -251,6 +261,27 @@ export class ApiStack extends Stack {
       new PolicyStatement({ actions: ["states:StartExecution"], resources: [drillStateMachineArn(this)] }),
     );
     grantReportsAccess(drillsFn, props.reports, "read");
+    const backupsFn = new GovdrFunction(this, "Backups", {
+      ...common,
+      entry: "api/backups.ts",
+      description: "Server-side backups of S3 prefixes and DynamoDB tables: start one, follow it (D-43)",
+      envSchema: backupsFunctionEnv,
+      environment: {
+        ...systemsEnvironment,
+        POWERTOOLS_SERVICE_NAME: "govdr-backups",
+        VAULT_BUCKET: vaultBucketName(props.config.primaryRegion),
+        DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
+        REPORTS_BUCKET: props.reports.bucketName,
+        BACKUP_STATE_MACHINE_ARN: backupStateMachineArn(this),
+      },
+    });
+    grantTableAccess(backupsFn.function, props.tenants, "read-write");
+    grantTableAccess(backupsFn.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(backupsFn.function, props.audit, "append-only");
+    grantTableAccess(backupsFn.function, props.idempotency, "idempotency");
+    backupsFn.function.addToRolePolicy(
+      new PolicyStatement({ actions: ["states:StartExecution"], resources: [backupStateMachineArn(this)] }),
+    );
     const replicationFn = new GovdrFunction(this, "Replication", {
       ...common,
       entry: "api/replication.ts",
@@ -351,6 +382,7 @@ export class ApiStack extends Stack {
       systems: systemsFn,
       snapshots: snapshotsFn,
       drills: drillsFn,
+      backups: backupsFn,
       replication: replicationFn,
       notifications: notificationsFn,
       users: usersFn,

@@ -16,8 +16,10 @@ import type { FunctionEnvSchema } from "../../shared/config/function-env.ts";
 import {
   auditArchiverFunctionEnv,
   auditSequencerFunctionEnv,
+  backupTaskFunctionEnv,
   drillTaskFunctionEnv,
   replicationMonitorFunctionEnv,
+  scheduledBackupFunctionEnv,
   scheduledDrillFunctionEnv,
   selfCheckFunctionEnv,
   shredderFunctionEnv,
@@ -27,6 +29,7 @@ import { acknowledgeNag, nagResource } from "../acknowledge.ts";
 import type { DeploymentConfig } from "../config.ts";
 import { grantAuditArchiveAccess } from "../constructs/archive-access.ts";
 import { AslStateMachine } from "../constructs/asl-state-machine.ts";
+import { backupScheduling, grantServerBackupAccess } from "../constructs/backup-access.ts";
 import {
   type DrillAccess,
   drillScheduling,
@@ -60,6 +63,9 @@ export interface OrchestrationStackProps extends StackProps {
 export class OrchestrationStack extends Stack {
   readonly selfCheck: AslStateMachine;
   readonly drill: AslStateMachine;
+  readonly backup: AslStateMachine;
+  /** The platform's topic for drill results, RPO breaches and failed jobs, and its key. */
+  private readonly notifications: { topic: Topic; key: Key };
 
   constructor(scope: Construct, id: string, props: OrchestrationStackProps) {
     super(scope, id, props);
@@ -99,10 +105,132 @@ export class OrchestrationStack extends Stack {
       removalPolicy: settings.removalPolicy,
     });
     new CfnOutput(this, "SelfCheckStateMachineArn", { value: this.selfCheck.stateMachine.stateMachineArn });
+    this.notifications = this.notificationsTopic(settings);
     this.drill = this.drills(props, settings);
     this.auditSequencer(props, settings);
     this.auditArchiver(props, settings);
     this.keyShredder(props, settings);
+    this.backup = this.backups(props, settings);
+  }
+
+  /**
+   * Server-side backups (statemachines/backup.asl.json, D-43): a task that backs up one slice of a
+   * job within one invocation and the one that ends a failed job, both with the primary vault's
+   * tenant prefixes, the tenants' keys and the units' source roles; and what the policies' backup
+   * schedules start.
+   */
+  private backups(
+    props: OrchestrationStackProps,
+    settings: ReturnType<typeof stageSettings>,
+  ): AslStateMachine {
+    const environment = {
+      ...directoryEnvironment(props, "govdr-backup"),
+      POLICIES_TABLE: props.policies.tableName,
+      VAULT_BUCKET: vaultBucketName(props.config.primaryRegion),
+      DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
+      REPORTS_BUCKET: props.reports.bucketName,
+      NOTIFICATIONS_TOPIC_ARN: this.notifications.topic.topicArn,
+    };
+    const task = (id: string, entry: string, description: string, timeout: Duration, memorySize: number) => {
+      const fn = new GovdrFunction(this, id, {
+        entry,
+        description,
+        envSchema: backupTaskFunctionEnv,
+        environment,
+        ...lifecycle(settings),
+        timeout,
+        memorySize,
+      });
+      grantTableAccess(fn.function, props.tenants, "read-only");
+      grantTableAccess(fn.function, props.policies, "read-write", { indexes: ["gsi1"] });
+      grantTableAccess(fn.function, props.audit, "append-only");
+      return fn;
+    };
+    const run = task(
+      "BackupRun",
+      "tasks/backup-run.ts",
+      "Server-side backup: one slice of a job (S3 prefixes, DynamoDB tables) into the unit's vault",
+      Duration.minutes(15),
+      2048,
+    );
+    grantServerBackupAccess(run, props.config.primaryRegion);
+    const fail = task(
+      "BackupFail",
+      "tasks/backup-fail.ts",
+      "Server-side backup: ends a failed job, audits it and tells the unit",
+      Duration.minutes(1),
+      256,
+    );
+    grantPublish(fail, this.notifications.topic, this.notifications.key);
+    const backup = new AslStateMachine(this, "Backup", {
+      name: "backup",
+      substitutions: {
+        Partition: this.partition,
+        BackupRunFunctionArn: run.function.functionArn,
+        BackupFailFunctionArn: fail.function.functionArn,
+      },
+      invokes: [run.function, fail.function],
+      logRetention: settings.logRetention,
+      removalPolicy: settings.removalPolicy,
+    });
+    new CfnOutput(this, "BackupStateMachineArn", { value: backup.stateMachine.stateMachineArn });
+    new CfnOutput(this, "BackupRunFunctionName", { value: run.function.functionName });
+    this.backupSchedules(props, settings, backup);
+    return backup;
+  }
+
+  /** What each policy's backup schedule starts: a function that starts the job as the API would. */
+  private backupSchedules(
+    props: OrchestrationStackProps,
+    settings: ReturnType<typeof stageSettings>,
+    backup: AslStateMachine,
+  ) {
+    new CfnScheduleGroup(this, "BackupScheduleGroup", { name: backupScheduling.group });
+    const starter = new GovdrFunction(this, "ScheduledBackup", {
+      entry: "events/scheduled-backup.ts",
+      functionName: backupScheduling.functionName,
+      description: "Starts a system's server-side backup when its schedule fires",
+      envSchema: scheduledBackupFunctionEnv,
+      environment: {
+        ...directoryEnvironment(props, "govdr-scheduled-backup"),
+        POLICIES_TABLE: props.policies.tableName,
+        VAULT_BUCKET: vaultBucketName(props.config.primaryRegion),
+        DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
+        REPORTS_BUCKET: props.reports.bucketName,
+        BACKUP_STATE_MACHINE_ARN: backup.stateMachine.stateMachineArn,
+      },
+      ...lifecycle(settings),
+      timeout: Duration.seconds(30),
+    });
+    grantTableAccess(starter.function, props.tenants, "read-only");
+    grantTableAccess(starter.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(starter.function, props.audit, "append-only");
+    backup.stateMachine.grantStartExecution(starter.function);
+    const role = new Role(this, "BackupSchedulerRole", {
+      roleName: backupScheduling.roleName,
+      assumedBy: new ServicePrincipal("scheduler.amazonaws.com"),
+      description: "EventBridge Scheduler starts scheduled server-side backups with this role",
+    });
+    role.addToPolicy(
+      new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [starter.function.functionArn] }),
+    );
+    new CfnOutput(this, "ScheduledBackupFunctionArn", { value: starter.function.functionArn });
+  }
+
+  private notificationsTopic(settings: ReturnType<typeof stageSettings>) {
+    const key = new Key(this, "NotificationsKey", {
+      alias: notificationsKeyAlias,
+      description: "govdr notifications topic encryption",
+      enableKeyRotation: true,
+      removalPolicy: settings.removalPolicy,
+    });
+    const topic = new Topic(this, "Notifications", {
+      topicName: notificationsTopicName,
+      displayName: "govdr drill results, RPO breaches and failed jobs",
+      masterKey: key,
+      enforceSSL: true,
+    });
+    return { topic, key };
   }
 
   /**
@@ -114,18 +242,7 @@ export class OrchestrationStack extends Stack {
     props: OrchestrationStackProps,
     settings: ReturnType<typeof stageSettings>,
   ): AslStateMachine {
-    const topicKey = new Key(this, "NotificationsKey", {
-      alias: notificationsKeyAlias,
-      description: "govdr notifications topic encryption",
-      enableKeyRotation: true,
-      removalPolicy: settings.removalPolicy,
-    });
-    const topic = new Topic(this, "Notifications", {
-      topicName: notificationsTopicName,
-      displayName: "govdr drill results, RPO breaches and failed jobs",
-      masterKey: topicKey,
-      enforceSSL: true,
-    });
+    const { topic, key: topicKey } = this.notifications;
     const steps: Record<string, { entry: string; what: string; timeout: Duration; access: StepAccess }> = {
       Plan: {
         entry: "drill-plan",

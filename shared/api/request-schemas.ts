@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { agentKeyIdSchema } from "../agents/agent-key.ts";
 import { auditQuerySchema } from "../audit/audit-query.ts";
+import { backupJobIdSchema } from "../backups/backup-job.ts";
 import { drillIdSchema, drillTypes } from "../drills/drill.ts";
 import { roleSchema } from "../identity/roles.ts";
 import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
@@ -12,6 +13,7 @@ import { pageRequestSchema } from "../stores/page.ts";
 import { systemIdSchema, systemInputSchema } from "../systems/system.ts";
 import { tenantRegistrationSchema, tenantSettingsChangeSchema, tenantStatuses } from "../tenants/tenant.ts";
 import { safeText } from "../validation/text.ts";
+import { backupTypes } from "../vault/snapshot.ts";
 
 /** Request bodies and queries of every route; handlers parse with them, the OpenAPI document shows them. */
 export const requests = {
@@ -48,6 +50,14 @@ export const requests = {
       pointInTime: z.iso.datetime({ offset: true }).optional(),
     })
     .default({}),
+  /** No body at all backs up the policy's S3 prefixes and DynamoDB tables with its backup type (D-43). */
+  newBackup: z
+    .object({
+      /** Default: the policy's backup type. */
+      type: z.enum(backupTypes).optional(),
+    })
+    .strict()
+    .default({}),
   subscription: subscriptionRequestSchema,
   reportFormat: z.object({ format: z.enum(["json", "html"]).default("html") }),
   exportFormat: z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }),
@@ -66,6 +76,7 @@ export const pathParameters = {
   keyId: agentKeyIdSchema,
   snapshotId: snapshotIdSchema,
   drillId: drillIdSchema,
+  jobId: backupJobIdSchema,
   subscriptionId: subscriptionIdSchema,
 };
 export type PathParameter = keyof typeof pathParameters;

@@ -12,6 +12,7 @@ export type Family =
   | "systems"
   | "snapshots"
   | "drills"
+  | "backups"
   | "replication"
   | "notifications"
   | "users"
@@ -271,6 +272,24 @@ export const routes: Record<RouteKey, RouteDoc> = {
     family: "drills",
     summary: "The drill's report, as a self-contained HTML page or as JSON",
     query: requests.reportFormat,
+  },
+  "POST /systems/{systemId}/backups": {
+    permission: "backup:run",
+    family: "backups",
+    summary:
+      "Back up the policy's S3 prefixes and DynamoDB tables now, server-side (optionally with another backup type); 409 while one runs",
+    body: requests.newBackup,
+  },
+  "GET /systems/{systemId}/backups": {
+    permission: "backup:read",
+    family: "backups",
+    summary: "The system's server-side backup jobs, newest first",
+    query: requests.page,
+  },
+  "GET /systems/{systemId}/backups/{jobId}": {
+    permission: "backup:read",
+    family: "backups",
+    summary: "One server-side backup job: status, live progress (files, bytes), its snapshot once written",
   },
   "GET /systems/{systemId}/replication": {
     permission: "system:read",

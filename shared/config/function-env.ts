@@ -45,8 +45,15 @@ export const drillScheduleEnv = {
     .transform((value) => value === "true"),
 };
 
-/** The systems family also keeps each policy's drill schedule. */
-export const policiesFunctionEnv = systemsFunctionEnv.extend(drillScheduleEnv);
+/** Where backup schedules live and what they start (infra/stacks/orchestration-stack.ts, D-43). */
+export const backupScheduleEnv = {
+  BACKUP_SCHEDULE_GROUP: z.string().min(1),
+  BACKUP_SCHEDULER_TARGET_ARN: z.string().min(1),
+  BACKUP_SCHEDULER_ROLE_ARN: z.string().min(1),
+};
+
+/** The systems family also keeps each policy's drill schedule and its server-side backup schedule. */
+export const policiesFunctionEnv = systemsFunctionEnv.extend(drillScheduleEnv).extend(backupScheduleEnv);
 
 /** Functions that also sign or verify session tokens. */
 const identityEnv = directoryFunctionEnv.extend({
@@ -103,6 +110,34 @@ export const scheduledDrillFunctionEnv = directoryFunctionEnv.extend({
   POLICIES_TABLE: z.string().min(1),
   DRILL_STATE_MACHINE_ARN: z.string().min(1),
   REPORTS_BUCKET: z.string().min(1),
+});
+
+/** The platform's own buckets and tables, which no unit may name as a server-side source (D-43). */
+const platformResourcesEnv = {
+  VAULT_BUCKET: z.string().min(1),
+  DR_VAULT_BUCKET: z.string().min(1),
+  REPORTS_BUCKET: z.string().min(1),
+};
+
+/** The backups API: starts server-side backups (statemachines/backup.asl.json) and reads their jobs. */
+export const backupsFunctionEnv = systemsFunctionEnv.extend({
+  ...platformResourcesEnv,
+  BACKUP_STATE_MACHINE_ARN: z.string().min(1),
+});
+
+/** The backup state machine's tasks: the catalogue, the primary vault, the units' sources (D-43). */
+export const backupTaskFunctionEnv = directoryFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  ...platformResourcesEnv,
+  /** Where a failed job is told (000 §7.5.3(5)). */
+  NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
+});
+
+/** A backup schedule's target: starts the job as the API would (functions/events/scheduled-backup.ts). */
+export const scheduledBackupFunctionEnv = directoryFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  ...platformResourcesEnv,
+  BACKUP_STATE_MACHINE_ARN: z.string().min(1),
 });
 
 /** The notifications family: subscriptions in the Policies table, of the platform's topic. */

@@ -98,6 +98,15 @@ export const permissions = {
     roles: ["tenant-admin", "tenant-operator", "tenant-auditor"],
     what: { zh: "查看灾备演练及其报告", en: "see drills and their reports" },
   },
+  /** Server-side backups of the unit's S3 prefixes and DynamoDB tables (D-43): its O&M staff run them. */
+  "backup:run": {
+    roles: ["tenant-admin", "tenant-operator"],
+    what: { zh: "发起服务端备份", en: "run server-side backups" },
+  },
+  "backup:read": {
+    roles: ["tenant-admin", "tenant-operator", "tenant-auditor"],
+    what: { zh: "查看服务端备份任务", en: "see server-side backup jobs" },
+  },
   /** Where the unit's drill results and RPO breaches go (000 §7.5.3(5)). */
   "notification:manage": {
     roles: ["tenant-admin"],

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** What the platform tells a unit about (000 §7.5.3(5)): drill results, RPO breaches and their end. */
-export const notificationKinds = ["drill-result", "rpo-breach", "rpo-restored"] as const;
+export const notificationKinds = ["drill-result", "rpo-breach", "rpo-restored", "job-failed"] as const;
 
 export const subscriptionIdSchema = z
   .string()

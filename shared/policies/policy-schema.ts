@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sourceRoleArn } from "../backups/server-sources.ts";
 import { replicationModes, switchoverModes } from "../classification/priority-schemes.ts";
 
 export const replicationTransports = ["native", "managed"] as const;
@@ -47,8 +48,22 @@ export const backupSourceSchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("file"), path: z.string().min(1).max(4096) }),
   z.object({ type: z.literal("stdin"), name: z.string().min(1).max(200) }),
-  z.object({ type: z.literal("s3-prefix"), bucket: z.string().min(3).max(63), prefix: z.string().max(1024) }),
-  z.object({ type: z.literal("dynamodb-table"), tableArn: z.string().startsWith("arn:") }),
+  /**
+   * Server-side sources (D-43): the platform reads them itself, assuming `roleArn` (the unit's role,
+   * trusting the platform with ExternalId = the unit's id). Optional here so that versions stored
+   * before D-43 stay readable; a new policy needs it (shared/backups/policy-rules.ts).
+   */
+  z.object({
+    type: z.literal("s3-prefix"),
+    bucket: z.string().min(3).max(63),
+    prefix: z.string().max(1024),
+    roleArn: sourceRoleArn.optional(),
+  }),
+  z.object({
+    type: z.literal("dynamodb-table"),
+    tableArn: z.string().startsWith("arn:"),
+    roleArn: sourceRoleArn.optional(),
+  }),
 ]);
 
 export const drPolicySchema = z.object({

@@ -1,3 +1,4 @@
+import { serverSourceFindings } from "../backups/policy-rules.ts";
 import { drLevelSpec } from "../classification/dr-levels.ts";
 import type { Finding } from "../classification/findings.ts";
 import { importanceClassSpec } from "../classification/importance-classes.ts";
@@ -283,6 +284,8 @@ export const policyRules: Rule[] = [
   automaticNeedsHeartbeat,
   immutabilityForCriticalSystems,
   levelMatchesTargets,
+  // Server-side sources (D-43): their roles, no platform resources, a schedule rather than "continuous".
+  (ctx) => serverSourceFindings(ctx.policy),
 ];
 
 /** Every finding of every rule; a policy with an error finding must be refused. */

@@ -23,7 +23,7 @@ export class SnapshotService {
    * record; a different report under the same id is refused, so nothing recorded is ever rewritten.
    */
   async register(
-    caller: SessionClaims,
+    caller: Pick<SessionClaims, "tid" | "sub">,
     systemId: string,
     snapshotId: string,
     report: SnapshotReport,

@@ -1,4 +1,5 @@
 import type { AgentKey } from "../agents/agent-key.ts";
+import type { BackupJob } from "../backups/backup-job.ts";
 import type { DrillRecord } from "../drills/drill.ts";
 import type { User } from "../identity/user.ts";
 import type { SnapshotRecord } from "../snapshots/snapshot-record.ts";
@@ -109,4 +110,25 @@ export interface DrillStore {
    * is no longer running gives its system's slot back.
    */
   update(drill: DrillRecord): Promise<void>;
+}
+
+/** Server-side backup jobs of each system, newest first, and each system's backup slot (D-43). */
+export interface BackupJobStore {
+  /**
+   * Stores a new job (version 1) and takes its system's slot until `slotUntil`, atomically; a
+   * ConflictError BACKUP_RUNNING, naming the running job, while another job holds the slot. Returns
+   * the job that held an expired slot, which may still read "running" (its execution died).
+   */
+  start(job: BackupJob, slotUntil: Date): Promise<{ expired?: string }>;
+  get(tenantId: string, systemId: string, jobId: string): Promise<BackupJob | undefined>;
+  list(
+    tenantId: string,
+    systemId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<BackupJob>>;
+  /**
+   * Writes `job` if the stored version is `job.version - 1` (else STALE_VERSION); a job that is no
+   * longer running gives its system's slot back.
+   */
+  update(job: BackupJob): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { type BackupSchedules, serverBackupSchedule } from "../backups/backup-schedule.ts";
 import { hasErrors } from "../classification/findings.ts";
 import { assessDrLevel, proposeDrLevel } from "../classification/propose-level.ts";
 import type { DrillSchedules } from "../drills/drill-schedule.ts";
@@ -22,6 +23,8 @@ export interface SystemServiceDeps {
   primaryRegion: string;
   /** Where the policy's drill schedule is kept (EventBridge Scheduler). */
   drillSchedules: DrillSchedules;
+  /** Where the schedule of the policy's server-side backups is kept (D-43). */
+  backupSchedules?: BackupSchedules;
 }
 
 /** A system as the API shows it: with the DR level proposed for its class and the level's assessment. */
@@ -111,9 +114,10 @@ export class SystemService {
     // fail, the stored policy stands and setting it again brings the schedule in line.
     try {
       await this.deps.drillSchedules.apply(tenant.tenantId, system.systemId, policy.drill);
+      await this.deps.backupSchedules?.apply(tenant.tenantId, system.systemId, serverBackupSchedule(policy));
     } catch (error) {
       throw new DependencyUnavailableError(
-        `Policy v${record.version} is stored, but its drill schedule could not be updated; set the policy again`,
+        `Policy v${record.version} is stored, but its drill or backup schedule could not be updated; set the policy again`,
         { cause: error },
       );
     }

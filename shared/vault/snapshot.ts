@@ -44,7 +44,7 @@ export class ManifestIntegrityError extends errorClass("MANIFEST_DAMAGED") {}
 export const newSnapshotId = () => randomBytes(8).toString("hex");
 
 /** Sortable by time, so a listing is in time order without opening every manifest. */
-const snapshotName = (snapshot: Snapshot) => `${snapshot.time.replace(/[-:.]/g, "")}-${snapshot.id}`;
+export const snapshotName = (snapshot: Snapshot) => `${snapshot.time.replace(/[-:.]/g, "")}-${snapshot.id}`;
 
 /** Writes the manifest, last: until it exists the backup is invisible (no partial snapshot). */
 export async function saveSnapshot(repository: Repository, snapshot: Snapshot): Promise<void> {

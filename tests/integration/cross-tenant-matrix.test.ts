@@ -1,16 +1,28 @@
 import { randomInt } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routes } from "../../shared/api/routes.ts";
 import { permissions } from "../../shared/identity/permissions.ts";
 import { type PrincipalRole, platformRoles, type Role } from "../../shared/identity/roles.ts";
 import type { RouteKey } from "../../shared/lambda/router.ts";
+import { DynamoDbBackupJobStore } from "../../shared/stores/dynamodb/backup-job-store.ts";
 import { makeUser } from "../support/identity-fixtures.ts";
+import { backupJob } from "../support/store-contracts/backup-job-store.ts";
 import { call, signIn } from "./support/api.ts";
 import { policy, snapshotReport, system } from "./support/bodies.ts";
-import { uniqueName } from "./support/emulator.ts";
+import { clientConfig, localStack, uniqueName } from "./support/emulator.ts";
 import { agentOf, deployedStores, platformUser, seedTenantUser } from "./support/seed.ts";
 
 const password = "Matrix-Check-2026!";
+
+const backupJobs = () =>
+  new DynamoDbBackupJobStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig()), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    localStack().policiesTable,
+  );
 const victimSystemName = "受害单位核心系统";
 
 /** A valid body for every route that takes one, so that authorization, not validation, decides. */
@@ -95,6 +107,10 @@ async function victimUnit() {
   // Its snapshot is not in the DR vault, so the drill ends failed at once: what matters is its id.
   const drill = await call("POST", `/systems/${systemId}/drills`, { token, body: {} });
   if (drill.status !== 202) throw new Error(`victim drill: ${JSON.stringify(drill)}`);
+  // A server-side backup job of the victim's, as the backups API records one (its policy names no
+  // S3 prefix or table, so the API would refuse to start one): what matters is its id.
+  const job = backupJob(tenant.tenantId, systemId, { startedAt: new Date().toISOString() });
+  await backupJobs().start(job, new Date(Date.now() + 3_600_000));
   const subscription = await call("POST", "/notifications/subscriptions", {
     token,
     body: { protocol: "sms", endpoint: "+8613800138000" },
@@ -103,6 +119,7 @@ async function victimUnit() {
   return {
     subscriptionId: subscription.body.subscriptionId as string,
     drillId: drill.body.drillId as string,
+    jobId: job.jobId,
     tenantId: tenant.tenantId,
     userId: user.userId,
     userName: user.userName,
@@ -122,6 +139,7 @@ const victimPath = (template: string, victim: Awaited<ReturnType<typeof victimUn
     .replace("{keyId}", victim.keyId)
     .replace("{snapshotId}", victim.snapshotId)
     .replace("{drillId}", victim.drillId)
+    .replace("{jobId}", victim.jobId)
     .replace("{subscriptionId}", victim.subscriptionId);
 
 /** A signed-in session of another unit in `role`; a backup agent signs in with its own system's key. */
@@ -156,7 +174,9 @@ async function snapshot(victim: Awaited<ReturnType<typeof victimUnit>>) {
   const snapshots = await call("GET", `/systems/${victim.systemId}/snapshots`, { token: victim.token });
   const drills = await call("GET", `/systems/${victim.systemId}/drills`, { token: victim.token });
   const subscriptions = await call("GET", "/notifications/subscriptions", { token: victim.token });
+  const backups = await call("GET", `/systems/${victim.systemId}/backups`, { token: victim.token });
   return {
+    backups: backups.body,
     subscriptions: subscriptions.body,
     // The victim's own drill moves on meanwhile; no other drill may appear.
     drillIds: (drills.body.items as { drillId: string }[]).map((d) => d.drillId),
@@ -193,6 +213,7 @@ describe("cross-tenant access matrix: every route × every role of another unit,
         victim.keyId,
         victim.snapshotId,
         victim.drillId,
+        victim.jobId,
         victim.subscriptionId,
       ];
 

@@ -70,8 +70,8 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
-  StartMessageMoveTaskCommand,
   SQSClient,
+  StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ministack } from "../../cli/emulator/settings.ts";
@@ -261,8 +261,11 @@ const probes: Record<string, { title: string; probe: () => Promise<string> }> = 
           { timeoutMs: 15_000, what: "the S3 notification" },
         ).catch(() => undefined);
         if (!record) return "not queued";
-        const test = bodies.some((b) => JSON.parse(b).Event === "s3:TestEvent") ? ", after an s3:TestEvent" : "";
-        const version = record.s3?.object?.versionId === VersionId ? "with its versionId" : "without its versionId";
+        const test = bodies.some((b) => JSON.parse(b).Event === "s3:TestEvent")
+          ? ", after an s3:TestEvent"
+          : "";
+        const version =
+          record.s3?.object?.versionId === VersionId ? "with its versionId" : "without its versionId";
         return `queued (${record.eventName}, ${version}, key ${record.s3?.object?.key}${test})`;
       } finally {
         await sqs.send(new DeleteQueueCommand({ QueueUrl }));
@@ -301,7 +304,9 @@ const probes: Record<string, { title: string; probe: () => Promise<string> }> = 
         const { Attributes } = await sqs.send(
           new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
         );
-        await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: "60" } }));
+        await sqs.send(
+          new SetQueueAttributesCommand({ QueueUrl, Attributes: { MessageRetentionPeriod: "60" } }),
+        );
         const answer = await refusal(() =>
           sqs.send(new StartMessageMoveTaskCommand({ SourceArn: Attributes?.QueueArn })),
         );

@@ -1,4 +1,5 @@
 import { type AgentKey, agentKeySchema } from "../../shared/agents/agent-key.ts";
+import { type BackupJob, backupJobSchema } from "../../shared/backups/backup-job.ts";
 import { type DrillRecord, drillRecordSchema } from "../../shared/drills/drill.ts";
 import { type DrillSchedule, type DrillSchedules, drillCrons } from "../../shared/drills/drill-schedule.ts";
 import { ConflictError, ValidationError } from "../../shared/errors.ts";
@@ -10,10 +11,12 @@ import { type Subscription, subscriptionSchema } from "../../shared/notification
 import { type ReplicationCheck, replicationCheckSchema } from "../../shared/replication/replication-check.ts";
 import type { ReplicationCheckStore } from "../../shared/replication/replication-monitor.ts";
 import { type SnapshotRecord, snapshotRecordSchema } from "../../shared/snapshots/snapshot-record.ts";
+import { backupRunning } from "../../shared/stores/dynamodb/backup-job-store.ts";
 import { drillRunning } from "../../shared/stores/dynamodb/drill-store.ts";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/stores/page.ts";
 import type {
   AgentKeyStore,
+  BackupJobStore,
   DrillStore,
   Session,
   SessionStore,
@@ -296,6 +299,44 @@ export class MemoryStores {
       const slotKey = `${valid.tenantId}/${valid.systemId}`;
       if (valid.status !== "running" && this.drillSlots.get(slotKey)?.drillId === valid.drillId) {
         this.drillSlots.delete(slotKey);
+      }
+    },
+  };
+
+  readonly backupJobMap = new Map<string, BackupJob>();
+  private readonly backupSlots = new Map<string, { jobId: string; until: string }>();
+  readonly backupJobs: BackupJobStore = {
+    start: async (job, slotUntil) => {
+      const valid = backupJobSchema.parse({ ...job, version: 1 });
+      const key = `${valid.tenantId}/${valid.systemId}/${valid.jobId}`;
+      if (this.backupJobMap.has(key)) throw sdkConditionError("TransactionCanceledException");
+      const slotKey = `${valid.tenantId}/${valid.systemId}`;
+      const slot = this.backupSlots.get(slotKey);
+      if (slot && slot.until >= valid.startedAt) throw backupRunning(slot.jobId);
+      this.backupSlots.set(slotKey, { jobId: valid.jobId, until: slotUntil.toISOString() });
+      this.backupJobMap.set(key, valid);
+      return slot ? { expired: slot.jobId } : {};
+    },
+    get: async (tenantId, systemId, jobId) =>
+      structuredClone(this.backupJobMap.get(`${tenantId}/${systemId}/${jobId}`)),
+    list: async (tenantId, systemId, page) =>
+      MemoryStores.page(
+        `backups/${tenantId}/${systemId}`,
+        [...this.backupJobMap.values()]
+          .filter((j) => j.tenantId === tenantId && j.systemId === systemId)
+          .map((item) => ({ sortKey: `${item.startedAt}#${item.jobId}`, item })),
+        page,
+        "descending",
+      ),
+    update: async (job) => {
+      if (job.version < 2) throw stale();
+      const valid = backupJobSchema.parse(job);
+      const key = `${valid.tenantId}/${valid.systemId}/${valid.jobId}`;
+      if (this.backupJobMap.get(key)?.version !== valid.version - 1) throw stale();
+      this.backupJobMap.set(key, valid);
+      const slotKey = `${valid.tenantId}/${valid.systemId}`;
+      if (valid.status !== "running" && this.backupSlots.get(slotKey)?.jobId === valid.jobId) {
+        this.backupSlots.delete(slotKey);
       }
     },
   };

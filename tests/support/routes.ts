@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { AgentKeyService } from "../../shared/agents/agent-key-service.ts";
+import { BackupService } from "../../shared/backups/backup-service.ts";
 import { DrillService } from "../../shared/drills/drill-service.ts";
 import { IdentityService } from "../../shared/identity/identity-service.ts";
 import type { SessionClaims } from "../../shared/identity/session-token.ts";
@@ -74,6 +75,21 @@ export function memoryDeps(now: () => Date = () => new Date()) {
           start: async () => {},
         },
         reports: { read: async (key) => `report ${key}` },
+        now,
+      }),
+    },
+    backups: {
+      ...base,
+      backups: new BackupService({
+        jobs: stores.backupJobs,
+        systems,
+        tenants,
+        platform: { buckets: ["govdr-vault-000000000000-cn-north-1"], tables: [] },
+        repositoryOf: (tenantId) => `s3://govdr-vault-000000000000-cn-north-1/tenants/${tenantId}/`,
+        runner: {
+          executionArnOf: (jobId) => `arn:aws:states:cn-north-1:000000000000:execution:govdr-backup:${jobId}`,
+          start: async () => {},
+        },
         now,
       }),
     },

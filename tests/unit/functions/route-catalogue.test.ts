@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
+import { backupRoutes } from "../../../functions/api/backups.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
 import { healthRoutes } from "../../../functions/api/health.ts";
 import { notificationRoutes } from "../../../functions/api/notifications.ts";
@@ -22,6 +23,7 @@ const served: Record<Family, object> = {
   systems: systemRoutes,
   snapshots: snapshotRoutes,
   drills: drillRoutes,
+  backups: backupRoutes,
   replication: replicationRoutes,
   notifications: notificationRoutes,
   users: userRoutes,

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
+import { backupRoutes } from "../../../functions/api/backups.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
 import { notificationRoutes } from "../../../functions/api/notifications.ts";
 import { replicationRoutes } from "../../../functions/api/replication.ts";
@@ -30,6 +31,7 @@ const served = () =>
     systems: { routes: systemRoutes, deps: deps.systems },
     snapshots: { routes: snapshotRoutes, deps: deps.snapshots },
     drills: { routes: drillRoutes, deps: deps.drills },
+    backups: { routes: backupRoutes, deps: deps.backups },
     replication: { routes: replicationRoutes, deps: deps.replication },
     notifications: { routes: notificationRoutes, deps: deps.notifications },
     users: { routes: userRoutes, deps: deps.users },
@@ -61,6 +63,7 @@ const pathOf = (key: RouteKey) =>
         keyId: "ak-000000000001",
         snapshotId: "00000000000000aa",
         drillId: "d-000000000001",
+        jobId: "b-000000000001",
         subscriptionId: "n-000000000001",
       }[name as string] as string,
     ]),

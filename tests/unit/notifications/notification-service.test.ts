@@ -33,7 +33,7 @@ describe("notification subscriptions (000 §7.5.3(5))", () => {
     await notifications.remove(admin, made.subscriptionId);
 
     expect(subscribed).toEqual([
-      { tenantId: admin.tid, kinds: ["drill-result", "rpo-breach", "rpo-restored"] },
+      { tenantId: admin.tid, kinds: ["drill-result", "rpo-breach", "rpo-restored", "job-failed"] },
     ]);
     expect(unsubscribed).toEqual([made.snsSubscriptionArn]);
     expect((await notifications.list(admin, { limit: 10 })).items).toEqual([]);
