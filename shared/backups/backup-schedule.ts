@@ -1,24 +1,9 @@
 import type { BackupSchedule, DrPolicy } from "../policies/policy-schema.ts";
+import { utcOffsetMinutes } from "../policies/wall-clock.ts";
 import { hasServerSources } from "./policy-rules.ts";
 
 /** EventBridge cron day-of-week names for ISO weekdays 1 (Monday) … 7 (Sunday). */
 const weekdays = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"] as const;
-
-/** The offset of `timezone` from UTC at `now`, in minutes (Asia/Shanghai: 480). */
-export function utcOffsetMinutes(timezone: string, now = new Date()): number {
-  const wall = new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(now);
-  const part = (type: string) => Number(wall.find((p) => p.type === type)?.value);
-  const zoned = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
-  return Math.round((zoned - Math.floor(now.getTime() / 60_000) * 60_000) / 60_000);
-}
 
 /**
  * The EventBridge Scheduler expression that runs a server-side backup as the policy's schedule says

@@ -3,6 +3,7 @@ import type { AuditEvent } from "../audit/event-schema.ts";
 import { serviceAuditEvent } from "../audit/service-event.ts";
 import { GovdrError } from "../errors.ts";
 import { insideWindow } from "../policies/achievable.ts";
+import { clockTimeIn } from "../policies/wall-clock.ts";
 import type { SystemStore, TenantStore } from "../stores/stores.ts";
 import type { BackupService } from "./backup-service.ts";
 
@@ -13,18 +14,6 @@ export interface ScheduledBackupDeps {
   audit: Pick<AuditLog, "record">;
   now: () => Date;
   region: string;
-}
-
-/** The time of day `at` in `timezone`, as HH:MM. */
-export function clockTimeIn(at: Date, timezone: string): string {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
-  return `${part("hour")}:${part("minute")}`;
 }
 
 function startEvent(

@@ -1,4 +1,5 @@
 import type { DrPolicy } from "../policies/policy-schema.ts";
+import { utcOffsetMinutes } from "../policies/wall-clock.ts";
 
 export type DrillSchedule = NonNullable<DrPolicy["drill"]>;
 
@@ -32,20 +33,8 @@ export function drillCrons(schedule: Pick<DrillSchedule, "periodMinutes" | "star
  * ignore ScheduleExpressionTimezone and read every cron in UTC (the emulator: docs/emulator.md).
  */
 export function startAtInUtc(startAt: string, timezone: string, now = new Date()): string {
-  const wall = new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(now);
-  const part = (type: string) => Number(wall.find((p) => p.type === type)?.value);
-  const zoned = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
-  const offsetMinutes = Math.round((zoned - Math.floor(now.getTime() / 60_000) * 60_000) / 60_000);
   const [hours = 0, minutes = 0] = startAt.split(":").map(Number);
-  const utc = (((hours * 60 + minutes - offsetMinutes) % 1440) + 1440) % 1440;
+  const utc = (((hours * 60 + minutes - utcOffsetMinutes(timezone, now)) % 1440) + 1440) % 1440;
   return `${String(Math.floor(utc / 60)).padStart(2, "0")}:${String(utc % 60).padStart(2, "0")}`;
 }
 

@@ -1,5 +1,6 @@
 import { minuteOfDay, windowMinutes } from "../policies/achievable.ts";
 import type { DrPolicy, ReplicationTransport } from "../policies/policy-schema.ts";
+import { clockTimeIn } from "../policies/wall-clock.ts";
 
 export type TransferWindow = NonNullable<DrPolicy["replication"]["transferWindow"]>;
 
@@ -30,23 +31,12 @@ export function unitTransport(policies: TransportOfPolicy[]): UnitTransport {
     : { transport };
 }
 
-/** The minute of the day in a time zone, at `now`. */
-function localMinute(now: Date, timezone: string): number {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    hourCycle: "h23",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(now);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return part("hour") * 60 + part("minute");
-}
-
 /** Seconds until one of the windows is open: 0 when one is open now or there are none. */
 export function secondsUntilWindowOpens(windows: readonly TransferWindow[] | undefined, now: Date): number {
   if (!windows || windows.length === 0) return 0;
   const waits = windows.map((window) => {
-    const sinceStart = (localMinute(now, window.timezone) - minuteOfDay(window.start) + 1440) % 1440;
+    const sinceStart =
+      (minuteOfDay(clockTimeIn(now, window.timezone)) - minuteOfDay(window.start) + 1440) % 1440;
     if (sinceStart < windowMinutes(window)) return 0;
     // Whole minutes until the start, less the seconds already gone in this minute.
     return (1440 - sinceStart) * 60 - now.getUTCSeconds();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { backupScheduleExpression, serverBackupSchedule } from "../../../shared/backups/backup-schedule.ts";
 import { serverSourceFindings } from "../../../shared/backups/policy-rules.ts";
-import { clockTimeIn } from "../../../shared/backups/scheduled-backup.ts";
 import { serverSourceName } from "../../../shared/backups/server-sources.ts";
+import { clockTimeIn } from "../../../shared/policies/wall-clock.ts";
 
 const roleArn = "arn:aws-cn:iam::123456789012:role/govdr-source-portal";
 const backup = (sources: object[], schedule: object = { kind: "every", minutes: 60 }) =>
