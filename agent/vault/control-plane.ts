@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseAgentCredential } from "../../shared/agents/agent-key.ts";
-import type { SnapshotReport } from "../../shared/snapshots/snapshot-record.ts";
+import { type SnapshotReport, snapshotReportOf } from "../../shared/snapshots/snapshot-record.ts";
 import type { Repository } from "../../shared/vault/repository.ts";
 import type { Snapshot } from "../../shared/vault/snapshot.ts";
 import { CliError } from "../errors.ts";
@@ -23,21 +23,8 @@ const backoffMs = [500, 1_000, 2_000, 4_000];
 const refused = (message: string, hint?: string) => new CliError(message, hint, "CONTROL_PLANE");
 
 /** The snapshot as the control plane records it: the manifest's facts, not its tree. */
-export function snapshotReport(snapshot: Snapshot, repository: Repository): SnapshotReport {
-  return {
-    time: snapshot.time,
-    ...(snapshot.startedAt ? { startedAt: snapshot.startedAt } : {}),
-    type: snapshot.type,
-    ...(snapshot.parent ? { parent: snapshot.parent } : {}),
-    hostname: snapshot.hostname,
-    sources: snapshot.sources,
-    suite: snapshot.suite,
-    merkleRoot: snapshot.merkleRoot,
-    repository: repository.backend.location,
-    repositoryId: repository.config.id,
-    stats: snapshot.stats,
-  };
-}
+export const snapshotReport = (snapshot: Snapshot, repository: Repository): SnapshotReport =>
+  snapshotReportOf(snapshot, { location: repository.backend.location, id: repository.config.id });
 
 /**
  * The agent's session with the control-plane API (docs/agent.md): it signs in with its system's

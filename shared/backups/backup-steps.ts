@@ -2,7 +2,7 @@ import type { AuditLog } from "../audit/audit-log.ts";
 import { serviceAuditEvent } from "../audit/service-event.ts";
 import type { DrillNotifier } from "../drills/drill-steps.ts";
 import { GovdrError, MisconfigurationError, NotFoundError } from "../errors.ts";
-import type { SnapshotReport } from "../snapshots/snapshot-record.ts";
+import { snapshotReportOf } from "../snapshots/snapshot-record.ts";
 import type { SnapshotService } from "../snapshots/snapshot-service.ts";
 import type { BackupJobStore, SystemStore, TenantStore } from "../stores/stores.ts";
 import type { Tenant } from "../tenants/tenant.ts";
@@ -201,27 +201,7 @@ export async function runBackupSlice(
 
 /** Records the written snapshot in the catalogue (once: a retry finds the same) and ends the job. */
 async function complete(deps: BackupStepDeps, job: BackupJob, snapshot: Snapshot, repositoryId: string) {
-  const report: SnapshotReport = {
-    time: snapshot.time,
-    ...(snapshot.startedAt ? { startedAt: snapshot.startedAt } : {}),
-    type: snapshot.type,
-    ...(snapshot.parent ? { parent: snapshot.parent } : {}),
-    hostname: snapshot.hostname,
-    sources: snapshot.sources,
-    suite: snapshot.suite,
-    merkleRoot: snapshot.merkleRoot,
-    repository: job.repository,
-    repositoryId,
-    stats: {
-      files: snapshot.stats.files,
-      dirs: snapshot.stats.dirs,
-      bytes: snapshot.stats.bytes,
-      readBytes: snapshot.stats.readBytes,
-      newBlobs: snapshot.stats.newBlobs,
-      newBytes: snapshot.stats.newBytes,
-      ...(snapshot.stats.vanished !== undefined ? { vanished: snapshot.stats.vanished } : {}),
-    },
-  };
+  const report = snapshotReportOf(snapshot, { location: job.repository, id: repositoryId });
   await deps.snapshots.register(
     { tid: job.tenantId, sub: `govdr-backup:${job.jobId}` },
     job.systemId,

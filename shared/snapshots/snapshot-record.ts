@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { safeText } from "../validation/text.ts";
+import type { Snapshot } from "../vault/snapshot.ts";
 import { backupTypes } from "../vault/snapshot.ts";
 import { suiteNames } from "../vault/suites.ts";
 
@@ -36,6 +37,35 @@ export const snapshotReportSchema = z.object({
   }),
 });
 export type SnapshotReport = z.infer<typeof snapshotReportSchema>;
+
+/** A snapshot as the control plane records it: the manifest's facts, not its tree. */
+export function snapshotReportOf(
+  snapshot: Snapshot,
+  repository: { location: string; id: string },
+): SnapshotReport {
+  const { stats } = snapshot;
+  return {
+    time: snapshot.time,
+    ...(snapshot.startedAt ? { startedAt: snapshot.startedAt } : {}),
+    type: snapshot.type,
+    ...(snapshot.parent ? { parent: snapshot.parent } : {}),
+    hostname: snapshot.hostname,
+    sources: snapshot.sources,
+    suite: snapshot.suite,
+    merkleRoot: snapshot.merkleRoot,
+    repository: repository.location,
+    repositoryId: repository.id,
+    stats: {
+      files: stats.files,
+      dirs: stats.dirs,
+      bytes: stats.bytes,
+      readBytes: stats.readBytes,
+      newBlobs: stats.newBlobs,
+      newBytes: stats.newBytes,
+      ...(stats.vanished !== undefined ? { vanished: stats.vanished } : {}),
+    },
+  };
+}
 
 export const snapshotRecordSchema = snapshotReportSchema.extend({
   tenantId: z.string().min(1),
