@@ -76,7 +76,8 @@ export const systemRoutes: RouteMap<Env, SystemDeps> = {
     handle: async (event, ctx) => {
       const tenant = await ownTenant(ctx);
       const current = await pathSystem(ctx);
-      const next = await ctx.deps.service.update(tenant, current, parseBody(requests.system, event));
+      const { version, ...input } = parseBody(requests.systemUpdate, event);
+      const next = await ctx.deps.service.update(tenant, current, input, version);
       ctx.audit.responseElements = { before: current, after: next };
       return { statusCode: 200, body: describeSystem(next) };
     },

@@ -32,6 +32,8 @@ export const requests = {
   listTenants: pageRequestSchema.extend({ status: z.enum(tenantStatuses).default("pending") }),
   page: pageRequestSchema,
   system: systemInputSchema,
+  /** A replacement; `version`, when given, is the one the editor read (else a 409 STALE_VERSION). */
+  systemUpdate: systemInputSchema.extend({ version: z.number().int().min(1).optional() }),
   policy: newPolicySchema,
   newUser: z.object({
     userName: userNameSchema,

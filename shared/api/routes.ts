@@ -190,8 +190,8 @@ export const routes: Record<RouteKey, RouteDoc> = {
   "PUT /systems/{systemId}": {
     permission: "system:write",
     family: "systems",
-    summary: "Replace a protected system",
-    body: requests.system,
+    summary: "Replace a protected system; with `version`, only if it is still the version the caller read",
+    body: requests.systemUpdate,
   },
   "PUT /systems/{systemId}/policy": {
     permission: "policy:write",

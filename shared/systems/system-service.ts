@@ -3,6 +3,7 @@ import { hasErrors } from "../classification/findings.ts";
 import { assessDrLevel, proposeDrLevel } from "../classification/propose-level.ts";
 import type { DrillSchedules } from "../drills/drill-schedule.ts";
 import {
+  ConflictError,
   DependencyUnavailableError,
   ForbiddenError,
   NotFoundError,
@@ -59,8 +60,23 @@ export class SystemService {
     return system;
   }
 
-  async update(tenant: Tenant, current: ProtectedSystem, input: SystemInput): Promise<ProtectedSystem> {
+  /**
+   * Replaces the system. `expectedVersion` is the version the editor started from: another change
+   * since then refuses this one (409 STALE_VERSION) instead of silently undoing it.
+   */
+  async update(
+    tenant: Tenant,
+    current: ProtectedSystem,
+    input: SystemInput,
+    expectedVersion?: number,
+  ): Promise<ProtectedSystem> {
     this.requireWritable(tenant);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) {
+      throw new ConflictError(
+        `The system was changed meanwhile (version ${current.version}, not ${expectedVersion}); reload and try again`,
+        "STALE_VERSION",
+      );
+    }
     const next: ProtectedSystem = {
       ...current,
       ...input,

@@ -63,6 +63,28 @@ describe("systems and policies API on the local stack", () => {
     expect(puts[2]?.event.resources).toEqual([{ type: "govdr::system", id: systemId }]);
   });
 
+  it("refuses an edit made from an older version of the system (409 STALE_VERSION) and keeps the newer one", async () => {
+    const { user } = await seedTenantUser({ password, roles: ["tenant-admin"] });
+    const { token } = await signIn(user.userName, password);
+    const created = await call("POST", "/systems", { token, body: system("不动产登记") });
+    const systemId = created.body.systemId as string;
+    const first = await call("PUT", `/systems/${systemId}`, {
+      token,
+      body: system("不动产登记平台", { version: created.body.version }),
+    });
+    expect(first).toMatchObject({ status: 200, body: { name: "不动产登记平台", version: 2 } });
+
+    const late = await call("PUT", `/systems/${systemId}`, {
+      token,
+      body: system("不动产登记系统", { version: created.body.version }),
+    });
+    expect(late).toMatchObject({ status: 409, body: { code: "STALE_VERSION" } });
+    expect((await call("GET", `/systems/${systemId}`, { token })).body).toMatchObject({
+      name: "不动产登记平台",
+      version: 2,
+    });
+  });
+
   it("R-CL-08: refuses a priority-5 system's policy without real-time replication and automatic switchover", async () => {
     const { user } = await seedTenantUser({ password, roles: ["tenant-admin"] });
     const { token } = await signIn(user.userName, password);

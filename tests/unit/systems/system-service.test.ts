@@ -73,6 +73,21 @@ describe("SystemService", () => {
     });
   });
 
+  it("refuses a replacement made from an older version than the one stored, and keeps the stored one", async () => {
+    const created = await service.create(tenant, input({ name: "门户" }));
+    const renamed = await service.update(tenant, created, input({ name: "政务门户" }), created.version);
+    expect(renamed.version).toBe(created.version + 1);
+
+    // A second editor who read the first version saves afterwards: refused, nothing overwritten.
+    await expect(
+      service.update(tenant, renamed, input({ name: "门户网站" }), created.version),
+    ).rejects.toMatchObject({
+      code: "STALE_VERSION",
+      httpStatus: 409,
+    });
+    expect((await stores.systems.get(tenant.tenantId, created.systemId))?.name).toBe("政务门户");
+  });
+
   it("enforces the unit's system quota", async () => {
     await service.create(tenant, input());
     await service.create(tenant, input());
