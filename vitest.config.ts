@@ -70,7 +70,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      { extends: true, test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], testTimeout: 120_000 } },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: ["tests/e2e/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One browser at a time on a 2-core machine, next to the emulator.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -6,6 +6,7 @@ import { type DeploymentConfig, readDeploymentConfig } from "./config.ts";
 import { stackNames } from "./names.ts";
 import { projectRoot } from "./paths.ts";
 import { ApiStack } from "./stacks/api-stack.ts";
+import { ConsoleStack } from "./stacks/console-stack.ts";
 import { DataStack } from "./stacks/data-stack.ts";
 import { OrchestrationStack } from "./stacks/orchestration-stack.ts";
 import { VaultStack } from "./stacks/vault-stack.ts";
@@ -16,6 +17,15 @@ export interface GovdrStacks {
   data: DataStack;
   api: ApiStack;
   orchestration: OrchestrationStack;
+  console: ConsoleStack;
+}
+
+/** What the app takes besides the CDK context: where the built console is, a WAF web ACL for it. */
+export interface GovdrAppOptions {
+  /** The built console (default web/dist); when it has no index.html the Console stack deploys no files. */
+  readonly consoleAssetDir?: string;
+  /** A WAF web ACL (scope CLOUDFRONT, us-east-1) for the console's distribution. */
+  readonly consoleWebAclArn?: string;
 }
 
 export function projectVersion(): string {
@@ -24,7 +34,11 @@ export function projectVersion(): string {
 }
 
 /** Builds both regions' stacks. The DR vault comes first: the primary vault replicates into it. */
-export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
+export function buildGovdrApp(
+  app: App,
+  config: DeploymentConfig,
+  options: GovdrAppOptions = {},
+): GovdrStacks {
   const names = stackNames(config.stage);
   const primary = { account: config.account, region: config.primaryRegion };
   const dr = { account: config.account, region: config.drRegion };
@@ -80,9 +94,18 @@ export function buildGovdrApp(app: App, config: DeploymentConfig): GovdrStacks {
     description: "govdr state machines and task functions",
   });
 
+  const consoleStack = new ConsoleStack(app, names.console, {
+    env: primary,
+    config,
+    api: api.api,
+    consoleAssetDir: options.consoleAssetDir,
+    webAclArn: options.consoleWebAclArn,
+    description: "govdr web console: S3 behind CloudFront, with the API under /api/* (D-45)",
+  });
+
   Tags.of(app).add("project", "govdr");
   Tags.of(app).add("stage", config.stage);
-  const stacks = { drVault, vault, data, api, orchestration };
+  const stacks = { drVault, vault, data, api, orchestration, console: consoleStack };
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return stacks;
 }
@@ -100,8 +123,10 @@ export const featureFlags = {
 };
 
 /** The app as `cdk` runs it; tests pass context (stage, regions, outdir) to synthesize variants. */
-export function createGovdrApp(props: { context?: Record<string, unknown>; outdir?: string } = {}) {
+export function createGovdrApp(
+  props: { context?: Record<string, unknown>; outdir?: string } & GovdrAppOptions = {},
+) {
   const app = new App({ context: { ...featureFlags, ...props.context }, outdir: props.outdir });
   const config = readDeploymentConfig(app);
-  return { app, config, stacks: buildGovdrApp(app, config) };
+  return { app, config, stacks: buildGovdrApp(app, config, props) };
 }

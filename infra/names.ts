@@ -12,6 +12,8 @@ export function stackNames(stage: DeploymentConfig["stage"]) {
     data: `${prefix}-Data`,
     api: `${prefix}-Api`,
     orchestration: `${prefix}-Orchestration`,
+    /** CloudFront: not deployed to the emulator (cli/local-stack/deploy.ts), which has no CloudFront. */
+    console: `${prefix}-Console`,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { buildConsole } from "../console/build.ts";
 import { startConsoleServer } from "../console/server.ts";
 import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
 import { ensureDemoAgent } from "../local-stack/demo-agent.ts";
@@ -23,6 +24,8 @@ export function registerUpCommand(program: Command): void {
       };
       try {
         const stack = await deployLocalStack(emulator.url, log);
+        log("building the console (web/)");
+        await buildConsole();
         const consoleServer = await startConsoleServer({
           apiUrl: stack.apiUrl,
           port: Number(options.consolePort),

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { projectRoot } from "../paths.ts";
+import { consoleDist } from "./build.ts";
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -10,7 +10,14 @@ const contentTypes: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
   ".json": "application/json; charset=utf-8",
   ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".map": "application/json; charset=utf-8",
 };
+
+/** The same policy as the console stack's CloudFront response headers (infra/stacks/console-stack.ts). */
+const contentSecurityPolicy =
+  "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
 export interface ConsoleServer {
   url: string;
@@ -27,7 +34,7 @@ export async function startConsoleServer(options: {
   port?: number;
   root?: string;
 }): Promise<ConsoleServer> {
-  const root = options.root ?? path.join(projectRoot, "web");
+  const root = options.root ?? consoleDist;
   const server = http.createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://console.local");
     try {
@@ -42,8 +49,9 @@ export async function startConsoleServer(options: {
         );
         return;
       }
-      const relative =
-        url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname).replace(/^\/+/, "");
+      // The console routes in the browser (/systems/s-…): a path without a file extension is the app.
+      const requested = decodeURIComponent(url.pathname).replace(/^\/+/, "");
+      const relative = path.extname(requested) === "" ? "index.html" : requested;
       const file = path.resolve(root, relative);
       if (!file.startsWith(`${root}${path.sep}`)) {
         response.writeHead(404).end();
@@ -53,7 +61,9 @@ export async function startConsoleServer(options: {
       response.writeHead(200, {
         "content-type": contentTypes[path.extname(file)] ?? "application/octet-stream",
         "x-content-type-options": "nosniff",
-        "content-security-policy": "default-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+        "content-security-policy": contentSecurityPolicy,
+        "referrer-policy": "no-referrer",
+        "cache-control": relative === "index.html" ? "no-cache" : "public, max-age=31536000, immutable",
       });
       response.end(body);
     } catch (error) {
@@ -93,6 +103,12 @@ async function forward(
     headers,
     body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
   });
-  response.writeHead(upstream.status, Object.fromEntries(upstream.headers));
+  const answerHeaders: Record<string, string> = {};
+  // fetch has already decoded the body: its length and encoding headers no longer describe it.
+  upstream.headers.forEach((value, name) => {
+    if (!["content-encoding", "content-length", "transfer-encoding", "connection"].includes(name))
+      answerHeaders[name] = value;
+  });
+  response.writeHead(upstream.status, answerHeaders);
   response.end(Buffer.from(await upstream.arrayBuffer()));
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { permissions } from "../identity/permissions.ts";
 import { acceptsIdempotencyKey, idempotencyHeader, idempotencyWindowSeconds } from "../lambda/idempotency.ts";
 import type { RouteKey } from "../lambda/router.ts";
 import { routes, splitRouteKey } from "./routes.ts";
@@ -27,6 +28,21 @@ const idempotencyKeyParameter = {
   schema: { type: "string", pattern: "^[A-Za-z0-9._:-]{8,128}$" },
 };
 
+/**
+ * Who may call an operation, as the route declares it: the console hides what a role may not do
+ * from this, and asks for a fresh sign-in before a `recentSignIn` action.
+ */
+function accessOf(key: RouteKey, doc: (typeof routes)[RouteKey]) {
+  const { method, path } = splitRouteKey(key);
+  return {
+    idempotencyKey: acceptsIdempotencyKey(method, path),
+    public: doc.public === true,
+    roles: doc.permission ? [...permissions[doc.permission].roles] : [],
+    recentSignIn: doc.recentSignIn === true,
+    sessions: [...(doc.sessions ?? [])],
+  };
+}
+
 /** The OpenAPI 3.1 document of the API, generated from the route catalogue and its zod schemas. */
 export function openApiDocument(version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -52,6 +68,7 @@ export function openApiDocument(version: string) {
     (paths[path] as Record<string, unknown>)[method.toLowerCase()] = {
       summary: doc.summary,
       tags: [doc.family],
+      "x-govdr-access": accessOf(key, doc),
       ...(doc.public ? { security: [] } : {}),
       parameters: [
         ...pathParameters,

@@ -1,0 +1,8 @@
+// Before anything that builds a zod schema.
+import "./zod-jitless.ts";
+import { render } from "preact";
+import { App } from "./app.tsx";
+import "./styles.css";
+
+const root = document.getElementById("app");
+if (root) render(<App />, root);
