@@ -1,9 +1,6 @@
 import { useState } from "preact/hooks";
-import type { ErrorCode } from "../../../../shared/error-codes.ts";
 import { api } from "../../api/client.ts";
-import { errorMessages } from "../../i18n/error-messages.ts";
 import { useFormat } from "../../i18n/format.ts";
-import { useLocale } from "../../i18n/locale.ts";
 import { defineMessages } from "../../i18n/messages.ts";
 import { can, useSession } from "../../session/session.ts";
 import { Button, Loading, SelectField } from "../../ui/controls.tsx";
@@ -15,6 +12,7 @@ import {
   common,
   DrTable,
   type DrTabProps,
+  JobErrorNotice,
   MoreButton,
   StatusBadge,
   triggerLabel,
@@ -133,7 +131,6 @@ function JobDetail(props: { systemId: string; jobId: string }) {
   const t = texts.use();
   const c = common.use();
   const format = useFormat();
-  const locale = useLocale();
   const here = useHere();
   const loaded = useLoad(
     () =>
@@ -145,7 +142,6 @@ function JobDetail(props: { systemId: string; jobId: string }) {
   const job = loaded.data;
   const running = job?.status === "running";
   usePoll(loaded.reload, running, 2000);
-  const errorText = job?.error ? errorMessages[job.error.code as ErrorCode]?.[locale] : undefined;
   return (
     <Section
       title={t.detailTitle(props.jobId)}
@@ -238,22 +234,7 @@ function JobDetail(props: { systemId: string; jobId: string }) {
               ))}
             </ul>
           )}
-          {job.error ? (
-            <>
-              <h3>{t.error}</h3>
-              <div class="notice notice-error" data-code={job.error.code}>
-                {errorText ? (
-                  <>
-                    <p class="notice-title">{errorText.message}</p>
-                    <p>{errorText.next}</p>
-                  </>
-                ) : null}
-                <p class="notice-meta">
-                  <code>{job.error.code}</code>: {job.error.message}
-                </p>
-              </div>
-            </>
-          ) : null}
+          {job.error ? <JobErrorNotice title={t.error} error={job.error} /> : null}
         </>
       )}
     </Section>

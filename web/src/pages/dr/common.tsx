@@ -1,5 +1,8 @@
 import { useLocation } from "preact-iso";
+import type { ErrorCode } from "../../../../shared/error-codes.ts";
 import type { ProtectedSystem } from "../../../../shared/systems/system.ts";
+import { errorMessages } from "../../i18n/error-messages.ts";
+import { useLocale } from "../../i18n/locale.ts";
 import { defineMessages } from "../../i18n/messages.ts";
 import { Badge, Button, Field } from "../../ui/controls.tsx";
 import { DataTable } from "../../ui/table.tsx";
@@ -173,5 +176,30 @@ export function DrTable<T>(props: Parameters<typeof DataTable<T>>[0]) {
     <div class="dr-table">
       <DataTable {...props} />
     </div>
+  );
+}
+
+/**
+ * Why a drill or a backup job failed: the error catalogue's explanation and next step in the console's
+ * language, when the code is one of its own, then the code and the task's own message.
+ */
+export function JobErrorNotice(props: { title: string; error: { code: string; message: string } }) {
+  const locale = useLocale();
+  const text = errorMessages[props.error.code as ErrorCode]?.[locale];
+  return (
+    <>
+      <h3>{props.title}</h3>
+      <div class="notice notice-error" data-code={props.error.code}>
+        {text ? (
+          <>
+            <p class="notice-title">{text.message}</p>
+            <p>{text.next}</p>
+          </>
+        ) : null}
+        <p class="notice-meta">
+          <code>{props.error.code}</code>: {props.error.message}
+        </p>
+      </div>
+    </>
   );
 }

@@ -1,8 +1,6 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { DrillStep } from "../../../../shared/drills/drill.ts";
-import type { ErrorCode } from "../../../../shared/error-codes.ts";
 import { api } from "../../api/client.ts";
-import { errorMessages } from "../../i18n/error-messages.ts";
 import { useFormat } from "../../i18n/format.ts";
 import { useLocale } from "../../i18n/locale.ts";
 import { defineMessages } from "../../i18n/messages.ts";
@@ -15,6 +13,7 @@ import {
   common,
   DrTable,
   drillTypeLabel,
+  JobErrorNotice,
   StatusBadge,
   triggerLabel,
   unitNames,
@@ -327,7 +326,6 @@ function Result(props: { drill: DrillRecord }) {
     format.duration(drill.targets.rpoSeconds),
   );
   const v = drill.verification;
-  const errorText = drill.error ? errorMessages[drill.error.code as ErrorCode]?.[locale] : undefined;
   const severity = { error: t.severityError, warning: t.severityWarning, info: t.severityInfo };
   const severityTone = { error: "bad", warning: "warn", info: "info" } as const;
   return (
@@ -396,22 +394,7 @@ function Result(props: { drill: DrillRecord }) {
           ))}
         </ul>
       )}
-      {drill.error ? (
-        <>
-          <h3>{t.error}</h3>
-          <div class="notice notice-error" data-code={drill.error.code}>
-            {errorText ? (
-              <>
-                <p class="notice-title">{errorText.message}</p>
-                <p>{errorText.next}</p>
-              </>
-            ) : null}
-            <p class="notice-meta">
-              <code>{drill.error.code}</code>: {drill.error.message}
-            </p>
-          </div>
-        </>
-      ) : null}
+      {drill.error ? <JobErrorNotice title={t.error} error={drill.error} /> : null}
     </Section>
   );
 }
