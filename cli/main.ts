@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { registerAgentCommands } from "../agent/commands/index.ts";
 import { runProgram } from "../agent/main.ts";
+import { registerDemoCommands } from "./commands/demo.ts";
 import { registerDeployCommand } from "./commands/deploy.ts";
 import { registerEmulatorCommands } from "./commands/emulator.ts";
 import { registerTestCommand } from "./commands/test.ts";
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   registerEmulatorCommands(program);
   registerDeployCommand(program);
   registerTestCommand(program);
+  registerDemoCommands(program);
   registerAgentCommands(program);
   return runProgram(program, argv);
 }

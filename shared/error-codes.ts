@@ -113,6 +113,14 @@ export const errorCatalogue = {
   /** The system's policy names no S3 prefix or DynamoDB table for the platform to back up. */
   NO_SERVER_SOURCES: conflict,
   NO_POLICY: conflict,
+  /** A failover or failback of the system is under way (one at a time per system). */
+  FAILOVER_RUNNING: conflict,
+  /** The system's policy or record lacks what a switchover needs (a DR endpoint, a health endpoint). */
+  FAILOVER_NOT_CONFIGURED: conflict,
+  /** A failover of a system the DR site already serves, or a failback of one the primary serves. */
+  WRONG_ACTIVE_SITE: conflict,
+  /** An approval or rejection of a switchover that is not (or no longer) waiting for one. */
+  NOT_AWAITING_APPROVAL: conflict,
   IDEMPOTENCY_IN_PROGRESS: conflict,
   IDEMPOTENCY_KEY_REUSED: conflict,
 
@@ -129,6 +137,21 @@ export const errorCatalogue = {
   DRILL_NOT_RUNNABLE: { name: "DrillNotRunnableError", httpStatus: 409, exit: "unexpected" },
   /** What a drill record says when its execution stopped without finishing (the sweep ends it). */
   DRILL_ABORTED: internal("DrillAbortedError"),
+  // Switchover tasks (statemachines/failover.asl.json and failback.asl.json match these names)
+  PRECHECK_FAILED: { name: "PrecheckFailedError", httpStatus: 409, exit: "unexpected" },
+  FENCE_FAILED: internal("FenceFailedError"),
+  RECOVERY_FAILED: internal("RecoveryFailedError"),
+  RESYNC_FAILED: internal("ResyncFailedError"),
+  ROUTE_SWITCH_FAILED: internal("RouteSwitchFailedError"),
+  HEALTH_CHECK_FAILED: internal("HealthCheckFailedError"),
+  SWITCHOVER_REJECTED: { name: "SwitchoverRejectedError", httpStatus: 409, exit: "unexpected" },
+  /** The approval gate was not decided in time: the switchover stops, switching nothing. */
+  APPROVAL_EXPIRED: { name: "ApprovalExpiredError", httpStatus: 409, exit: "unexpected" },
+  /** How a switchover's execution ends when it did not complete (its record says how it ended). */
+  SWITCHOVER_NOT_COMPLETED: internal("SwitchoverNotCompletedError"),
+  SWITCHOVER_NOT_RUNNABLE: { name: "SwitchoverNotRunnableError", httpStatus: 409, exit: "unexpected" },
+  /** How a switchover record reads when its execution stopped without finishing (the sweep ends it). */
+  SWITCHOVER_ABORTED: internal("SwitchoverAbortedError"),
   /** How statemachines/backup.asl.json ends a job that failed (its record says why). */
   BACKUP_FAILED: internal("BackupFailedError"),
   /** A server-side backup's source refused the unit's role, or the role could not be assumed (D-43). */

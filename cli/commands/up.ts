@@ -4,6 +4,7 @@ import { startConsoleServer } from "../console/server.ts";
 import { startEmulator, stopEmulator } from "../emulator/emulator.ts";
 import { ensureDemoAgent } from "../local-stack/demo-agent.ts";
 import { ensureDemoBackup } from "../local-stack/demo-backup.ts";
+import { demoFailoverSystemName, startDemoFailover } from "../local-stack/demo-failover.ts";
 import { deployLocalStack } from "../local-stack/deploy.ts";
 import { seedDemo } from "../local-stack/seed-demo.ts";
 import { log } from "../log.ts";
@@ -57,6 +58,14 @@ export function registerUpCommand(program: Command): void {
               `Drill: ${agent.systemName} has snapshot ${snapshot} in the vault and its DR copy; run a drill with POST ${stack.apiUrl}/systems/${agent.systemId}/drills (signed in as demo.admin), follow it with GET …/drills/{drillId}; GET …/systems/${agent.systemId}/replication shows its RPO\n`,
             );
           }
+        }
+        const demo = await startDemoFailover(stack, "demo.admin", log);
+        if (demo) {
+          cleanups.push(() => demo.service.stop());
+          process.stdout.write(
+            `Demo service: ${demo.service.url} (served by the site the platform's route names; primary pid ${demo.service.sites.primary.pid}, DR pid ${demo.service.sites.dr.pid})\n` +
+              `Failover demo: kill the primary (npx govdr demo stop-site primary, or kill ${demo.service.sites.primary.pid}); within about 30 s the heartbeat breaches, the platform fails "${demoFailoverSystemName}" (${demo.systemId}) over and the page comes from the DR site. Follow it in the console (Failovers) or GET ${stack.apiUrl}/failovers; start the primary again (npx govdr demo start-site primary) and fail back with POST ${stack.apiUrl}/systems/${demo.systemId}/failbacks, then approve it\n`,
+          );
         }
         log(`running; press Ctrl-C to stop${emulator.startedHere ? " (stops the emulator it started)" : ""}`);
       } catch (error) {

@@ -42,6 +42,10 @@ const localStackSchema = z.object({
   scheduledDrillFunctionArn: z.string(),
   drillSchedulerRoleArn: z.string(),
   drillSweepFunction: z.string(),
+  failoverStateMachineArn: z.string(),
+  failbackStateMachineArn: z.string(),
+  switchoverStepFunction: z.string(),
+  heartbeatMonitorFunction: z.string(),
   deployedAt: z.string(),
 });
 export type LocalStack = z.infer<typeof localStackSchema>;
@@ -186,6 +190,10 @@ function readLocalStack(endpoint: string): LocalStack {
     scheduledDrillFunctionArn: output(names.orchestration, "ScheduledDrillFunctionArn"),
     drillSchedulerRoleArn: output(names.orchestration, "DrillSchedulerRoleArn"),
     drillSweepFunction: output(names.orchestration, "DrillSweepFunctionName"),
+    failoverStateMachineArn: output(names.orchestration, "FailoverStateMachineArn"),
+    failbackStateMachineArn: output(names.orchestration, "FailbackStateMachineArn"),
+    switchoverStepFunction: output(names.orchestration, "SwitchoverStepFunctionName"),
+    heartbeatMonitorFunction: output(names.orchestration, "HeartbeatMonitorFunctionName"),
     deployedAt: new Date().toISOString(),
   });
 }

@@ -2,6 +2,7 @@ import { requests } from "../../shared/api/request-schemas.ts";
 import { schedulerBackupSchedules } from "../../shared/aws/backup-schedules.ts";
 import { awsDirectory } from "../../shared/aws/directory.ts";
 import { schedulerDrillSchedules } from "../../shared/aws/drill-schedules.ts";
+import { awsHeartbeatStores } from "../../shared/aws/heartbeat.ts";
 import { policiesFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
 import type { FunctionEnv } from "../../shared/lambda/env.ts";
@@ -138,6 +139,7 @@ export const handler = resourceHandler(
       primaryRegion: env.PRIMARY_REGION,
       drillSchedules: schedulerDrillSchedules(env),
       backupSchedules: schedulerBackupSchedules(env),
+      heartbeatTargets: awsHeartbeatStores(directory.db, env.POLICIES_TABLE).targets,
     });
     return { ...directory, systems, service };
   },

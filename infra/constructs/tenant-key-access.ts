@@ -13,11 +13,12 @@ const reason =
 /**
  * Per-tenant KMS keys (shared/tenants/tenant-keys.ts). `create`: the tenants function creates a
  * tagged key and its alias at approval. `shred`: the shredder schedules deletion of tagged keys only.
- * `unwrap`: drill tasks open a tenant's repository (the master key is wrapped by the tenant's key).
+ * `unwrap`: drill tasks open a tenant's repository (the master key is wrapped by the tenant's key),
+ * and switchover tasks read a webhook signing secret; `encrypt`: the API seals a new one.
  */
 export function grantTenantKeyAccess(
   govdrFunction: Construct & { function: LambdaFunction },
-  access: "create" | "shred" | "unwrap",
+  access: "create" | "shred" | "unwrap" | "encrypt",
 ): void {
   const fn = govdrFunction.function;
   const tagged = { Null: { [`aws:ResourceTag/${tenantKeyTag}`]: "false" } };
@@ -34,7 +35,9 @@ export function grantTenantKeyAccess(
       new PolicyStatement({ actions: ["kms:CreateAlias"], resources: [keys], conditions: tagged }),
     );
   } else {
-    const action = access === "shred" ? "kms:ScheduleKeyDeletion" : "kms:Decrypt";
+    const action = { shred: "kms:ScheduleKeyDeletion", unwrap: "kms:Decrypt", encrypt: "kms:Encrypt" }[
+      access
+    ];
     fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources: [keys], conditions: tagged }));
   }
   const anchor = fn.node.defaultChild as CfnResource;

@@ -16,6 +16,7 @@ import {
   authorizerFunctionEnv,
   backupsFunctionEnv,
   drillsFunctionEnv,
+  failoversFunctionEnv,
   healthFunctionEnv,
   notificationsFunctionEnv,
   policiesFunctionEnv,
@@ -40,6 +41,7 @@ import {
   grantVaultListing,
 } from "../constructs/drill-access.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
+import { grantSwitchoverControl, switchoverStateMachineArn } from "../constructs/switchover-access.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
 import { vaultBucketName } from "../constructs/vault-bucket.ts";
@@ -261,6 +263,26 @@ export class ApiStack extends Stack {
       new PolicyStatement({ actions: ["states:StartExecution"], resources: [drillStateMachineArn(this)] }),
     );
     grantReportsAccess(drillsFn, props.reports, "read");
+    const failoversFn = new GovdrFunction(this, "Failovers", {
+      ...common,
+      entry: "api/failovers.ts",
+      description: "Failovers and failbacks: start, follow, approve or reject; routes, heartbeats, reports",
+      envSchema: failoversFunctionEnv,
+      environment: {
+        ...systemsEnvironment,
+        POWERTOOLS_SERVICE_NAME: "govdr-failovers",
+        FAILOVER_STATE_MACHINE_ARN: switchoverStateMachineArn(this, "failover"),
+        FAILBACK_STATE_MACHINE_ARN: switchoverStateMachineArn(this, "failback"),
+        REPORTS_BUCKET: props.reports.bucketName,
+      },
+    });
+    grantTableAccess(failoversFn.function, props.tenants, "read-only");
+    grantTableAccess(failoversFn.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(failoversFn.function, props.audit, "append-only");
+    grantTableAccess(failoversFn.function, props.idempotency, "idempotency");
+    grantSwitchoverControl(failoversFn, ["start"]);
+    grantReportsAccess(failoversFn, props.reports, "read");
+    grantTenantKeyAccess(failoversFn, "encrypt");
     const backupsFn = new GovdrFunction(this, "Backups", {
       ...common,
       entry: "api/backups.ts",
@@ -382,6 +404,7 @@ export class ApiStack extends Stack {
       systems: systemsFn,
       snapshots: snapshotsFn,
       drills: drillsFn,
+      failovers: failoversFn,
       backups: backupsFn,
       replication: replicationFn,
       notifications: notificationsFn,

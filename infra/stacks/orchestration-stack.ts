@@ -18,11 +18,13 @@ import {
   auditSequencerFunctionEnv,
   backupTaskFunctionEnv,
   drillTaskFunctionEnv,
+  failoverMonitorFunctionEnv,
   replicationMonitorFunctionEnv,
   scheduledBackupFunctionEnv,
   scheduledDrillFunctionEnv,
   selfCheckFunctionEnv,
   shredderFunctionEnv,
+  switchoverTaskFunctionEnv,
 } from "../../shared/config/function-env.ts";
 import { pendingPartitionPrefix } from "../../shared/stores/dynamodb/audit-log.ts";
 import { acknowledgeNag, nagResource } from "../acknowledge.ts";
@@ -40,6 +42,7 @@ import {
 import { sandboxBucketName } from "../constructs/drill-buckets.ts";
 import { GovdrFunction } from "../constructs/govdr-function.ts";
 import { ManagedReplication } from "../constructs/managed-replication.ts";
+import { grantRoute53Switching, grantSwitchoverControl } from "../constructs/switchover-access.ts";
 import { grantTableAccess } from "../constructs/table-access.ts";
 import { grantTenantKeyAccess } from "../constructs/tenant-key-access.ts";
 import { vaultBucketName } from "../constructs/vault-bucket.ts";
@@ -111,6 +114,93 @@ export class OrchestrationStack extends Stack {
     this.auditArchiver(props, settings);
     this.keyShredder(props, settings);
     this.backup = this.backups(props, settings);
+    this.switchovers(props, settings);
+  }
+
+  /**
+   * Failover and failback (statemachines/failover.asl.json, failback.asl.json; issue #20): one task
+   * function for every step (each starts warm: an RTO is counted in seconds), and the heartbeat
+   * monitor, which probes the units' health endpoints, starts what a breach calls for and sweeps.
+   */
+  private switchovers(props: OrchestrationStackProps, settings: ReturnType<typeof stageSettings>) {
+    const { topic, key: topicKey } = this.notifications;
+    const allowLoopback = props.config.stage === "local" ? "true" : "false";
+    const step = new GovdrFunction(this, "SwitchoverStep", {
+      entry: "tasks/switchover-step.ts",
+      description:
+        "Failover and failback steps: precheck, approval gate, fence, recover, check, switch, verify, record, rollback, report",
+      envSchema: switchoverTaskFunctionEnv,
+      environment: {
+        ...directoryEnvironment(props, "govdr-switchover"),
+        ALLOW_LOOPBACK_ENDPOINTS: allowLoopback,
+        POLICIES_TABLE: props.policies.tableName,
+        VAULT_BUCKET: props.vault.bucketName,
+        DR_VAULT_BUCKET: vaultBucketName(props.config.drRegion),
+        DR_REGION: props.config.drRegion,
+        REPORTS_BUCKET: props.reports.bucketName,
+        REPORT_RETENTION_DAYS: props.config.auditRetentionDays,
+        NOTIFICATIONS_TOPIC_ARN: topic.topicArn,
+      },
+      ...lifecycle(settings),
+      // Four webhook attempts of 10 s with their backoff, or a Route 53 change waiting to be INSYNC.
+      timeout: Duration.minutes(5),
+      memorySize: 512,
+    });
+    grantTableAccess(step.function, props.tenants, "read-only", { indexes: ["gsi1"] });
+    grantTableAccess(step.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(step.function, props.audit, "append-only");
+    grantVaultListing(step.function, props.config);
+    grantDrillRegionAccess(step, props.config.drRegion, ["list-dr-vault"]);
+    grantReportsAccess(step, props.reports, "write");
+    grantPublish(step, topic, topicKey);
+    grantTenantKeyAccess(step, "unwrap");
+    grantRoute53Switching(step);
+    const machine = (kind: "failover" | "failback") => {
+      const stateMachine = new AslStateMachine(this, kind === "failover" ? "Failover" : "Failback", {
+        name: kind,
+        substitutions: { Partition: this.partition, SwitchoverStepFunctionArn: step.function.functionArn },
+        invokes: [step.function],
+        logRetention: settings.logRetention,
+        removalPolicy: settings.removalPolicy,
+      });
+      new CfnOutput(this, `${kind === "failover" ? "Failover" : "Failback"}StateMachineArn`, {
+        value: stateMachine.stateMachine.stateMachineArn,
+      });
+      return stateMachine;
+    };
+    const failover = machine("failover");
+    const failback = machine("failback");
+    new CfnOutput(this, "SwitchoverStepFunctionName", { value: step.function.functionName });
+    const monitor = new GovdrFunction(this, "HeartbeatMonitor", {
+      entry: "events/heartbeat-monitor.ts",
+      description: "Probes each system's health endpoint; a breach starts its failover; sweeps switchovers",
+      envSchema: failoverMonitorFunctionEnv,
+      environment: {
+        ...directoryEnvironment(props, "govdr-heartbeat-monitor"),
+        ALLOW_LOOPBACK_ENDPOINTS: allowLoopback,
+        POLICIES_TABLE: props.policies.tableName,
+        NOTIFICATIONS_TOPIC_ARN: topic.topicArn,
+        FAILOVER_STATE_MACHINE_ARN: failover.stateMachine.stateMachineArn,
+        FAILBACK_STATE_MACHINE_ARN: failback.stateMachine.stateMachineArn,
+      },
+      ...lifecycle(settings),
+      // A 59 s window, so the next minute's run starts as it ends (overlapping runs share the
+      // state, D-48); its last probe may take up to its policy's timeout (at most 60 s).
+      timeout: Duration.seconds(130),
+      memorySize: 512,
+    });
+    grantTableAccess(monitor.function, props.tenants, "read-only", { indexes: ["gsi1"] });
+    grantTableAccess(monitor.function, props.policies, "read-write", { indexes: ["gsi1"] });
+    grantTableAccess(monitor.function, props.audit, "append-only");
+    grantPublish(monitor, topic, topicKey);
+    grantSwitchoverControl(monitor, ["start", "describe"]);
+    // The next minute's run is the retry: a window is not run twice.
+    new Rule(this, "HeartbeatMonitorSchedule", {
+      description: "Probe the systems' heartbeats and sweep switchovers every minute",
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(monitor.function, { retryAttempts: 0 })],
+    });
+    new CfnOutput(this, "HeartbeatMonitorFunctionName", { value: monitor.function.functionName });
   }
 
   /**

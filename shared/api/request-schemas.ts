@@ -3,6 +3,7 @@ import { agentKeyIdSchema } from "../agents/agent-key.ts";
 import { auditQuerySchema } from "../audit/audit-query.ts";
 import { backupJobIdSchema } from "../backups/backup-job.ts";
 import { drillIdSchema, drillTypes } from "../drills/drill.ts";
+import { switchIdSchema } from "../failover/switchover.ts";
 import { roleSchema } from "../identity/roles.ts";
 import { identitySettingsChangeSchema } from "../identity/settings-service.ts";
 import { userNameSchema } from "../identity/user.ts";
@@ -61,6 +62,34 @@ export const requests = {
     .strict()
     .default({}),
   subscription: subscriptionRequestSchema,
+  /** A failover of one system: why (recorded, and in the approval request). */
+  newSystemSwitchover: z
+    .object({ reason: safeText(0, 1000).optional() })
+    .strict()
+    .default({}),
+  /** A plan-level failover: the systems (waves planned from priority and dependencies) or the waves. */
+  newSwitchoverPlan: z
+    .object({
+      systems: z.array(systemIdSchema).min(1).max(50).optional(),
+      waves: z
+        .array(z.array(systemIdSchema).min(1).max(50))
+        .min(1)
+        .max(50)
+        .refine((waves) => waves.flat().length <= 50, "at most 50 systems in one plan")
+        .optional(),
+      reason: safeText(0, 1000).optional(),
+    })
+    .strict()
+    .refine((plan) => !!plan.systems !== !!plan.waves, {
+      message: "either systems (the waves are planned) or waves, not both",
+      path: ["systems"],
+    }),
+  /** A failback of a failover's systems, in the reverse of its waves. */
+  newPlanFailback: z.object({ failoverId: switchIdSchema, reason: safeText(0, 1000).optional() }).strict(),
+  approvalDecision: z
+    .object({ comment: safeText(0, 1000).optional() })
+    .strict()
+    .default({}),
   reportFormat: z.object({ format: z.enum(["json", "html"]).default("html") }),
   exportFormat: z.object({ format: z.enum(["jsonl", "csv"]).default("jsonl") }),
   /** `index`: the DynamoDB chain; `archive`: the locked batches and digest files in the audit bucket. */
@@ -80,6 +109,7 @@ export const pathParameters = {
   drillId: drillIdSchema,
   jobId: backupJobIdSchema,
   subscriptionId: subscriptionIdSchema,
+  failoverId: switchIdSchema,
 };
 export type PathParameter = keyof typeof pathParameters;
 

@@ -12,6 +12,7 @@ export type Family =
   | "systems"
   | "snapshots"
   | "drills"
+  | "failovers"
   | "backups"
   | "replication"
   | "notifications"
@@ -272,6 +273,91 @@ export const routes: Record<RouteKey, RouteDoc> = {
     family: "drills",
     summary: "The drill's report, as a self-contained HTML page or as JSON",
     query: requests.reportFormat,
+  },
+  "POST /systems/{systemId}/failovers": {
+    permission: "failover:run",
+    recentSignIn: true,
+    family: "failovers",
+    summary:
+      "Fail the system over to its DR site (statemachines/failover.asl.json); it waits for approval; 409 while it takes part in another switchover",
+    body: requests.newSystemSwitchover,
+  },
+  "POST /failovers": {
+    permission: "failover:run",
+    recentSignIn: true,
+    family: "failovers",
+    summary:
+      "Fail a set of systems over in waves (planned from priority and dependencies, or given); it waits for approval",
+    body: requests.newSwitchoverPlan,
+  },
+  "GET /failovers": {
+    permission: "failover:read",
+    family: "failovers",
+    summary: "The unit's failovers and failbacks, newest first",
+    query: requests.page,
+  },
+  "GET /failovers/{failoverId}": {
+    permission: "failover:read",
+    family: "failovers",
+    summary: "One switchover: status, phase, wave, each system's step, achieved RTO/RPO, timings",
+  },
+  "GET /systems/{systemId}/failovers/{failoverId}": {
+    permission: "failover:read",
+    family: "failovers",
+    summary: "A switchover the system takes part in (404 when it does not)",
+  },
+  "GET /failovers/{failoverId}/report": {
+    permission: "failover:read",
+    family: "failovers",
+    summary: "The emergency-response report (R-RPT-03), as a self-contained HTML page or as JSON",
+    query: requests.reportFormat,
+  },
+  "POST /failovers/{failoverId}/approve": {
+    permission: "failover:approve",
+    recentSignIn: true,
+    family: "failovers",
+    summary: "Approve a switchover waiting at its approval gate; 409 when it is not waiting",
+    body: requests.approvalDecision,
+  },
+  "POST /failovers/{failoverId}/reject": {
+    permission: "failover:approve",
+    recentSignIn: true,
+    family: "failovers",
+    summary: "Reject a switchover waiting at its approval gate: it stops, switching nothing",
+    body: requests.approvalDecision,
+  },
+  "POST /systems/{systemId}/failbacks": {
+    permission: "failover:run",
+    recentSignIn: true,
+    family: "failovers",
+    summary:
+      "Fail the system back to its primary site (statemachines/failback.asl.json): resync, approval, switch back",
+    body: requests.newSystemSwitchover,
+  },
+  "POST /failbacks": {
+    permission: "failover:run",
+    recentSignIn: true,
+    family: "failovers",
+    summary: "Fail back the systems a failover moved, in the reverse of its waves",
+    body: requests.newPlanFailback,
+  },
+  "GET /systems/{systemId}/route": {
+    permission: "failover:read",
+    family: "failovers",
+    summary: "Which site serves the system now, and the switchover that last moved it",
+  },
+  "GET /systems/{systemId}/heartbeats": {
+    permission: "failover:read",
+    family: "failovers",
+    summary: "The heartbeat's state and its probes, newest first (R-FO-02)",
+    query: requests.page,
+  },
+  "POST /systems/{systemId}/webhook-secret": {
+    permission: "webhook-secret:rotate",
+    recentSignIn: true,
+    idempotencyKey: false,
+    family: "failovers",
+    summary: "Issue a new signing secret for the webhook adapter (shown once; the old one stops signing)",
   },
   "POST /systems/{systemId}/backups": {
     permission: "backup:run",

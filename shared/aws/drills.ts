@@ -40,7 +40,9 @@ export function drRepositoryMapping(vaultBucket: string, drVaultBucket: string) 
   };
 }
 
-function drVaults(env: DrillTaskEnv): DrillVaults {
+export function drVaults(
+  env: Pick<DrillTaskEnv, "VAULT_BUCKET" | "DR_VAULT_BUCKET" | "DR_REGION">,
+): DrillVaults {
   const s3 = s3Client(env.DR_REGION);
   const kms = new KMSClient({});
   const backend = (repository: string) => {

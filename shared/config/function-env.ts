@@ -180,3 +180,52 @@ export const replicationReplayFunctionEnv = baseFunctionEnv.extend({
 export const replicationFunctionEnv = systemsFunctionEnv.extend(vaultPairEnv);
 
 export type FunctionEnvSchema = z.ZodObject<z.ZodRawShape>;
+
+/** The heartbeat monitor (000 §7.5.5(2), R-FO-02): its targets, states and samples in the Policies table. */
+export const heartbeatMonitorFunctionEnv = directoryFunctionEnv.extend({
+  POLICIES_TABLE: z.string().min(1),
+  /** The local stage only: its systems' health endpoints are on 127.0.0.1 (D-46). */
+  ALLOW_LOOPBACK_ENDPOINTS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
+});
+
+/** What starts and decides switchovers: the two state machines (statemachines/failover, failback). */
+const switchoverRunnerEnv = {
+  FAILOVER_STATE_MACHINE_ARN: z.string().min(1),
+  FAILBACK_STATE_MACHINE_ARN: z.string().min(1),
+};
+
+/** Local stage only: the emulator, the demo service and tests live on 127.0.0.1 (D-46). */
+const loopbackEnv = {
+  ALLOW_LOOPBACK_ENDPOINTS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
+};
+
+/** The failovers API: start, follow, approve and reject switchovers; read reports and routes. */
+export const failoversFunctionEnv = systemsFunctionEnv.extend({
+  ...switchoverRunnerEnv,
+  POLICIES_TABLE: z.string().min(1),
+  REPORTS_BUCKET: z.string().min(1),
+});
+
+/** The switchover state machines' task function: both vaults' listings, routes, reports, notices. */
+export const switchoverTaskFunctionEnv = directoryFunctionEnv.extend({
+  ...loopbackEnv,
+  POLICIES_TABLE: z.string().min(1),
+  VAULT_BUCKET: z.string().min(1),
+  DR_VAULT_BUCKET: z.string().min(1),
+  DR_REGION: z.string().min(1),
+  REPORTS_BUCKET: z.string().min(1),
+  REPORT_RETENTION_DAYS: z.coerce.number().int().min(180),
+  NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
+});
+
+/** The heartbeat monitor also starts the failover a breach calls for, and sweeps switchovers. */
+export const failoverMonitorFunctionEnv = heartbeatMonitorFunctionEnv.extend({
+  ...switchoverRunnerEnv,
+  NOTIFICATIONS_TOPIC_ARN: z.string().min(1),
+});

@@ -305,7 +305,7 @@ export interface StepFailure {
   Cause?: string;
 }
 
-function failureOf(failure: StepFailure): { code: string; message: string } {
+export function failureOf(failure: StepFailure): { code: string; message: string } {
   let message = failure.Cause ?? failure.Error ?? "unknown error";
   let code = failure.Error ?? "INTERNAL";
   try {

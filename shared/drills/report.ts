@@ -79,13 +79,13 @@ export function evaluationItems(drill: DrillRecord) {
   ];
 }
 
-const escapeHtml = (text: string) =>
+export const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
   );
 
-const both = (text: { zh: string; en: string }) =>
+export const both = (text: { zh: string; en: string }) =>
   `<span lang="zh-CN">${escapeHtml(text.zh)}</span><br><span lang="en" class="en">${escapeHtml(text.en)}</span>`;
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;

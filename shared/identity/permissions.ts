@@ -94,6 +94,28 @@ export const permissions = {
     roles: ["tenant-admin", "tenant-operator"],
     what: { zh: "发起灾备演练", en: "run disaster-recovery drills" },
   },
+  /** Failovers and failbacks: the unit's administrators and O&M staff start them (R-FO-08). */
+  "failover:run": {
+    roles: ["tenant-admin", "tenant-operator"],
+    what: { zh: "发起灾备切换或回切", en: "start failovers and failbacks" },
+  },
+  /** The approval gate: the unit's administrator decides whether production moves (R-FO-02). */
+  "failover:approve": {
+    roles: ["tenant-admin"],
+    what: { zh: "批准或驳回灾备切换", en: "approve or reject failovers and failbacks" },
+  },
+  "failover:read": {
+    roles: ["tenant-admin", "tenant-operator", "tenant-auditor"],
+    what: {
+      zh: "查看灾备切换、心跳记录和访问路由",
+      en: "see failovers, heartbeats and routes",
+    },
+  },
+  /** The secret the platform signs webhook calls with: shown once, to the unit's administrator. */
+  "webhook-secret:rotate": {
+    roles: ["tenant-admin"],
+    what: { zh: "生成切换接口的签名密钥", en: "issue the switching endpoint's signing secret" },
+  },
   "drill:read": {
     roles: ["tenant-admin", "tenant-operator", "tenant-auditor"],
     what: { zh: "查看灾备演练及其报告", en: "see drills and their reports" },

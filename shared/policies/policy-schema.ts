@@ -66,6 +66,57 @@ export const backupSourceSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const dnsName = z
+  .string()
+  .max(253)
+  .regex(
+    /^([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$/i,
+    "a DNS name such as app.example.gov.cn",
+  );
+
+/**
+ * How business moves to the DR side and back (R-FO-02, R-FO-07; issue #20). Optional fields are
+ * optional so that versions stored before them stay readable; newPolicySchema asks for what a
+ * switchover needs.
+ */
+export const failoverPolicySchema = z.object({
+  mode: z.enum(switchoverModes),
+  approvalRequired: z.boolean(),
+  /** 000 §7.5.5(2): probe the system's health endpoint; this many misses in a row is a breach. */
+  heartbeat: z
+    .object({
+      intervalSeconds: z.number().int().min(5).max(3600),
+      failureThreshold: z.number().int().min(1).max(100),
+      /** How long one probe may take; a slower answer counts as a miss. */
+      timeoutSeconds: z.number().int().min(1).max(60).optional(),
+    })
+    .optional(),
+  adapter: z.enum(["route53", "webhook", "record"]),
+  /** The DR site's health endpoint: it must answer before the route is switched to it. */
+  drHealthEndpoint: httpUrl.optional(),
+  /** Recover by promoting the warm DR site, or by restoring the latest replicated point there. */
+  recovery: z.enum(["promote", "restore"]).optional(),
+  /** How long a switchover waits for its approval before it stops, switching nothing. */
+  approvalTimeoutMinutes: z.number().int().min(5).max(1440).optional(),
+  /** `route53`: the failover records of `recordName` in the hosted zone, pointed at either site. */
+  route53: z
+    .object({
+      hostedZoneId: z
+        .string()
+        .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, "a hosted zone id such as Z0123456789ABC"),
+      recordName: dnsName,
+      recordType: z.enum(["CNAME", "A"]),
+      primaryTarget: z.string().min(1).max(253),
+      drTarget: z.string().min(1).max(253),
+      ttlSeconds: z.number().int().min(1).max(86_400).optional(),
+    })
+    .optional(),
+  /** `webhook`: the unit's switching endpoint (a gov-cloud load balancer API), called HMAC-signed. */
+  webhook: z.object({ url: httpUrl }).optional(),
+});
+export type FailoverPolicy = z.infer<typeof failoverPolicySchema>;
+
 export const drPolicySchema = z.object({
   backup: z.object({
     sources: z.array(backupSourceSchema).min(1).max(50),
@@ -102,17 +153,7 @@ export const drPolicySchema = z.object({
       timezone,
     })
     .optional(),
-  failover: z.object({
-    mode: z.enum(switchoverModes),
-    approvalRequired: z.boolean(),
-    heartbeat: z
-      .object({
-        intervalSeconds: z.number().int().min(10).max(3600),
-        failureThreshold: z.number().int().min(1).max(100),
-      })
-      .optional(),
-    adapter: z.enum(["route53", "webhook", "record"]),
-  }),
+  failover: failoverPolicySchema,
 });
 export type DrPolicy = z.infer<typeof drPolicySchema>;
 
@@ -128,6 +169,29 @@ export const newPolicySchema = drPolicySchema.superRefine((policy, ctx) => {
       path: ["drill", "periodMinutes"],
       message:
         "a cycle that divides the day (1440 minutes), e.g. 15, 30, 60, 90, 120, 360, 720 or 1440, so that drills start at the same minutes every day",
+    });
+  }
+  const failover = policy.failover;
+  if (failover.adapter === "route53" && !failover.route53) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["failover", "route53"],
+      message: "the hosted zone, record and both sites' targets the route53 adapter switches between",
+    });
+  }
+  if (failover.adapter === "webhook" && !failover.webhook) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["failover", "webhook", "url"],
+      message: "the unit's switching endpoint the webhook adapter calls",
+    });
+  }
+  const heartbeat = failover.heartbeat;
+  if (heartbeat?.timeoutSeconds && heartbeat.timeoutSeconds > heartbeat.intervalSeconds) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["failover", "heartbeat", "timeoutSeconds"],
+      message: "at most the probe interval: one probe must end before the next begins",
     });
   }
   if (policy.replication.transferWindow && policy.replication.transport !== "managed") {

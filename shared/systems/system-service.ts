@@ -10,6 +10,7 @@ import {
   PolicyRejectedError,
   ValidationError,
 } from "../errors.ts";
+import { type HeartbeatTargets, syncTarget } from "../heartbeat/monitor.ts";
 import type { DrPolicy } from "../policies/policy-schema.ts";
 import { validatePolicy } from "../policies/validate-policy.ts";
 import { newId } from "../stores/ids.ts";
@@ -26,6 +27,8 @@ export interface SystemServiceDeps {
   drillSchedules: DrillSchedules;
   /** Where the schedule of the policy's server-side backups is kept (D-43). */
   backupSchedules?: BackupSchedules;
+  /** The heartbeat monitor's registry: a system is probed while its policy has a heartbeat (issue #20). */
+  heartbeatTargets?: Pick<HeartbeatTargets, "put" | "remove">;
 }
 
 /** A system as the API shows it: with the DR level proposed for its class and the level's assessment. */
@@ -122,18 +125,17 @@ export class SystemService {
       createdAt: at,
       createdBy: actor,
     };
-    await this.deps.systems.setPolicy(
-      { ...system, policyVersion: record.version, updatedAt: at, version: system.version + 1 },
-      record,
-    );
+    const updated = { ...system, policyVersion: record.version, updatedAt: at, version: system.version + 1 };
+    await this.deps.systems.setPolicy(updated, record);
     // After the policy is stored: a schedule never runs for a policy that was refused. Should this
     // fail, the stored policy stands and setting it again brings the schedule in line.
     try {
       await this.deps.drillSchedules.apply(tenant.tenantId, system.systemId, policy.drill);
       await this.deps.backupSchedules?.apply(tenant.tenantId, system.systemId, serverBackupSchedule(policy));
+      if (this.deps.heartbeatTargets) await syncTarget(this.deps.heartbeatTargets, updated, policy);
     } catch (error) {
       throw new DependencyUnavailableError(
-        `Policy v${record.version} is stored, but its drill or backup schedule could not be updated; set the policy again`,
+        `Policy v${record.version} is stored, but its drill or backup schedule or its heartbeat could not be updated; set the policy again`,
         { cause: error },
       );
     }

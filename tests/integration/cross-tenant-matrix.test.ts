@@ -7,8 +7,10 @@ import { permissions } from "../../shared/identity/permissions.ts";
 import { type PrincipalRole, platformRoles, type Role } from "../../shared/identity/roles.ts";
 import type { RouteKey } from "../../shared/lambda/router.ts";
 import { DynamoDbBackupJobStore } from "../../shared/stores/dynamodb/backup-job-store.ts";
+import { DynamoDbSwitchoverStore } from "../../shared/stores/dynamodb/switchover-store.ts";
 import { makeUser } from "../support/identity-fixtures.ts";
 import { backupJob } from "../support/store-contracts/backup-job-store.ts";
+import { switchoverRecord } from "../support/store-contracts/switchover.ts";
 import { call, signIn } from "./support/api.ts";
 import { policy, snapshotReport, system } from "./support/bodies.ts";
 import { clientConfig, localStack, uniqueName } from "./support/emulator.ts";
@@ -26,7 +28,12 @@ const backupJobs = () =>
 const victimSystemName = "受害单位核心系统";
 
 /** A valid body for every route that takes one, so that authorization, not validation, decides. */
-const bodies = (own: { userName: string }): Partial<Record<RouteKey, unknown>> => ({
+const bodies = (
+  own: { userName: string },
+  victim?: { systemId: string; failoverId: string },
+): Partial<Record<RouteKey, unknown>> => ({
+  "POST /failovers": { systems: [victim?.systemId ?? "s-000000000000"] },
+  "POST /failbacks": { failoverId: victim?.failoverId ?? "f-000000000000" },
   "POST /auth/login": { userName: own.userName, password },
   "POST /auth/password": { currentPassword: "not-the-password-1A!", newPassword: "Another-Password-2026!" },
   "POST /auth/mfa/verification": { code: "000000" },
@@ -56,6 +63,7 @@ const bodies = (own: { userName: string }): Partial<Record<RouteKey, unknown>> =
 });
 
 type Caller = Role | "backup-agent";
+const namesVictimInBody: RouteKey[] = ["POST /failovers", "POST /failbacks"];
 
 /**
  * What a caller of another unit (or of the platform) must be answered on a route targeting the victim,
@@ -111,6 +119,14 @@ async function victimUnit() {
   // S3 prefix or table, so the API would refuse to start one): what matters is its id.
   const job = backupJob(tenant.tenantId, systemId, { startedAt: new Date().toISOString() });
   await backupJobs().start(job, new Date(Date.now() + 3_600_000));
+  // A failover of the victim's waiting at its gate, as the failovers API records one.
+  const switchover = switchoverRecord(tenant.tenantId, systemId);
+  await new DynamoDbSwitchoverStore(
+    DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig()), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    localStack().policiesTable,
+  ).start(switchover, new Date(Date.now() + 3_600_000));
   const subscription = await call("POST", "/notifications/subscriptions", {
     token,
     body: { protocol: "sms", endpoint: "+8613800138000" },
@@ -118,6 +134,7 @@ async function victimUnit() {
   if (subscription.status !== 201) throw new Error(`victim subscription: ${JSON.stringify(subscription)}`);
   return {
     subscriptionId: subscription.body.subscriptionId as string,
+    failoverId: switchover.switchId,
     drillId: drill.body.drillId as string,
     jobId: job.jobId,
     tenantId: tenant.tenantId,
@@ -140,7 +157,8 @@ const victimPath = (template: string, victim: Awaited<ReturnType<typeof victimUn
     .replace("{snapshotId}", victim.snapshotId)
     .replace("{drillId}", victim.drillId)
     .replace("{jobId}", victim.jobId)
-    .replace("{subscriptionId}", victim.subscriptionId);
+    .replace("{subscriptionId}", victim.subscriptionId)
+    .replace("{failoverId}", victim.failoverId);
 
 /** A signed-in session of another unit in `role`; a backup agent signs in with its own system's key. */
 async function intruderSession(role: Caller) {
@@ -203,7 +221,7 @@ describe("cross-tenant access matrix: every route × every role of another unit,
     "%s of another unit reaches nothing of the victim unit on any route",
     async (role) => {
       const { own, token } = await intruderSession(role);
-      // What only the victim's data holds; an id the intruder sent may be echoed in a 404 message.
+      // What only the victim's data holds; an id the intruder sent (path or body) may be echoed in a 404.
       const victimData = [
         victim.tenantId,
         victim.systemId,
@@ -215,22 +233,26 @@ describe("cross-tenant access matrix: every route × every role of another unit,
         victim.drillId,
         victim.jobId,
         victim.subscriptionId,
+        victim.failoverId,
       ];
 
       const leaks: string[] = [];
       for (const key of routeKeys) {
         const [method = "", template = ""] = key.split(" ");
         const path = victimPath(template, victim);
-        const targetsVictim = path !== template;
+        // A route whose body names the victim's systems or switchovers targets the victim too.
+        const targetsVictim = path !== template || namesVictimInBody.includes(key);
         const query = method === "GET" ? `?tenantId=${victim.tenantId}` : "";
-        const answer = await call(method, `${path}${query}`, { token, body: bodies(own)[key] });
+        const body = bodies(own, victim)[key];
+        const answer = await call(method, `${path}${query}`, { token, body });
         const text = JSON.stringify(answer.body);
         const expected = expectedAnswer(key, role, targetsVictim);
         if (!meets(answer.status, expected))
           leaks.push(`${key}: ${answer.status}, expected ${expected}: ${text}`);
         if (targetsVictim && ![403, 404].includes(answer.status))
           leaks.push(`${key}: ${answer.status} ${text}`);
-        for (const secret of victimData.filter((value) => !`${path}${query}`.includes(value))) {
+        const sent = `${path}${query}${JSON.stringify(body ?? "")}`;
+        for (const secret of victimData.filter((value) => !sent.includes(value))) {
           if (text.includes(secret)) leaks.push(`${key}: answer holds ${secret}`);
         }
       }

@@ -29,6 +29,14 @@ import {
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { AddPermissionCommand, CreateEventSourceMappingCommand } from "@aws-sdk/client-lambda";
 import {
+  ChangeResourceRecordSetsCommand,
+  CreateHostedZoneCommand,
+  GetChangeCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  Route53Client,
+} from "@aws-sdk/client-route-53";
+import {
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -95,6 +103,7 @@ const sfn = new SFNClient(config());
 const kms = new KMSClient(config());
 const sns = new SNSClient(config());
 const sqs = new SQSClient(config());
+const route53 = new Route53Client(config());
 
 /** Runs a call that must fail and returns the error's name (what the emulator refused it with). */
 async function refusal(call: () => Promise<unknown>): Promise<string> {
@@ -863,6 +872,74 @@ const probes: Record<string, { title: string; probe: () => Promise<string> }> = 
       const [none, denied, allowed] = await Promise.all([call(), call("Bearer deny"), call("Bearer allow")]);
       const body = (await allowed.json()) as { tenant?: string };
       return `no token ${none.status}, Deny ${denied.status}, Allow ${allowed.status} with context tenant=${body.tenant}`;
+    },
+  },
+  "ROUTE53-FAILOVER-RECORDS": {
+    title:
+      "Route 53 failover record sets: UPSERT by SetIdentifier, listed back, and GetChange reaching INSYNC",
+    probe: async () => {
+      const { HostedZone } = await route53.send(
+        new CreateHostedZoneCommand({
+          Name: `${uniqueName("cap")}.example.gov.cn`,
+          CallerReference: uniqueName("ref"),
+        }),
+      );
+      const HostedZoneId = HostedZone?.Id ?? "";
+      const Name = `app.${HostedZone?.Name?.replace(/\.$/, "")}`;
+      const set = (Failover: "PRIMARY" | "SECONDARY", Value: string): ResourceRecordSet => ({
+        Name,
+        Type: "CNAME",
+        SetIdentifier: `govdr-cap-${Failover.toLowerCase()}`,
+        Failover,
+        TTL: 30,
+        ResourceRecords: [{ Value }],
+      });
+      const upsert = (...sets: ResourceRecordSet[]) =>
+        route53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId,
+            ChangeBatch: {
+              Changes: sets.map((ResourceRecordSet) => ({ Action: "UPSERT", ResourceRecordSet })),
+            },
+          }),
+        );
+      const submitted = await upsert(
+        set("PRIMARY", "primary.example.gov.cn"),
+        set("SECONDARY", "dr.example.gov.cn"),
+      );
+      const statuses = [];
+      for (let i = 0; i < 2; i++) {
+        const { ChangeInfo } = await route53.send(new GetChangeCommand({ Id: submitted.ChangeInfo?.Id }));
+        statuses.push(ChangeInfo?.Status);
+      }
+      await upsert(set("PRIMARY", "dr.example.gov.cn"), set("SECONDARY", "primary.example.gov.cn"));
+      const { ResourceRecordSets = [] } = await route53.send(
+        new ListResourceRecordSetsCommand({ HostedZoneId, StartRecordName: Name, StartRecordType: "CNAME" }),
+      );
+      const listed = ResourceRecordSets.filter((rs) => rs.Name === `${Name}.` && rs.Type === "CNAME")
+        .map((rs) => `${rs.Failover} ${rs.ResourceRecords?.[0]?.Value}`)
+        .join(", ");
+      const plain = await refusal(() =>
+        route53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId,
+            ChangeBatch: {
+              Changes: [
+                {
+                  Action: "CREATE",
+                  ResourceRecordSet: {
+                    Name,
+                    Type: "CNAME",
+                    TTL: 30,
+                    ResourceRecords: [{ Value: "x.example.gov.cn" }],
+                  },
+                },
+              ],
+            },
+          }),
+        ),
+      );
+      return `upserted and listed (${listed}); change ${submitted.ChangeInfo?.Status}, then ${statuses.join(", ")} on GetChange; a plain record beside the pair: ${plain}`;
     },
   },
   "CLOUDTRAIL-LOOKUP": {

@@ -64,7 +64,7 @@ export class MemoryStores {
    * Query with Limit, a full page carries a cursor even when nothing follows (the next page is then
    * empty), and a cursor from another listing, or none this one returned, is refused.
    */
-  private static page<T>(
+  static page<T>(
     listing: string,
     entries: { sortKey: string; item: T }[],
     page: { limit: number; cursor?: string },

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { AgentKeyService } from "../../shared/agents/agent-key-service.ts";
 import { BackupService } from "../../shared/backups/backup-service.ts";
 import { DrillService } from "../../shared/drills/drill-service.ts";
+import { SwitchoverService } from "../../shared/failover/switchover-service.ts";
 import { IdentityService } from "../../shared/identity/identity-service.ts";
 import type { SessionClaims } from "../../shared/identity/session-token.ts";
 import { defaultIdentitySettings } from "../../shared/identity/settings.ts";
@@ -17,7 +18,10 @@ import { TenantService } from "../../shared/tenants/tenant-service.ts";
 import { lambdaContext, loadEvent } from "./fixtures.ts";
 import { fakeCipher, testKey } from "./identity-fixtures.ts";
 import { MemoryArchiveCursors, MemoryArchiveObjects, MemoryAuditLog } from "./memory-audit.ts";
+import { MemoryHeartbeatHistory, MemoryHeartbeatStates } from "./memory-heartbeat.ts";
+import { MemoryRouteStore } from "./memory-routes.ts";
 import { MemoryStores } from "./memory-stores.ts";
+import { MemorySwitchoverStore } from "./memory-switchovers.ts";
 import { MemoryTenantKeys } from "./memory-tenant-keys.ts";
 
 /** Claims of a caller who signed in just now (recent enough for every sensitive route). */
@@ -114,6 +118,25 @@ export function memoryDeps(now: () => Date = () => new Date()) {
         },
         now,
       }),
+    },
+    failovers: {
+      ...base,
+      switchovers: new SwitchoverService({
+        switchovers: new MemorySwitchoverStore(),
+        systems,
+        routes: new MemoryRouteStore(),
+        runner: {
+          executionArnOf: (kind, id) =>
+            `arn:aws:states:cn-north-1:000000000000:execution:govdr-${kind}:${id}`,
+          start: async () => {},
+        },
+        gate: { approve: async () => {}, reject: async () => {} },
+        now,
+      }),
+      systems,
+      heartbeats: { states: new MemoryHeartbeatStates(), history: new MemoryHeartbeatHistory() },
+      secrets: { rotate: async () => "c2VjcmV0LWZvci10ZXN0cy1vbmx5" },
+      reports: { read: async (key: string) => `report ${key}` },
     },
     audits: {
       ...base,

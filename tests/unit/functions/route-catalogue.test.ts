@@ -3,6 +3,7 @@ import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
 import { backupRoutes } from "../../../functions/api/backups.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
+import { failoverRoutes } from "../../../functions/api/failovers.ts";
 import { healthRoutes } from "../../../functions/api/health.ts";
 import { notificationRoutes } from "../../../functions/api/notifications.ts";
 import { replicationRoutes } from "../../../functions/api/replication.ts";
@@ -23,6 +24,7 @@ const served: Record<Family, object> = {
   systems: systemRoutes,
   snapshots: snapshotRoutes,
   drills: drillRoutes,
+  failovers: failoverRoutes,
   backups: backupRoutes,
   replication: replicationRoutes,
   notifications: notificationRoutes,

@@ -3,6 +3,7 @@ import { auditRoutes } from "../../../functions/api/audit.ts";
 import { authRoutes } from "../../../functions/api/auth.ts";
 import { backupRoutes } from "../../../functions/api/backups.ts";
 import { drillRoutes } from "../../../functions/api/drills.ts";
+import { failoverRoutes } from "../../../functions/api/failovers.ts";
 import { notificationRoutes } from "../../../functions/api/notifications.ts";
 import { replicationRoutes } from "../../../functions/api/replication.ts";
 import { snapshotRoutes } from "../../../functions/api/snapshots.ts";
@@ -31,6 +32,7 @@ const served = () =>
     systems: { routes: systemRoutes, deps: deps.systems },
     snapshots: { routes: snapshotRoutes, deps: deps.snapshots },
     drills: { routes: drillRoutes, deps: deps.drills },
+    failovers: { routes: failoverRoutes, deps: deps.failovers },
     backups: { routes: backupRoutes, deps: deps.backups },
     replication: { routes: replicationRoutes, deps: deps.replication },
     notifications: { routes: notificationRoutes, deps: deps.notifications },
@@ -65,6 +67,7 @@ const pathOf = (key: RouteKey) =>
         drillId: "d-000000000001",
         jobId: "b-000000000001",
         subscriptionId: "n-000000000001",
+        failoverId: "f-000000000001",
       }[name as string] as string,
     ]),
   );

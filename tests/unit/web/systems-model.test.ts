@@ -128,13 +128,88 @@ describe("systems pages: the policy form's defaults", () => {
       failover: {
         mode: "automatic",
         approvalRequired: false,
-        heartbeat: { intervalSeconds: 15, failureThreshold: 4 },
+        heartbeat: { intervalSeconds: 15, failureThreshold: 4, timeoutSeconds: 3 },
         adapter: "route53",
+        drHealthEndpoint: "https://dr.app.example.gov.cn/health",
+        recovery: "promote",
+        approvalTimeoutMinutes: 45,
+        route53: {
+          hostedZoneId: "Z0123456789ABC",
+          recordName: "app.example.gov.cn",
+          recordType: "CNAME",
+          primaryTarget: "primary.app.example.gov.cn",
+          drTarget: "dr.app.example.gov.cn",
+          ttlSeconds: 30,
+        },
       },
     });
     const fallback = defaultPolicyDraft(classification(3, 3, 3));
-    const back = draftToPolicy(policyToDraft(policy, fallback));
+    const draft = policyToDraft(policy, fallback);
+    expect(draft).toMatchObject({
+      heartbeatTimeoutSeconds: "3",
+      drHealthEndpoint: "https://dr.app.example.gov.cn/health",
+      approvalTimeoutMinutes: "45",
+      route53: { hostedZoneId: "Z0123456789ABC", recordType: "CNAME", ttlSeconds: "30" },
+    });
+    const back = draftToPolicy(draft);
     expect(back).toEqual(policy);
+
+    // The webhook adapter's endpoint, and a policy that leaves the optional fields out.
+    const webhook = newPolicySchema.parse({
+      ...policy,
+      failover: {
+        mode: "manual",
+        approvalRequired: true,
+        adapter: "webhook",
+        webhook: { url: "https://lb.example.gov.cn/govdr/switch" },
+      },
+    });
+    expect(draftToPolicy(policyToDraft(webhook, fallback))).toEqual(webhook);
+  });
+
+  it("sends only the chosen adapter's settings, and the API names a missing one at its field", () => {
+    const draft = {
+      ...filled(defaultPolicyDraft(classification(3, 3, 2))),
+      adapter: "webhook" as const,
+      webhookUrl: "https://lb.example.gov.cn/switch",
+      route53: {
+        hostedZoneId: "Z1",
+        recordName: "a.example.gov.cn",
+        recordType: "A" as const,
+        primaryTarget: "10.0.0.1",
+        drTarget: "10.1.0.1",
+        ttlSeconds: "",
+      },
+    };
+    const body = draftToPolicy(draft);
+    expect(body.failover.webhook).toEqual({ url: "https://lb.example.gov.cn/switch" });
+    expect(body.failover.route53).toBeUndefined();
+    expect(newPolicySchema.safeParse(body).success).toBe(true);
+
+    const routed = draftToPolicy({ ...draft, adapter: "route53" });
+    expect(routed.failover.webhook).toBeUndefined();
+    expect(routed.failover.route53).toEqual({
+      hostedZoneId: "Z1",
+      recordName: "a.example.gov.cn",
+      recordType: "A",
+      primaryTarget: "10.0.0.1",
+      drTarget: "10.1.0.1",
+    });
+
+    const missing = newPolicySchema.safeParse(draftToPolicy({ ...draft, webhookUrl: "" }));
+    expect(missing.success).toBe(false);
+    expect(missing.error?.issues.map((i) => i.path.join("."))).toContain("failover.webhook.url");
+
+    // A probe timeout longer than the interval is the API's to refuse, at the timeout's field.
+    const slow = newPolicySchema.safeParse(
+      draftToPolicy({
+        ...draft,
+        heartbeatOn: true,
+        heartbeatIntervalSeconds: "5",
+        heartbeatTimeoutSeconds: "10",
+      }),
+    );
+    expect(slow.error?.issues.map((i) => i.path.join("."))).toContain("failover.heartbeat.timeoutSeconds");
   });
 
   it("keep what is typed into a number field, and send what is not a number for the API to name", () => {

@@ -2,6 +2,7 @@ import type { AdminResponses } from "../pages/admin/responses.ts";
 import type { AuthResponses } from "../pages/auth/responses.ts";
 import type { DrResponses } from "../pages/dr/responses.ts";
 import type { EvidenceResponses } from "../pages/evidence/responses.ts";
+import type { FailoverResponses } from "../pages/failover/responses.ts";
 import type { SystemsResponses } from "../pages/systems/responses.ts";
 
 /**
@@ -14,4 +15,5 @@ export interface Responses
     SystemsResponses,
     DrResponses,
     AdminResponses,
-    EvidenceResponses {}
+    EvidenceResponses,
+    FailoverResponses {}

@@ -303,6 +303,157 @@ export const errorMessages: Record<ErrorCode | ConsoleErrorCode, { zh: ErrorText
       next: "Ask your unit's administrator to add the sources to the policy; data the backup agent covers is backed up by running the agent.",
     },
   },
+  FAILOVER_RUNNING: {
+    zh: {
+      message: "该系统已有一次切换或回切正在进行。",
+      next: "请等待当前切换结束后再发起；可刷新查看其进度。",
+    },
+    en: {
+      message: "A failover or failback of this system is already under way.",
+      next: "Wait for it to end before starting another; refresh to see its progress.",
+    },
+  },
+  FAILOVER_NOT_CONFIGURED: {
+    zh: {
+      message: "该系统缺少切换所需的配置，例如灾备站点地址或健康检查地址。",
+      next: "请单位管理员在系统信息和灾备策略中补全灾备站点与健康检查地址后再试。",
+    },
+    en: {
+      message:
+        "This system lacks what a switchover needs, such as the DR site's address or a health endpoint.",
+      next: "Ask the unit's administrator to add the DR site and health endpoints to the system and its policy, then try again.",
+    },
+  },
+  WRONG_ACTIVE_SITE: {
+    zh: {
+      message: "该系统当前由另一站点提供服务，本次操作不适用。",
+      next: "请刷新查看当前服务站点：由灾备站点服务时发起回切，由主站点服务时发起切换。",
+    },
+    en: {
+      message: "The system is served by the other site, so this action does not apply.",
+      next: "Refresh to see which site serves it: fail back while the DR site serves, fail over while the primary serves.",
+    },
+  },
+  NOT_AWAITING_APPROVAL: {
+    zh: {
+      message: "该切换当前不在等待审批。",
+      next: "请刷新查看其状态；它可能已被他人批准或驳回，或已超时结束。",
+    },
+    en: {
+      message: "This switchover is not waiting for an approval.",
+      next: "Refresh to see its state; someone may have decided already, or it timed out.",
+    },
+  },
+  PRECHECK_FAILED: {
+    zh: {
+      message: "切换前检查未通过，没有切换任何系统。",
+      next: "请查看切换记录中列出的原因，处理后重新发起。",
+    },
+    en: {
+      message: "The precheck failed, and no system was switched.",
+      next: "Read the reasons listed on the switchover, deal with them and start again.",
+    },
+  },
+  FENCE_FAILED: {
+    zh: {
+      message: "无法隔离主站点。",
+      next: "请检查主站点的切换接口是否可用，处理后重新发起切换。",
+    },
+    en: {
+      message: "The primary site could not be fenced.",
+      next: "Check that the primary site's switching endpoint answers, then start the switchover again.",
+    },
+  },
+  RECOVERY_FAILED: {
+    zh: {
+      message: "灾备站点未能完成恢复。",
+      next: "请查看切换记录中的原因，确认灾备库中有可用的恢复点后重新发起。",
+    },
+    en: {
+      message: "The DR site could not be recovered.",
+      next: "Read the reason on the switchover record, check that the DR vault holds a recovery point, then start again.",
+    },
+  },
+  RESYNC_FAILED: {
+    zh: {
+      message: "无法将灾备站点的数据同步回主站点。",
+      next: "请检查主站点是否已恢复可用，处理后重新发起回切。",
+    },
+    en: {
+      message: "The DR site's data could not be synchronised back to the primary.",
+      next: "Check that the primary site is healthy again, then start the failback again.",
+    },
+  },
+  ROUTE_SWITCH_FAILED: {
+    zh: {
+      message: "访问路由未能切换。",
+      next: "请检查路由配置（域名解析记录或负载均衡接口）后重新发起；路由仍指向原站点。",
+    },
+    en: {
+      message: "The route could not be switched.",
+      next: "Check the route's configuration (DNS records or the load balancer's endpoint) and start again; the route still points at the old site.",
+    },
+  },
+  HEALTH_CHECK_FAILED: {
+    zh: {
+      message: "切换后的健康检查未通过，本批次已回退。",
+      next: "请检查目标站点的服务状态，处理后重新发起切换。",
+    },
+    en: {
+      message: "The health check after the switch failed, and the wave was rolled back.",
+      next: "Check the target site's service, then start the switchover again.",
+    },
+  },
+  SWITCHOVER_REJECTED: {
+    zh: {
+      message: "该切换已被驳回，没有切换任何系统。",
+      next: "如仍需切换，请重新发起并等待审批。",
+    },
+    en: {
+      message: "The switchover was rejected, and no system was switched.",
+      next: "Start a new switchover if one is still needed, and wait for its approval.",
+    },
+  },
+  SWITCHOVER_NOT_RUNNABLE: {
+    zh: {
+      message: "该切换已经结束，不再执行后续步骤。",
+      next: "请刷新查看其最终状态。",
+    },
+    en: {
+      message: "This switchover has ended and takes no more steps.",
+      next: "Refresh to see how it ended.",
+    },
+  },
+  SWITCHOVER_ABORTED: {
+    zh: {
+      message: "该切换的执行过程意外中止。",
+      next: "请查看切换记录确认路由当前指向的站点，必要时重新发起。",
+    },
+    en: {
+      message: "The switchover's execution stopped before it ended.",
+      next: "Read the switchover record to see which site the route points at, and start again if needed.",
+    },
+  },
+  APPROVAL_EXPIRED: {
+    zh: {
+      message: "该切换未在审批时限内获批，已停止，没有切换任何系统。",
+      next: "如仍需切换，请重新发起，并请有权审批的人员及时处理。",
+    },
+    en: {
+      message: "The switchover was not approved in time and stopped; no system was switched.",
+      next: "Start a new switchover if one is still needed, and ask an approver to decide in time.",
+    },
+  },
+  SWITCHOVER_NOT_COMPLETED: {
+    zh: {
+      message: "该切换没有全部完成。",
+      next: "请查看切换记录中各批次和系统的状态及原因。",
+    },
+    en: {
+      message: "The switchover did not complete.",
+      next: "Read the switchover record for the state of each wave and system, and why.",
+    },
+  },
   NO_POLICY: {
     zh: {
       message: "该系统尚未设置灾备策略。",

@@ -366,6 +366,139 @@ export const access = {
     "recentSignIn": false,
     "sessions": []
   },
+  "POST /systems/{systemId}/failovers": {
+    "idempotencyKey": true,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator"
+    ],
+    "recentSignIn": true,
+    "sessions": []
+  },
+  "POST /failovers": {
+    "idempotencyKey": true,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator"
+    ],
+    "recentSignIn": true,
+    "sessions": []
+  },
+  "GET /failovers": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator",
+      "tenant-auditor"
+    ],
+    "recentSignIn": false,
+    "sessions": []
+  },
+  "GET /failovers/{failoverId}": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator",
+      "tenant-auditor"
+    ],
+    "recentSignIn": false,
+    "sessions": []
+  },
+  "GET /systems/{systemId}/failovers/{failoverId}": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator",
+      "tenant-auditor"
+    ],
+    "recentSignIn": false,
+    "sessions": []
+  },
+  "GET /failovers/{failoverId}/report": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator",
+      "tenant-auditor"
+    ],
+    "recentSignIn": false,
+    "sessions": []
+  },
+  "POST /failovers/{failoverId}/approve": {
+    "idempotencyKey": true,
+    "public": false,
+    "roles": [
+      "tenant-admin"
+    ],
+    "recentSignIn": true,
+    "sessions": []
+  },
+  "POST /failovers/{failoverId}/reject": {
+    "idempotencyKey": true,
+    "public": false,
+    "roles": [
+      "tenant-admin"
+    ],
+    "recentSignIn": true,
+    "sessions": []
+  },
+  "POST /systems/{systemId}/failbacks": {
+    "idempotencyKey": true,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator"
+    ],
+    "recentSignIn": true,
+    "sessions": []
+  },
+  "POST /failbacks": {
+    "idempotencyKey": true,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator"
+    ],
+    "recentSignIn": true,
+    "sessions": []
+  },
+  "GET /systems/{systemId}/route": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator",
+      "tenant-auditor"
+    ],
+    "recentSignIn": false,
+    "sessions": []
+  },
+  "GET /systems/{systemId}/heartbeats": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator",
+      "tenant-auditor"
+    ],
+    "recentSignIn": false,
+    "sessions": []
+  },
+  "POST /systems/{systemId}/webhook-secret": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin"
+    ],
+    "recentSignIn": true,
+    "sessions": []
+  },
   "POST /systems/{systemId}/backups": {
     "idempotencyKey": true,
     "public": false,

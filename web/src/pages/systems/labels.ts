@@ -108,6 +108,11 @@ export const adapterLabels: Record<Adapter, Bilingual> = {
   record: { zh: "仅记录，由人工执行切换", en: "Record only; people do the switch" },
 };
 
+export const recoveryLabels: Record<"promote" | "restore", Bilingual> = {
+  promote: { zh: "提升热备站点", en: "Promote the warm DR site" },
+  restore: { zh: "在灾备站点恢复最新复制的恢复点", en: "Restore the latest replicated point there" },
+};
+
 export const apitLabels: Record<ApitGranularity, Bilingual> = {
   day: { zh: "天", en: "day" },
   hour: { zh: "小时", en: "hour" },
@@ -150,6 +155,7 @@ export function policyValueLabel(path: string, value: unknown): Bilingual | unde
     "drill.type": drillTypeLabels,
     "failover.mode": switchoverModeLabels,
     "failover.adapter": adapterLabels,
+    "failover.recovery": recoveryLabels,
   };
   if (field === "backup.schedule.weekday" && typeof value === "number") return weekdayLabels[value - 1];
   return tables[field]?.[String(value)];
@@ -208,7 +214,20 @@ const fieldLabels: Record<string, Bilingual> = {
   "failover.heartbeat": { zh: "心跳检测", en: "Heartbeat" },
   "failover.heartbeat.intervalSeconds": { zh: "心跳间隔（秒）", en: "Heartbeat interval (s)" },
   "failover.heartbeat.failureThreshold": { zh: "连续失败阈值", en: "Consecutive failures" },
+  "failover.heartbeat.timeoutSeconds": { zh: "单次探测超时（秒）", en: "Probe timeout (s)" },
   "failover.adapter": { zh: "切换执行方式", en: "Switch adapter" },
+  "failover.drHealthEndpoint": { zh: "灾备站点健康检查地址", en: "DR site health endpoint" },
+  "failover.recovery": { zh: "灾备站点启用方式", en: "How the DR site is brought up" },
+  "failover.approvalTimeoutMinutes": { zh: "审批等待时限（分钟）", en: "Approval timeout (minutes)" },
+  "failover.route53": { zh: "Route 53 记录", en: "Route 53 record" },
+  "failover.route53.hostedZoneId": { zh: "托管区域 ID", en: "Hosted zone id" },
+  "failover.route53.recordName": { zh: "记录名称", en: "Record name" },
+  "failover.route53.recordType": { zh: "记录类型", en: "Record type" },
+  "failover.route53.primaryTarget": { zh: "主站点目标", en: "Primary target" },
+  "failover.route53.drTarget": { zh: "灾备站点目标", en: "DR target" },
+  "failover.route53.ttlSeconds": { zh: "TTL（秒）", en: "TTL (s)" },
+  "failover.webhook": { zh: "Webhook", en: "Webhook" },
+  "failover.webhook.url": { zh: "切换接口地址（Webhook）", en: "Switching endpoint (webhook)" },
   drLevel: { zh: "灾难恢复能力等级", en: "DR level" },
 };
 

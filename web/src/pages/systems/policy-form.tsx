@@ -31,6 +31,7 @@ import {
   issuesOf,
   newSource,
   type PolicyDraft,
+  type Route53Draft,
   rpoPreview,
   type SourceDraft,
   type WindowDraft,
@@ -106,6 +107,26 @@ const texts = defineMessages({
     interval: "心跳间隔（秒）",
     threshold: "连续失败阈值（次）",
     adapter: "切换执行方式",
+    heartbeatTimeout: "单次探测超时（秒）",
+    heartbeatTimeoutHint: "留空为 5 秒；不得超过心跳间隔。",
+    drHealthEndpoint: "灾备站点健康检查地址",
+    drHealthEndpointHint: "切换前平台检查该地址返回 2xx，确认灾备站点已可提供服务。",
+    recovery: "灾备站点启用方式",
+    recoveryDefault: "由平台决定",
+    recoveryPromote: "提升热备站点",
+    recoveryRestore: "在灾备站点恢复最新复制的恢复点",
+    approvalTimeout: "审批等待时限（分钟）",
+    approvalTimeoutHint: "留空为平台默认值；超时未审批则切换停止，不做任何切换。",
+    route53: "Route 53 记录",
+    route53Hint: "切换时把该记录指向灾备站点的目标，回切时指回主站点的目标。",
+    hostedZoneId: "托管区域 ID",
+    recordName: "记录名称",
+    recordType: "记录类型",
+    primaryTarget: "主站点目标",
+    drTarget: "灾备站点目标",
+    ttl: "TTL（秒，选填）",
+    webhookUrl: "切换接口地址（Webhook）",
+    webhookHint: "平台以 HMAC-SHA256 签名调用该地址；签名密钥在系统的“切换”标签中生成。",
     rpoOk: (offered: string, required: string) =>
       `按当前设置，灾备端最多丢失 ${offered} 的数据，满足 RPO ${required}。`,
     rpoBad: (offered: string, required: string) =>
@@ -184,6 +205,30 @@ const texts = defineMessages({
     interval: "Interval (seconds)",
     threshold: "Consecutive failures",
     adapter: "Switch adapter",
+    heartbeatTimeout: "Probe timeout (seconds)",
+    heartbeatTimeoutHint: "Empty: 5 seconds; at most the interval.",
+    drHealthEndpoint: "DR site health endpoint",
+    drHealthEndpointHint:
+      "Before switching, the platform checks that this answers 2xx: the DR site is ready to serve.",
+    recovery: "How the DR site is brought up",
+    recoveryDefault: "As the platform decides",
+    recoveryPromote: "Promote the warm DR site",
+    recoveryRestore: "Restore the latest replicated point there",
+    approvalTimeout: "Approval timeout (minutes)",
+    approvalTimeoutHint:
+      "Empty: the platform's default; unapproved by then, the switchover stops, switching nothing.",
+    route53: "Route 53 record",
+    route53Hint:
+      "A failover points this record at the DR target; a failback points it back at the primary's.",
+    hostedZoneId: "Hosted zone id",
+    recordName: "Record name",
+    recordType: "Record type",
+    primaryTarget: "Primary target",
+    drTarget: "DR target",
+    ttl: "TTL (seconds, optional)",
+    webhookUrl: "Switching endpoint (webhook)",
+    webhookHint:
+      "The platform calls it signed with HMAC-SHA256; issue the signing secret on the system's Failover tab.",
     rpoOk: (offered: string, required: string) =>
       `As set, the DR site loses at most ${offered} of data, which meets RPO ${required}.`,
     rpoBad: (offered: string, required: string) =>
@@ -252,6 +297,11 @@ export function PolicyForm(props: PolicyFormProps) {
     value: draft[key] as string,
     onValue: set(key) as (value: string) => void,
     error: errorText(ctx, path),
+  });
+  const route53 = (key: keyof Route53Draft) => ({
+    value: draft.route53[key],
+    onValue: (value: string) => onDraft((d) => ({ ...d, route53: { ...d.route53, [key]: value } })),
+    error: errorText(ctx, `failover.route53.${key}`),
   });
   const setSource = (index: number, update: Partial<SourceDraft>) =>
     onDraft((d) => ({
@@ -728,7 +778,7 @@ export function PolicyForm(props: PolicyFormProps) {
             <div data-path="failover.heartbeat.intervalSeconds">
               <TextField
                 type="number"
-                min={10}
+                min={5}
                 max={3600}
                 label={t.interval}
                 {...text("heartbeatIntervalSeconds", "failover.heartbeat.intervalSeconds")}
@@ -741,6 +791,106 @@ export function PolicyForm(props: PolicyFormProps) {
                 max={100}
                 label={t.threshold}
                 {...text("heartbeatFailureThreshold", "failover.heartbeat.failureThreshold")}
+              />
+            </div>
+            <div data-path="failover.heartbeat.timeoutSeconds">
+              <TextField
+                type="number"
+                min={1}
+                max={60}
+                label={t.heartbeatTimeout}
+                hint={t.heartbeatTimeoutHint}
+                {...text("heartbeatTimeoutSeconds", "failover.heartbeat.timeoutSeconds")}
+              />
+            </div>
+          </div>
+        ) : null}
+        <div class="form-row">
+          <div data-path="failover.drHealthEndpoint">
+            <TextField
+              type="url"
+              label={t.drHealthEndpoint}
+              hint={t.drHealthEndpointHint}
+              placeholder="https://dr.app.example.gov.cn/health"
+              {...text("drHealthEndpoint", "failover.drHealthEndpoint")}
+            />
+          </div>
+          <div data-path="failover.approvalTimeoutMinutes">
+            <TextField
+              type="number"
+              min={5}
+              max={1440}
+              label={t.approvalTimeout}
+              hint={t.approvalTimeoutHint}
+              {...text("approvalTimeoutMinutes", "failover.approvalTimeoutMinutes")}
+            />
+          </div>
+          <div data-path="failover.recovery">
+            <SelectField<PolicyDraft["recovery"]>
+              label={t.recovery}
+              value={draft.recovery}
+              onValue={set("recovery")}
+              options={[
+                { value: "", label: t.recoveryDefault },
+                { value: "promote", label: t.recoveryPromote },
+                { value: "restore", label: t.recoveryRestore },
+              ]}
+              error={errorText(ctx, "failover.recovery")}
+            />
+          </div>
+        </div>
+        {draft.adapter === "route53" ? (
+          <fieldset data-path="failover.route53">
+            <legend>{t.route53}</legend>
+            <p class="field-hint">{t.route53Hint}</p>
+            <GroupIssues ctx={ctx} path="failover.route53" />
+            <div class="form-row">
+              <div data-path="failover.route53.hostedZoneId">
+                <TextField label={t.hostedZoneId} placeholder="Z0123456789ABC" {...route53("hostedZoneId")} />
+              </div>
+              <div data-path="failover.route53.recordName">
+                <TextField label={t.recordName} placeholder="app.example.gov.cn" {...route53("recordName")} />
+              </div>
+              <div data-path="failover.route53.recordType">
+                <SelectField<Route53Draft["recordType"]>
+                  label={t.recordType}
+                  value={draft.route53.recordType}
+                  onValue={(recordType) => onDraft((d) => ({ ...d, route53: { ...d.route53, recordType } }))}
+                  options={[
+                    { value: "CNAME", label: "CNAME" },
+                    { value: "A", label: "A" },
+                  ]}
+                  error={errorText(ctx, "failover.route53.recordType")}
+                />
+              </div>
+            </div>
+            <div class="form-row">
+              <div data-path="failover.route53.primaryTarget">
+                <TextField
+                  label={t.primaryTarget}
+                  placeholder="primary.app.example.gov.cn"
+                  {...route53("primaryTarget")}
+                />
+              </div>
+              <div data-path="failover.route53.drTarget">
+                <TextField label={t.drTarget} placeholder="dr.app.example.gov.cn" {...route53("drTarget")} />
+              </div>
+              <div data-path="failover.route53.ttlSeconds">
+                <TextField type="number" min={1} max={86400} label={t.ttl} {...route53("ttlSeconds")} />
+              </div>
+            </div>
+          </fieldset>
+        ) : null}
+        {draft.adapter === "webhook" ? (
+          <div data-path="failover.webhook">
+            <GroupIssues ctx={ctx} path="failover.webhook" />
+            <div data-path="failover.webhook.url">
+              <TextField
+                type="url"
+                label={t.webhookUrl}
+                hint={t.webhookHint}
+                placeholder="https://lb.example.gov.cn/govdr/switch"
+                {...text("webhookUrl", "failover.webhook.url")}
               />
             </div>
           </div>

@@ -88,8 +88,39 @@ export interface PolicyDraft {
   heartbeatOn: boolean;
   heartbeatIntervalSeconds: string;
   heartbeatFailureThreshold: string;
+  /** Empty: the platform's default probe timeout (5 s). */
+  heartbeatTimeoutSeconds: string;
   adapter: Adapter;
+  /** The DR site's health endpoint, checked before the route moves to it. */
+  drHealthEndpoint: string;
+  /** "": the policy names none (the platform decides). */
+  recovery: "" | "promote" | "restore";
+  /** Empty: the platform's default approval timeout. */
+  approvalTimeoutMinutes: string;
+  /** The route53 adapter's records (sent only with that adapter). */
+  route53: Route53Draft;
+  /** The webhook adapter's endpoint (sent only with that adapter). */
+  webhookUrl: string;
 }
+
+export interface Route53Draft {
+  hostedZoneId: string;
+  recordName: string;
+  recordType: "CNAME" | "A";
+  primaryTarget: string;
+  drTarget: string;
+  /** Empty: the adapter's default TTL. */
+  ttlSeconds: string;
+}
+
+export const emptyRoute53: Route53Draft = {
+  hostedZoneId: "",
+  recordName: "",
+  recordType: "CNAME",
+  primaryTarget: "",
+  drTarget: "",
+  ttlSeconds: "",
+};
 
 /** Schedules are set in the time zone of the unit's data centre; Chinese government clouds run on Beijing time. */
 export const defaultTimezone = "Asia/Shanghai";
@@ -186,12 +217,26 @@ export function defaultPolicyDraft(
     heartbeatOn: failoverMode === "automatic",
     heartbeatIntervalSeconds: "30",
     heartbeatFailureThreshold: "3",
+    heartbeatTimeoutSeconds: "",
     adapter: "record",
+    drHealthEndpoint: "",
+    recovery: "",
+    approvalTimeoutMinutes: "",
+    route53: { ...emptyRoute53 },
+    webhookUrl: "",
   };
 }
 
 /** Text typed into a number field as the number the API expects (NaN, sent as null, when it is none). */
 const numberOf = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
+
+/** An optional number field: left out when empty, else the number (NaN for the API to name). */
+const optionalNumber = <K extends string>(key: K, text: string): { [P in K]?: number } =>
+  (text.trim() === "" ? {} : { [key]: numberOf(text) }) as { [P in K]?: number };
+
+/** An optional text field: left out when empty. */
+const optionalText = <K extends string>(key: K, text: string): { [P in K]?: string } =>
+  (text.trim() === "" ? {} : { [key]: text.trim() }) as { [P in K]?: string };
 
 const windowOf = (window: WindowDraft) => ({
   start: window.start,
@@ -280,10 +325,28 @@ export function draftToPolicy(draft: PolicyDraft): PolicyBody {
             heartbeat: {
               intervalSeconds: numberOf(draft.heartbeatIntervalSeconds),
               failureThreshold: numberOf(draft.heartbeatFailureThreshold),
+              ...optionalNumber("timeoutSeconds", draft.heartbeatTimeoutSeconds),
             },
           }
         : {}),
       adapter: draft.adapter,
+      ...optionalText("drHealthEndpoint", draft.drHealthEndpoint),
+      ...(draft.recovery ? { recovery: draft.recovery } : {}),
+      ...optionalNumber("approvalTimeoutMinutes", draft.approvalTimeoutMinutes),
+      // Each adapter's own settings go only with that adapter: the form hides the others.
+      ...(draft.adapter === "route53"
+        ? {
+            route53: {
+              hostedZoneId: draft.route53.hostedZoneId.trim(),
+              recordName: draft.route53.recordName.trim(),
+              recordType: draft.route53.recordType,
+              primaryTarget: draft.route53.primaryTarget.trim(),
+              drTarget: draft.route53.drTarget.trim(),
+              ...optionalNumber("ttlSeconds", draft.route53.ttlSeconds),
+            },
+          }
+        : {}),
+      ...(draft.adapter === "webhook" ? { webhook: { url: draft.webhookUrl.trim() } } : {}),
     },
   };
 }
@@ -337,7 +400,24 @@ export function policyToDraft(policy: DrPolicy, fallback: PolicyDraft): PolicyDr
     heartbeatFailureThreshold: failover.heartbeat
       ? String(failover.heartbeat.failureThreshold)
       : fallback.heartbeatFailureThreshold,
+    heartbeatTimeoutSeconds:
+      failover.heartbeat?.timeoutSeconds !== undefined ? String(failover.heartbeat.timeoutSeconds) : "",
     adapter: failover.adapter,
+    drHealthEndpoint: failover.drHealthEndpoint ?? "",
+    recovery: failover.recovery ?? "",
+    approvalTimeoutMinutes:
+      failover.approvalTimeoutMinutes !== undefined ? String(failover.approvalTimeoutMinutes) : "",
+    route53: failover.route53
+      ? {
+          hostedZoneId: failover.route53.hostedZoneId,
+          recordName: failover.route53.recordName,
+          recordType: failover.route53.recordType,
+          primaryTarget: failover.route53.primaryTarget,
+          drTarget: failover.route53.drTarget,
+          ttlSeconds: failover.route53.ttlSeconds !== undefined ? String(failover.route53.ttlSeconds) : "",
+        }
+      : { ...fallback.route53 },
+    webhookUrl: failover.webhook?.url ?? fallback.webhookUrl,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   adapterLabels,
   backupTypeLabels,
   objectLockLabels,
+  recoveryLabels,
   replicationModeLabels,
   siteLabels,
   suiteLabels,
@@ -83,6 +84,16 @@ const texts = defineMessages({
     heartbeatText: (s: number, n: number) => `每 ${s} 秒一次，连续 ${n} 次失败判定故障`,
     noHeartbeat: "未配置",
     adapter: "执行方式",
+    probeTimeout: (s: number) => `，单次探测超时 ${s} 秒`,
+    drHealthEndpoint: "灾备站点健康检查",
+    recovery: "灾备站点启用",
+    approvalTimeout: "审批时限",
+    minutes: (n: number) => `${n} 分钟`,
+    route53: "Route 53 记录",
+    route53Text: (name: string, type: string, zone: string, primary: string, dr: string) =>
+      `${name}（${type}，托管区域 ${zone}）：主站点 ${primary}，灾备站点 ${dr}`,
+    webhook: "切换接口",
+    notSet: "未设置",
     rpo: "RPO 达成情况：",
     rpoMet: (offered: string, required: string) => `最多丢失 ${offered} 的数据，满足 RPO ${required}`,
     rpoMissed: (offered: string, required: string) =>
@@ -154,6 +165,16 @@ const texts = defineMessages({
     heartbeatText: (s: number, n: number) => `every ${s} s; down after ${n} failures in a row`,
     noHeartbeat: "none",
     adapter: "Adapter",
+    probeTimeout: (s: number) => `; a probe times out after ${s} s`,
+    drHealthEndpoint: "DR health check",
+    recovery: "DR site brought up by",
+    approvalTimeout: "Approval timeout",
+    minutes: (n: number) => `${n} min`,
+    route53: "Route 53 record",
+    route53Text: (name: string, type: string, zone: string, primary: string, dr: string) =>
+      `${name} (${type}, hosted zone ${zone}): primary ${primary}, DR ${dr}`,
+    webhook: "Switching endpoint",
+    notSet: "not set",
     rpo: "RPO: ",
     rpoMet: (offered: string, required: string) => `loses at most ${offered} of data, meets RPO ${required}`,
     rpoMissed: (offered: string, required: string) =>
@@ -397,11 +418,50 @@ function PolicySummary(props: { record: PolicyRecord; system: SystemTabProps["sy
             <dt>{t.heartbeat}</dt>
             <dd>
               {failover.heartbeat
-                ? t.heartbeatText(failover.heartbeat.intervalSeconds, failover.heartbeat.failureThreshold)
+                ? t.heartbeatText(failover.heartbeat.intervalSeconds, failover.heartbeat.failureThreshold) +
+                  (failover.heartbeat.timeoutSeconds !== undefined
+                    ? t.probeTimeout(failover.heartbeat.timeoutSeconds)
+                    : "")
                 : t.noHeartbeat}
             </dd>
             <dt>{t.adapter}</dt>
             <dd>{adapterLabels[failover.adapter][locale]}</dd>
+            <dt>{t.drHealthEndpoint}</dt>
+            <dd>{failover.drHealthEndpoint ? <code>{failover.drHealthEndpoint}</code> : t.notSet}</dd>
+            {failover.recovery ? (
+              <>
+                <dt>{t.recovery}</dt>
+                <dd>{recoveryLabels[failover.recovery][locale]}</dd>
+              </>
+            ) : null}
+            {failover.approvalTimeoutMinutes !== undefined ? (
+              <>
+                <dt>{t.approvalTimeout}</dt>
+                <dd>{t.minutes(failover.approvalTimeoutMinutes)}</dd>
+              </>
+            ) : null}
+            {failover.route53 ? (
+              <>
+                <dt>{t.route53}</dt>
+                <dd>
+                  {t.route53Text(
+                    failover.route53.recordName,
+                    failover.route53.recordType,
+                    failover.route53.hostedZoneId,
+                    failover.route53.primaryTarget,
+                    failover.route53.drTarget,
+                  )}
+                </dd>
+              </>
+            ) : null}
+            {failover.webhook ? (
+              <>
+                <dt>{t.webhook}</dt>
+                <dd>
+                  <code>{failover.webhook.url}</code>
+                </dd>
+              </>
+            ) : null}
           </dl>
         </section>
       </div>

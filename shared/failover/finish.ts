@@ -1,0 +1,159 @@
+import { failureOf, type StepFailure } from "../drills/drill-steps.ts";
+import { switchoverReport, switchoverReportHtml, switchReportKeys } from "./report.ts";
+import { type Switchover, systemsOf } from "./switchover.ts";
+import {
+  loadSwitchover,
+  mutate,
+  recordStep,
+  type SwitchKey,
+  type SwitchoverStepDeps,
+} from "./switchover-context.ts";
+
+const seconds = (from?: string, to?: string) =>
+  from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : 0;
+
+/** The latest end of a named step among the systems given, or undefined when none ran it. */
+const lastEnd = (systems: Switchover["waves"][number]["systems"], step: string) =>
+  systems
+    .map((s) => s.steps.find((x) => x.name === step && x.status === "succeeded")?.finishedAt)
+    .filter((t): t is string => !!t)
+    .sort()
+    .at(-1);
+
+/**
+ * Where the time went: detection (declaration → start), approval (asked → decided), and per wave
+ * its recovery (wave start → its last target-site check) and switch (→ its last verified route).
+ */
+export function timingsOf(switchover: Switchover, endedAt: string): NonNullable<Switchover["timings"]> {
+  let recoverySeconds = 0;
+  let switchSeconds = 0;
+  for (const wave of switchover.waves) {
+    if (!wave.startedAt) continue;
+    const checked = lastEnd(wave.systems, "check");
+    const verified = lastEnd(wave.systems, "verify");
+    recoverySeconds += seconds(wave.startedAt, checked ?? wave.finishedAt);
+    if (checked) switchSeconds += seconds(checked, verified ?? wave.finishedAt);
+  }
+  return {
+    detectionSeconds: seconds(switchover.declaredAt, switchover.startedAt),
+    approvalSeconds: seconds(switchover.approval.requestedAt, switchover.approval.decidedAt),
+    recoverySeconds,
+    switchSeconds,
+    totalSeconds: seconds(switchover.declaredAt, endedAt),
+  };
+}
+
+/** How the switchover ends, from what failed (if anything) and what its waves did. */
+function outcome(switchover: Switchover, failure?: StepFailure): Pick<Switchover, "status" | "error"> {
+  if (!failure) {
+    const rolledBack = switchover.waves.some((w) => w.status === "rolled-back" || w.status === "failed");
+    if (!rolledBack) return { status: "completed" };
+    const failed = systemsOf(switchover).find((s) => s.error);
+    return {
+      status: "rolled-back",
+      error: failed?.error ?? { code: "HEALTH_CHECK_FAILED", message: "A wave failed and was rolled back" },
+    };
+  }
+  if (failure.Error === "SwitchoverRejectedError") {
+    return {
+      status: "rejected",
+      error: { code: "SWITCHOVER_REJECTED", message: failure.Cause ?? "rejected" },
+    };
+  }
+  if (failure.Error === "ApprovalExpiredError" || failure.Error === "States.Timeout") {
+    return {
+      status: "failed",
+      error: {
+        code: "APPROVAL_EXPIRED",
+        message: "The approval was not decided in time; nothing was switched",
+      },
+    };
+  }
+  const error = failureOf(failure);
+  return {
+    status: switchover.waves.some((w) => w.status === "rolled-back") ? "rolled-back" : "failed",
+    error,
+  };
+}
+
+/**
+ * The end of every switchover, whatever happened: its status and timings, the emergency-response
+ * report (R-RPT-03) under Object Lock, the systems' slots given back, the unit told.
+ */
+export async function finish(
+  deps: SwitchoverStepDeps,
+  key: SwitchKey,
+  failure?: StepFailure,
+): Promise<{ status: Switchover["status"] }> {
+  const stored = await loadSwitchover(deps, key);
+  if (["completed", "rolled-back", "failed", "rejected"].includes(stored.status) && stored.report) {
+    return { status: stored.status };
+  }
+  const endedAt = deps.now().toISOString();
+  const ended = outcome(stored, failure);
+  const rtos = systemsOf(stored).flatMap((s) => (s.achieved ? [s.achieved.rtoSeconds] : []));
+  const rpos = systemsOf(stored).flatMap((s) =>
+    s.achieved?.rpoSeconds === undefined ? [] : [s.achieved.rpoSeconds],
+  );
+  const decided =
+    ended.error?.code === "APPROVAL_EXPIRED" && stored.approval.required
+      ? { ...stored.approval, decision: "expired" as const, decidedAt: stored.approval.decidedAt ?? endedAt }
+      : stored.approval;
+  const final: Switchover = {
+    ...stored,
+    ...ended,
+    approval: decided,
+    phase: "done",
+    finishedAt: endedAt,
+    timings: timingsOf({ ...stored, approval: decided }, endedAt),
+    ...(rtos.length > 0
+      ? {
+          achieved: {
+            rtoSeconds: Math.max(...rtos),
+            ...(rpos.length > 0 ? { rpoSeconds: Math.max(...rpos) } : {}),
+          },
+        }
+      : {}),
+    report: switchReportKeys(stored),
+  };
+  const retainUntil = new Date(Date.parse(endedAt) + deps.reportRetentionDays * 86_400_000);
+  const generatedAt = deps.now();
+  const keys = switchReportKeys(stored);
+  await deps.reports.write(
+    keys.json,
+    JSON.stringify(switchoverReport(final, generatedAt), null, 2),
+    "application/json; charset=utf-8",
+    retainUntil,
+  );
+  await deps.reports.write(
+    keys.html,
+    switchoverReportHtml(final, generatedAt),
+    "text/html; charset=utf-8",
+    retainUntil,
+  );
+  const written = await mutate(deps, key, (s) => ({ ...final, version: s.version }), { allowEnded: true });
+  const systems = systemsOf(written).map((s) => `${s.name} (${s.systemId}): ${s.status}`);
+  await deps.notifier.publish(key.tenantId, {
+    kind: "failover-result",
+    subject: `govdr: ${written.kind} ${written.switchId} ${written.status}`,
+    text: [
+      `The ${written.kind} ${written.switchId} ended: ${written.status}.`,
+      ...systems,
+      written.achieved ? `Achieved RTO ${written.achieved.rtoSeconds.toFixed(1)} s.` : "",
+      written.error ? `Error: ${written.error.message}` : "",
+    ]
+      .filter(Boolean)
+      .join("\n"),
+    data: {
+      switchId: written.switchId,
+      kind: written.kind,
+      status: written.status,
+      achieved: written.achieved ?? null,
+    },
+  });
+  await recordStep(deps, written, "ended", {
+    detail: `${written.status}${written.achieved ? `, RTO ${written.achieved.rtoSeconds.toFixed(1)} s` : ""}`,
+    ...(written.error ? { error: written.error } : {}),
+  });
+  return { status: written.status };
+}
