@@ -61,7 +61,11 @@ export const handler = taskHandler(
     input: z.looseObject({ windowSeconds: z.number().int().min(1).max(windowSeconds).optional() }),
   },
   async (input, { deps, logger }) => {
-    const swept = await sweepSwitchovers(deps.sweep);
+    // A sweep that fails must not stop every unit's heartbeats: it is logged and tried next minute.
+    const swept = await sweepSwitchovers(deps.sweep).catch((error: Error) => {
+      logger.error("switchover sweep failed", { error });
+      return { failed: error.message };
+    });
     const result = await runHeartbeatWindow(
       { ...deps.heartbeat, log: (level, message, details) => logger[level](message, details ?? {}) },
       { windowMs: (input.windowSeconds ?? windowSeconds) * 1000 },

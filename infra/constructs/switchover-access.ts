@@ -58,24 +58,23 @@ export function grantSwitchoverControl(govdrFunction: GovdrFunctionLike, access:
   }
 }
 
-/** The route53 adapter: the units' hosted zones are theirs, so their ids are not known at deploy time. */
+/**
+ * The route53 adapter switches as the unit's own role (`govdr-switch-<name>` in its account, trusting
+ * the platform with ExternalId = the unit's id): the platform's role itself changes no hosted zone.
+ */
 export function grantRoute53Switching(govdrFunction: GovdrFunctionLike) {
   const fn = govdrFunction.function;
-  const zones = `arn:${Aws.PARTITION}:route53:::hostedzone/*`;
-  const changes = `arn:${Aws.PARTITION}:route53:::change/*`;
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
-      resources: [zones],
-    }),
-  );
-  fn.addToRolePolicy(new PolicyStatement({ actions: ["route53:GetChange"], resources: [changes] }));
+  const switchRoles = [
+    `arn:${Aws.PARTITION}:iam::*:role/govdr-switch-*`,
+    `arn:${Aws.PARTITION}:iam::*:role/*/govdr-switch-*`,
+  ];
+  fn.addToRolePolicy(new PolicyStatement({ actions: ["sts:AssumeRole"], resources: switchRoles }));
   acknowledgeNag(
     govdrFunction,
-    ...[zones, changes].map((arn) => ({
+    ...switchRoles.map((arn) => ({
       id: `IAM5[${nagResource(fn.node.defaultChild as CfnResource, arn)}]`,
       reason:
-        "A unit names its own hosted zone in its failover policy; zone and change ids are not known at deploy time.",
+        "Units name their own switching roles (govdr-switch-<name>) in their accounts; each trusts the platform only with ExternalId = the unit's id, so no unit can have another's zone switched.",
     })),
   );
 }

@@ -46,6 +46,8 @@ export interface RouteDoc {
   tenant?: "own" | "path" | "trail" | "platform";
   /** The caller must have signed in within the re-authentication window (R-IA-06). */
   recentSignIn?: true;
+  /** A bound on that window, whatever the identity settings allow (an approval gate: 5 minutes). */
+  recentSignInMaxMinutes?: number;
   /** Step-scoped sessions (a sign-in still in its steps, a backup agent) that may call it; `full` always may. */
   sessions?: readonly StepScope[];
 }
@@ -315,6 +317,7 @@ export const routes: Record<RouteKey, RouteDoc> = {
   "POST /failovers/{failoverId}/approve": {
     permission: "failover:approve",
     recentSignIn: true,
+    recentSignInMaxMinutes: 5,
     family: "failovers",
     summary: "Approve a switchover waiting at its approval gate; 409 when it is not waiting",
     body: requests.approvalDecision,
@@ -322,6 +325,7 @@ export const routes: Record<RouteKey, RouteDoc> = {
   "POST /failovers/{failoverId}/reject": {
     permission: "failover:approve",
     recentSignIn: true,
+    recentSignInMaxMinutes: 5,
     family: "failovers",
     summary: "Reject a switchover waiting at its approval gate: it stops, switching nothing",
     body: requests.approvalDecision,

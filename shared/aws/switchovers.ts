@@ -6,12 +6,14 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { latestSnapshotAt } from "../drills/drill-service.ts";
 import { MisconfigurationError } from "../errors.ts";
 import type { SwitchoverStepDeps } from "../failover/switchover-context.ts";
 import { SwitchoverService } from "../failover/switchover-service.ts";
 import { probe } from "../heartbeat/probe.ts";
 import { routeAdapterFor } from "../routing/adapters.ts";
+import { RouteSwitchFailedError } from "../routing/errors.ts";
 import { DynamoDbHeartbeatStates } from "../stores/dynamodb/heartbeat-store.ts";
 import { DynamoDbRouteStore } from "../stores/dynamodb/route-store.ts";
 import { DynamoDbSnapshotCatalog } from "../stores/dynamodb/snapshot-catalog.ts";
@@ -23,6 +25,50 @@ import { drVaults, s3DrillReports } from "./drills.ts";
 import { snsNotifier } from "./notifications.ts";
 
 type Directory = Pick<ReturnType<typeof awsDirectory>, "db" | "now" | "tenants">;
+
+const sts = new STSClient({});
+
+/**
+ * A Route 53 client acting as the unit's own switching role, assumed with ExternalId = the unit's
+ * id (as server-side backup sources are, D-43): the platform's credentials change no hosted zone,
+ * so a unit can only switch records its own account lets it. No role: every call is refused.
+ */
+function route53As(roleArn: string | undefined, tenantId: string): Route53Client {
+  return new Route53Client({
+    maxAttempts: 6,
+    credentials: async () => {
+      if (!roleArn) {
+        throw new RouteSwitchFailedError(
+          "The route53 adapter needs failover.route53.roleArn (a govdr-switch-<name> role in the unit's account); set the policy again",
+        );
+      }
+      const assumed = await sts
+        .send(
+          new AssumeRoleCommand({
+            RoleArn: roleArn,
+            RoleSessionName: `govdr-switch-${tenantId}`,
+            ExternalId: tenantId,
+            DurationSeconds: 900,
+          }),
+        )
+        .catch((error: Error) => {
+          throw new RouteSwitchFailedError(
+            `The role ${roleArn} could not be assumed with ExternalId ${tenantId} (${error.name}); it must trust the platform with that ExternalId`,
+          );
+        });
+      const c = assumed.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) {
+        throw new RouteSwitchFailedError(`The role ${roleArn} gave no credentials`);
+      }
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
+    },
+  });
+}
 
 /** How long one health probe of a site may take inside a switchover step. */
 const probeTimeoutMs = 5_000;
@@ -95,15 +141,18 @@ export function awsSwitchoverStepDeps(
 ): SwitchoverStepDeps {
   const vaults = drVaults(env);
   const catalog = new DynamoDbSnapshotCatalog(directory.db, env.POLICIES_TABLE);
-  const route53 = new Route53Client({});
   const secrets = awsWebhookSecrets(env, directory);
   const states = new DynamoDbHeartbeatStates(directory.db, env.POLICIES_TABLE);
   return {
     switchovers: new DynamoDbSwitchoverStore(directory.db, env.POLICIES_TABLE),
     systems: new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE),
     routes: new DynamoDbRouteStore(directory.db, env.POLICIES_TABLE),
-    adapterFor: (policy) =>
-      routeAdapterFor(policy, { route53, secrets, allowLoopback: env.ALLOW_LOOPBACK_ENDPOINTS }),
+    adapterFor: (policy, tenantId) =>
+      routeAdapterFor(policy, {
+        route53: route53As(policy.route53?.roleArn, tenantId),
+        secrets,
+        allowLoopback: env.ALLOW_LOOPBACK_ENDPOINTS,
+      }),
     health: {
       check: async (url) => {
         const result = await probe(url, probeTimeoutMs, { allowLoopback: env.ALLOW_LOOPBACK_ENDPOINTS });

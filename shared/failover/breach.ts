@@ -72,8 +72,13 @@ export function breachHandlers(deps: BreachDeps): HeartbeatHandlers {
             ? "failover started, waiting for approval"
             : "automatic failover started";
         } catch (error) {
-          if (!(error instanceof GovdrError && handledAlready.includes(error.code))) throw error;
-          outcome = `no new failover: ${error.message}`;
+          if (!(error instanceof GovdrError)) throw error;
+          // A switchover under way or done already; or one the platform cannot start (no DR
+          // endpoint, no policy): the unit is told either way, and only a passing error retries.
+          if (error.code === "DEPENDENCY_UNAVAILABLE") throw error;
+          outcome = handledAlready.includes(error.code)
+            ? `no new failover: ${error.message}`
+            : `alarm only: the failover cannot start (${error.code}: ${error.message})`;
         }
       }
       await deps.notifier.publish(target.tenantId, {

@@ -1,13 +1,7 @@
 import { failureOf, type StepFailure } from "../drills/drill-steps.ts";
 import { switchoverReport, switchoverReportHtml, switchReportKeys } from "./report.ts";
 import { type Switchover, systemsOf } from "./switchover.ts";
-import {
-  loadSwitchover,
-  mutate,
-  recordStep,
-  type SwitchKey,
-  type SwitchoverStepDeps,
-} from "./switchover-context.ts";
+import { loadSwitchover, recordStep, type SwitchKey, type SwitchoverStepDeps } from "./switchover-context.ts";
 
 const seconds = (from?: string, to?: string) =>
   from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : 0;
@@ -70,9 +64,16 @@ function outcome(switchover: Switchover, failure?: StepFailure): Pick<Switchover
     };
   }
   const error = failureOf(failure);
+  if (switchover.waves.some((w) => w.status === "rolled-back")) return { status: "rolled-back", error };
+  const switched = systemsOf(switchover).filter((s) => s.status === "switched");
+  if (switched.length === 0) return { status: "failed", error };
+  const where = switched.map((s) => s.systemId).join(", ");
   return {
-    status: switchover.waves.some((w) => w.status === "rolled-back") ? "rolled-back" : "failed",
-    error,
+    status: "failed",
+    error: {
+      ...error,
+      message: `${error.message} (served by their target site now: ${where})`.slice(0, 2000),
+    },
   };
 }
 
@@ -115,6 +116,8 @@ export async function finish(
         }
       : {}),
     report: switchReportKeys(stored),
+    // The version it is stored as: the report's hash is of the record GET /failovers/{id} returns.
+    version: stored.version + 1,
   };
   const retainUntil = new Date(Date.parse(endedAt) + deps.reportRetentionDays * 86_400_000);
   const generatedAt = deps.now();
@@ -131,7 +134,8 @@ export async function finish(
     "text/html; charset=utf-8",
     retainUntil,
   );
-  const written = await mutate(deps, key, (s) => ({ ...final, version: s.version }), { allowEnded: true });
+  await deps.switchovers.update(final);
+  const written = final;
   const systems = systemsOf(written).map((s) => `${s.name} (${s.systemId}): ${s.status}`);
   await deps.notifier.publish(key.tenantId, {
     kind: "failover-result",

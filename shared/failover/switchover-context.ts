@@ -23,7 +23,8 @@ export interface SwitchoverStepDeps {
   switchovers: SwitchoverStore;
   systems: Pick<SystemStore, "get" | "getPolicy">;
   routes: RouteStore;
-  adapterFor(policy: FailoverPolicy): RouteAdapter;
+  /** The adapter the policy names, acting for the unit (route53 switches with the unit's own role). */
+  adapterFor(policy: FailoverPolicy, tenantId: string): RouteAdapter;
   /** One health probe of a site's endpoint. */
   health: { check(url: string): Promise<{ ok: boolean; detail: string }> };
   /** The newest snapshot of the system whose manifest is in the DR vault (what a recovery would have). */

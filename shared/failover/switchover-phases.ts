@@ -1,5 +1,6 @@
 import { systemsOf, withSystem, withWave } from "./switchover.ts";
 import {
+  endpointOf,
   errorOf,
   loadSwitchover,
   memberOf,
@@ -8,6 +9,7 @@ import {
   type SwitchKey,
   type SwitchoverStepDeps,
 } from "./switchover-context.ts";
+import { changeRoute } from "./switchover-steps.ts";
 
 /**
  * The approval gate (`.waitForTaskToken`): keeps the task token apart from the record, then shows
@@ -63,7 +65,7 @@ export async function resync(deps: SwitchoverStepDeps, key: SwitchKey): Promise<
     const { policy } = await memberOf(deps, key.tenantId, member.systemId);
     const target = { tenantId: key.tenantId, systemId: member.systemId, switchId: key.switchId, policy };
     try {
-      const done = await deps.adapterFor(policy).act(target, "resync", member.to);
+      const done = await deps.adapterFor(policy, key.tenantId).act(target, "resync", member.to);
       await mutate(deps, key, (s) =>
         withSystem(s, member.systemId, (m) => ({
           ...m,
@@ -140,31 +142,43 @@ export async function endWave(
 }
 
 /**
- * Rolls a failed wave back: every system of it that moved goes back to the site it left, which is
- * unfenced; the target site stays fenced. Earlier waves stay switched (they passed their checks).
+ * Rolls a failed wave back: each system of it that moved goes back to the site it left — the
+ * adapter is asked to switch back whenever the switch began (the record may lag the adapter), the
+ * site it went to is fenced again, the one it left unfenced. A system that switched and verified
+ * stays where it is when the site it left does not answer: the route never goes back to a site
+ * that failed its check. Earlier waves stay switched (they passed their checks).
  */
 export async function rollbackWave(deps: SwitchoverStepDeps, key: SwitchKey, index: number): Promise<void> {
   const stored = await loadSwitchover(deps, key);
   const wave = stored.waves.find((w) => w.index === index);
   for (const member of wave?.systems ?? []) {
-    if (member.steps.length === 0) continue;
-    const { policy } = await memberOf(deps, key.tenantId, member.systemId);
-    const target = { tenantId: key.tenantId, systemId: member.systemId, switchId: key.switchId, policy };
-    const adapter = deps.adapterFor(policy);
-    const route = await deps.routes.get(key.tenantId, member.systemId);
-    const details: string[] = [];
-    if (route?.activeSite === member.to) details.push((await adapter.switchTo(target, member.from)).detail);
-    details.push((await adapter.act(target, "unfence", member.from)).detail);
-    if (route) {
-      await deps.routes.put({
-        ...route,
-        activeSite: member.from,
-        fencedSite: member.to,
-        switchId: key.switchId,
-        switchedAt: deps.now().toISOString(),
-        version: route.version + 1,
-      });
+    if (member.steps.length === 0 || member.status === "rolled-back") continue;
+    const began = (step: string) => member.steps.some((s) => s.name === step);
+    const { system, policy } = await memberOf(deps, key.tenantId, member.systemId);
+    const systemKey = { ...key, systemId: member.systemId };
+    if (member.status === "switched") {
+      const left = await deps.health.check(endpointOf(system, policy, member.from));
+      if (!left.ok) {
+        await recordStep(deps, stored, "rollback", {
+          systemId: member.systemId,
+          detail: `stays on the ${member.to} site, which passed its checks: the ${member.from} site does not answer (${left.detail})`,
+        });
+        continue;
+      }
     }
+    const target = { tenantId: key.tenantId, systemId: member.systemId, switchId: key.switchId, policy };
+    const adapter = deps.adapterFor(policy, key.tenantId);
+    const details: string[] = [];
+    if (began("switch")) details.push((await adapter.switchTo(target, member.from)).detail);
+    if (began("recover")) details.push((await adapter.act(target, "fence", member.to)).detail);
+    details.push((await adapter.act(target, "unfence", member.from)).detail);
+    await changeRoute(deps, systemKey, policy.adapter, (route) => ({
+      ...route,
+      activeSite: member.from,
+      fencedSite: member.to,
+      switchId: key.switchId,
+      switchedAt: deps.now().toISOString(),
+    }));
     const switchover = await mutate(deps, key, (s) =>
       withSystem(s, member.systemId, (m) => ({ ...m, status: "rolled-back", step: "rollback" })),
     );

@@ -290,13 +290,24 @@ export class SwitchoverService {
       else
         await this.deps.gate.reject(token, "SwitchoverRejectedError", comment || `rejected by ${caller.sub}`);
     } catch (error) {
+      // The gate did not take the decision: the record must not say it did, so that it can be
+      // decided again (or expire) instead of reading "approved" while the execution still waits.
+      await this.deps.switchovers
+        .update({ ...switchover, version: decided.version + 1 })
+        .catch((undo: unknown) =>
+          process.stderr.write(
+            `switchover ${switchId}: the decision could not be undone: ${(undo as Error).message}\n`,
+          ),
+        );
       if (["TaskTimedOut", "InvalidToken", "TaskDoesNotExist"].includes((error as Error).name)) {
         throw new ConflictError(
           `Switchover ${switchId} stopped waiting for its approval`,
           "NOT_AWAITING_APPROVAL",
         );
       }
-      throw error;
+      throw new GovdrError("DEPENDENCY_UNAVAILABLE", "The approval gate could not be reached; decide again", {
+        cause: error,
+      });
     }
     await this.deps.switchovers.closeApproval(caller.tid, switchId);
     return decided;

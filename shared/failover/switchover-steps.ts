@@ -182,7 +182,7 @@ async function systemStep(
 }
 
 /** Changes the system's route record, creating it on its first switch (the primary served until then). */
-async function changeRoute(
+export async function changeRoute(
   deps: SwitchoverStepDeps,
   key: SwitchKey & { systemId: string },
   adapter: RouteRecord["adapter"],
@@ -207,7 +207,7 @@ type SystemKey = SwitchKey & { systemId: string };
 /** Fence: hold the site the system leaves off (no traffic, no writes), so only one site serves. */
 export function fence(deps: SwitchoverStepDeps, key: SystemKey) {
   return systemStep(deps, key, "fence", async ({ member, target, policy }) => {
-    const acted = await deps.adapterFor(policy).act(target, "fence", member.from);
+    const acted = await deps.adapterFor(policy, key.tenantId).act(target, "fence", member.from);
     await changeRoute(deps, key, policy.adapter, (route) => ({ ...route, fencedSite: member.from }));
     return { detail: `${member.from} site fenced: ${acted.detail}` };
   });
@@ -219,7 +219,7 @@ export function fence(deps: SwitchoverStepDeps, key: SystemKey) {
  */
 export function recover(deps: SwitchoverStepDeps, key: SystemKey) {
   return systemStep(deps, key, "recover", async ({ switchover, member, target, policy }) => {
-    const adapter = deps.adapterFor(policy);
+    const adapter = deps.adapterFor(policy, key.tenantId);
     const unfenced = await adapter.act(target, "unfence", member.to);
     const promoted = await adapter.act(target, "promote", member.to);
     const point =
@@ -250,7 +250,7 @@ export function check(deps: SwitchoverStepDeps, key: SystemKey) {
 /** Switch: move the route (the adapter, then the platform's record), idempotently. */
 export function switchRoute(deps: SwitchoverStepDeps, key: SystemKey) {
   return systemStep(deps, key, "switch", async ({ member, target, policy }) => {
-    const switched = await deps.adapterFor(policy).switchTo(target, member.to);
+    const switched = await deps.adapterFor(policy, key.tenantId).switchTo(target, member.to);
     const at = deps.now().toISOString();
     await changeRoute(deps, key, policy.adapter, (route) => ({
       ...route,

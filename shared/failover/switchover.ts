@@ -26,7 +26,10 @@ export const switchStatuses = [
   "completed",
   /** A wave failed and was rolled back; earlier waves stay switched. */
   "rolled-back",
-  /** Stopped before any switch (precheck, resync, an expired approval, or a step that could not run). */
+  /**
+   * Stopped before it completed: before any switch (precheck, resync, an expired approval), or when
+   * a step could not run; its systems' statuses and routes say where each is served.
+   */
   "failed",
   "rejected",
 ] as const;

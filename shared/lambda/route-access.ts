@@ -35,7 +35,14 @@ export async function checkAccess(
   if (path.systemId !== undefined && claims.sys !== undefined && claims.sys !== path.systemId) {
     throw new NotFoundError(`No system ${path.systemId}`);
   }
-  if (doc.recentSignIn) requireRecentAuthentication(claims, deps.now(), await deps.settings());
+  if (doc.recentSignIn) {
+    const settings = await deps.settings();
+    const minutes = Math.min(
+      settings.reauthenticationMinutes,
+      doc.recentSignInMaxMinutes ?? Number.POSITIVE_INFINITY,
+    );
+    requireRecentAuthentication(claims, deps.now(), { ...settings, reauthenticationMinutes: minutes });
+  }
   return { claims, tenantId };
 }
 

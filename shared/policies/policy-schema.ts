@@ -66,6 +66,12 @@ export const backupSourceSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
+const switchRoleArn = z
+  .string()
+  .regex(
+    /^arn:[a-z-]+:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*govdr-switch-[\w+=,.@-]{1,40}$/,
+    "the ARN of a role in the unit's account named govdr-switch-<name>, which trusts the platform with ExternalId = the unit's id",
+  );
 const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
 const dnsName = z
   .string()
@@ -102,6 +108,12 @@ export const failoverPolicySchema = z.object({
   /** `route53`: the failover records of `recordName` in the hosted zone, pointed at either site. */
   route53: z
     .object({
+      /**
+       * The unit's role the switch runs as (a role in its account named govdr-switch-<name>, trusting
+       * the platform with ExternalId = the unit's id): the platform's own credentials change no zone.
+       * Optional so that versions stored before it stay readable; a new policy needs it.
+       */
+      roleArn: switchRoleArn.optional(),
       hostedZoneId: z
         .string()
         .regex(/^(\/hostedzone\/)?[A-Z0-9]{1,32}$/, "a hosted zone id such as Z0123456789ABC"),
@@ -177,6 +189,14 @@ export const newPolicySchema = drPolicySchema.superRefine((policy, ctx) => {
       code: "custom",
       path: ["failover", "route53"],
       message: "the hosted zone, record and both sites' targets the route53 adapter switches between",
+    });
+  }
+  if (failover.adapter === "route53" && failover.route53 && !failover.route53.roleArn) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["failover", "route53", "roleArn"],
+      message:
+        "the ARN of a role in the unit's account named govdr-switch-<name>, which may change the hosted zone and trusts the platform with ExternalId = the unit's id",
     });
   }
   if (failover.adapter === "webhook" && !failover.webhook) {

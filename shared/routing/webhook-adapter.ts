@@ -85,15 +85,17 @@ export class WebhookAdapter implements RouteAdapter {
         `${target.systemId} has no webhook signing secret (rotate one first); ${what} was not sent`,
       );
     }
+    // One key per system, action and site of a switchover (two systems may share one endpoint),
+    // and the same bytes on every attempt and retried task: freshness is the signed timestamp's.
+    const idempotencyKey = `${target.switchId}:${target.systemId}:${action}:${site}`;
     const body = JSON.stringify({
       action,
       site,
       tenantId: target.tenantId,
       systemId: target.systemId,
       switchId: target.switchId,
-      sentAt: this.now().toISOString(),
+      idempotencyKey,
     });
-    const idempotencyKey = `${target.switchId}:${action}:${site}`;
 
     let refusal: Refusal = { retry: true, reason: "not sent" };
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {

@@ -88,6 +88,21 @@ export class SystemService {
     };
     this.checkDependencies(next, await this.allSystems(tenant.tenantId));
     await this.deps.systems.update(next);
+    if (this.deps.heartbeatTargets && next.healthEndpoint !== current.healthEndpoint) {
+      // The heartbeat follows the system's health endpoint (a retired host must not be probed).
+      const record =
+        next.policyVersion > 0
+          ? await this.deps.systems.getPolicy(next.tenantId, next.systemId, next.policyVersion)
+          : undefined;
+      try {
+        await syncTarget(this.deps.heartbeatTargets, next, record?.policy);
+      } catch (error) {
+        throw new DependencyUnavailableError(
+          "The system is stored, but its heartbeat could not be moved to the new health endpoint; save it again",
+          { cause: error },
+        );
+      }
+    }
     return next;
   }
 

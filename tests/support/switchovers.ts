@@ -114,6 +114,13 @@ export async function switchoverWorld(systems: WorldSystem[], options: { now?: (
   const reports = new Map<string, string>();
   const notifications: Parameters<DrillNotifier["publish"]>[] = [];
   const audit = new MemoryAuditLog();
+  // The pending trail is in time order, and events of one millisecond in no fixed order.
+  const written: { tenantId: string; name: string }[] = [];
+  const record = audit.record.bind(audit);
+  audit.record = async (tenantId, event) => {
+    written.push({ tenantId, name: event.eventName });
+    return record(tenantId, event);
+  };
   const heartbeats = new Map<string, { status: string; consecutiveFailures: number }>();
   const deps: SwitchoverStepDeps = {
     switchovers,
@@ -172,8 +179,8 @@ export async function switchoverWorld(systems: WorldSystem[], options: { now?: (
   const id = (name: string) => (created.get(name) as ProtectedSystem).systemId;
   const nameOf = (systemId: string) =>
     [...created.values()].find((s) => s.systemId === systemId)?.name ?? systemId;
-  /** The names of the audit events the unit's trail received, in order. */
-  const auditEvents = () => (audit.pending.get(tenant.tenantId) ?? []).map((e) => e.eventName);
+  /** The names of the audit events the unit's trail received, in the order they were written. */
+  const auditEvents = () => written.filter((e) => e.tenantId === tenant.tenantId).map((e) => e.name);
   return {
     tenant,
     stores,

@@ -196,7 +196,8 @@ export async function startRouter(options: RouterOptions): Promise<DemoRouter> {
     } catch {
       response.writeHead(400, { "content-type": "application/json" }).end(
         JSON.stringify({
-          detail: "the body is not a webhook call { action, site, tenantId, systemId, switchId, sentAt }",
+          detail:
+            "the body is not a webhook call { action, site, tenantId, systemId, switchId, idempotencyKey }",
         }),
       );
       return;
@@ -220,7 +221,7 @@ export async function startRouter(options: RouterOptions): Promise<DemoRouter> {
       mkdirSync(options.dataDirs[call.site], { recursive: true });
       writeFileSync(
         path.join(options.dataDirs[call.site], fenceOnStartFile),
-        JSON.stringify({ key: `${call.switchId}:fence:${call.site}`, detail }),
+        JSON.stringify({ key: `${call.switchId}:${call.systemId}:fence:${call.site}`, detail }),
       );
       log(`demo router: fence (${call.switchId}) for the ${label}, which is down: it starts fenced`);
       response.writeHead(200, { "content-type": "application/json", "x-govdr-site": call.site }).end(

@@ -46,7 +46,7 @@ const siteStateSchema = z.object({
   promoted: z.boolean(),
   /** The platform's latest switch that named this site, if any. */
   lastSwitch: z.object({ switchId: z.string(), at: z.string() }).optional(),
-  /** Actions already done, by `switchId:action:site`, with the detail they answered. */
+  /** Actions already done, by `switchId:systemId:action:site`, with the detail they answered. */
   applied: z.record(z.string(), z.string()),
 });
 type SiteState = z.infer<typeof siteStateSchema>;
@@ -143,7 +143,7 @@ export function createSiteServer(options: SiteServerOptions): http.Server {
   let hookQueue: Promise<unknown> = Promise.resolve();
 
   async function applyHook(call: HookCall): Promise<{ status: number; body: Record<string, unknown> }> {
-    const key = `${call.switchId}:${call.action}:${call.site}`;
+    const key = `${call.switchId}:${call.systemId}:${call.action}:${call.site}`;
     const answer = (status: number, detail: string, repeated = false) => ({
       status,
       body: { site, action: call.action, switchId: call.switchId, repeated, detail },
@@ -214,7 +214,8 @@ export function createSiteServer(options: SiteServerOptions): http.Server {
     } catch {
       sendJson(response, 400, {
         site,
-        detail: "the body is not a webhook call { action, site, tenantId, systemId, switchId, sentAt }",
+        detail:
+          "the body is not a webhook call { action, site, tenantId, systemId, switchId, idempotencyKey }",
       });
       return;
     }

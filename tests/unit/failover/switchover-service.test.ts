@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
+import { type RouteDoc, routes } from "../../../shared/api/routes.ts";
 import { breachHandlers } from "../../../shared/failover/breach.ts";
+import { HealthCheckFailedError } from "../../../shared/failover/errors.ts";
+import { asRetryable } from "../../../shared/failover/run-step.ts";
 import { sweepSwitchovers } from "../../../shared/failover/sweep.ts";
 import { SwitchoverService } from "../../../shared/failover/switchover-service.ts";
 import { checkWaves, planWaves } from "../../../shared/failover/waves.ts";
+import { defaultIdentitySettings } from "../../../shared/identity/settings.ts";
+import { checkAccess } from "../../../shared/lambda/route-access.ts";
+import { newPolicySchema } from "../../../shared/policies/policy-schema.ts";
+import { SystemService } from "../../../shared/systems/system-service.ts";
+import { claimsFor, makeTenant } from "../../support/identity-fixtures.ts";
+import { MemoryHeartbeatTargets } from "../../support/memory-heartbeat.ts";
+import { MemoryDrillSchedules, MemoryStores } from "../../support/memory-stores.ts";
 import { switchoverWorld } from "../../support/switchovers.ts";
+import { systemInput } from "../../support/systems.ts";
 
 const approver = (tenantId: string) => ({ tid: tenantId, sub: "u-approver0001" });
 
@@ -307,5 +318,120 @@ describe("what a heartbeat breach does (R-FO-02)", () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ approval: { required: true } });
     expect(w.notifications.at(-1)?.[1].text).toContain("alarm only");
+  });
+});
+
+describe("what a switchover step throws", () => {
+  it("turns a throttled or failed AWS call into the DependencyUnavailableError the machines retry, and leaves the rest", () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    const failed = Object.assign(new Error("internal"), {
+      name: "InternalServerError",
+      $metadata: { httpStatusCode: 500 },
+    });
+    const refused = Object.assign(new Error("denied"), {
+      name: "AccessDeniedException",
+      $metadata: { httpStatusCode: 403 },
+    });
+    const named = new HealthCheckFailedError("the DR site does not answer");
+
+    expect(asRetryable(throttled)).toMatchObject({ name: "DependencyUnavailableError", cause: throttled });
+    expect(asRetryable(failed)).toMatchObject({ name: "DependencyUnavailableError" });
+    expect(asRetryable(refused)).toBe(refused);
+    expect(asRetryable(named)).toBe(named);
+  });
+});
+
+describe("who may decide an approval gate", () => {
+  it("asks for a sign-in within 5 minutes, even where the unit's settings allow 30 (issue #20)", async () => {
+    const now = new Date();
+    const claims = {
+      ...claimsFor(["tenant-admin"], "t-000000000001"),
+      auth_time: Math.floor(now.getTime() / 1000) - 10 * 60,
+    };
+    const settings = async () => ({ ...defaultIdentitySettings, reauthenticationMinutes: 30 });
+    const request = { claims, path: { failoverId: "f-000000000001" }, query: {} };
+
+    await expect(
+      checkAccess(routes["POST /failovers/{failoverId}/approve"] as RouteDoc, request, {
+        now: () => now,
+        settings,
+      }),
+    ).rejects.toMatchObject({ code: "REAUTHENTICATION_REQUIRED" });
+    await expect(
+      checkAccess(
+        routes["PUT /systems/{systemId}/policy"] as RouteDoc,
+        { ...request, path: { systemId: "s-000000000001" } },
+        { now: () => now, settings },
+      ),
+    ).resolves.toMatchObject({ tenantId: "t-000000000001" });
+  });
+});
+
+describe("the heartbeat registry follows the system", () => {
+  it("moves a system's heartbeat to its new health endpoint when the system changes, and drops it with the endpoint", async () => {
+    const stores = new MemoryStores();
+    const tenant = makeTenant(new Date());
+    stores.tenantMap.set(tenant.tenantId, tenant);
+    const targets = new MemoryHeartbeatTargets();
+    const service = new SystemService({
+      systems: stores.systems,
+      now: () => new Date(),
+      primaryRegion: "cn-north-1",
+      drillSchedules: new MemoryDrillSchedules(),
+      heartbeatTargets: targets,
+    });
+    const system = await service.create(
+      tenant,
+      systemInput({ healthEndpoint: "https://old.example.gov.cn/health" }),
+    );
+    const w = await switchoverWorld([{ name: "template" }]);
+    const policy = (await w.stores.systems.getPolicy(w.tenant.tenantId, w.id("template"), 1))?.policy;
+    await service.setPolicy(tenant, system, policy as NonNullable<typeof policy>, "test");
+    expect((await targets.get(tenant.tenantId, system.systemId))?.url).toBe(
+      "https://old.example.gov.cn/health",
+    );
+
+    const stored = (await stores.systems.get(tenant.tenantId, system.systemId)) as NonNullable<
+      Awaited<ReturnType<typeof stores.systems.get>>
+    >;
+    const moved = await service.update(
+      tenant,
+      stored,
+      systemInput({ healthEndpoint: "https://new.example.gov.cn/health" }),
+    );
+    expect((await targets.get(tenant.tenantId, system.systemId))?.url).toBe(
+      "https://new.example.gov.cn/health",
+    );
+    await service.update(tenant, moved, systemInput({ healthEndpoint: undefined }));
+    expect(await targets.get(tenant.tenantId, system.systemId)).toBeUndefined();
+  });
+});
+
+describe("a failover policy's adapter settings", () => {
+  it("asks the route53 adapter for the unit's own switching role, and names the field", async () => {
+    const w = await switchoverWorld([{ name: "portal" }]);
+    const stored = (await w.stores.systems.getPolicy(w.tenant.tenantId, w.id("portal"), 1))?.policy;
+    const route53 = {
+      hostedZoneId: "Z0123456789ABC",
+      recordName: "portal.example.gov.cn",
+      recordType: "CNAME",
+      primaryTarget: "primary.example.gov.cn",
+      drTarget: "dr.example.gov.cn",
+    };
+    const withoutRole = newPolicySchema.safeParse({
+      ...stored,
+      failover: { ...stored?.failover, adapter: "route53", route53 },
+    });
+    const withRole = newPolicySchema.safeParse({
+      ...stored,
+      failover: {
+        ...stored?.failover,
+        adapter: "route53",
+        route53: { ...route53, roleArn: "arn:aws-cn:iam::123456789012:role/govdr-switch-portal" },
+      },
+    });
+
+    expect(withoutRole.error?.issues.map((i) => i.path.join("."))).toEqual(["failover.route53.roleArn"]);
+    expect(withRole.success).toBe(true);
   });
 });

@@ -88,7 +88,7 @@ describe("the webhook adapter", () => {
     const [call] = received;
     if (!call) throw new Error("no call");
     expect(call.headers["content-type"]).toBe("application/json");
-    expect(call.headers["idempotency-key"]).toBe("sw-42:switch:dr");
+    expect(call.headers["idempotency-key"]).toBe("sw-42:s-000000000001:switch:dr");
     expect(call.headers["x-govdr-signature"]).toMatch(/^v1=[0-9a-f]{64}$/);
     expect(
       verifyWebhook(
@@ -107,7 +107,7 @@ describe("the webhook adapter", () => {
       tenantId: "t-1",
       systemId: "s-000000000001",
       switchId: "sw-42",
-      sentAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      idempotencyKey: "sw-42:s-000000000001:switch:dr",
     });
     expect(detail).toContain("HTTP 200");
   });
@@ -116,7 +116,7 @@ describe("the webhook adapter", () => {
     await adapter().act(target(), "fence", "primary");
 
     expect(JSON.parse(received[0]?.body ?? "{}")).toMatchObject({ action: "fence", site: "primary" });
-    expect(received[0]?.headers["idempotency-key"]).toBe("sw-42:fence:primary");
+    expect(received[0]?.headers["idempotency-key"]).toBe("sw-42:s-000000000001:fence:primary");
   });
 
   it("retries a 503 and then succeeds, with the same idempotency key and body on every attempt", async () => {
@@ -125,7 +125,9 @@ describe("the webhook adapter", () => {
     const { detail } = await adapter().switchTo(target(), "dr");
 
     expect(received).toHaveLength(3);
-    expect(new Set(received.map((r) => r.headers["idempotency-key"]))).toEqual(new Set(["sw-42:switch:dr"]));
+    expect(new Set(received.map((r) => r.headers["idempotency-key"]))).toEqual(
+      new Set(["sw-42:s-000000000001:switch:dr"]),
+    );
     expect(new Set(received.map((r) => r.body)).size).toBe(1);
     expect(detail).toContain("attempt 3 of 4");
   });
@@ -134,7 +136,10 @@ describe("the webhook adapter", () => {
     await adapter().switchTo(target(), "dr");
     await adapter().switchTo(target(), "dr");
 
-    expect(received.map((r) => r.headers["idempotency-key"])).toEqual(["sw-42:switch:dr", "sw-42:switch:dr"]);
+    expect(received.map((r) => r.headers["idempotency-key"])).toEqual([
+      "sw-42:s-000000000001:switch:dr",
+      "sw-42:s-000000000001:switch:dr",
+    ]);
   });
 
   it("retries a 429", async () => {

@@ -329,6 +329,34 @@ describe("statemachines/failover.asl.json run by an ASL interpreter with the swi
   });
 });
 
+describe("rolling a wave back (issue #20: the route never points at a site that failed its check)", () => {
+  it("leaves a system that switched and verified on the DR site when its primary does not answer, and fences the DR site of the others again", async () => {
+    const w = await world(
+      [
+        { name: "portal", recoveryPriority: 4 },
+        { name: "search", recoveryPriority: 4 },
+      ].map((s) => ({ ...s, failover: { mode: "automatic" as const, approvalRequired: false } })),
+    );
+    w.setHealth("portal", "primary", false);
+    w.setHealth("search", "dr", false);
+    const started = await w.api.start({ ...w.requester, trigger: "heartbeat" }, "failover", {
+      systems: ["portal", "search"].map(w.id),
+    });
+
+    const run = await runMachine(w, "failover", started.switchId);
+
+    expect(run.record.status).toBe("rolled-back");
+    expect((await w.routes.get(w.tenant.tenantId, w.id("portal")))?.activeSite).toBe("dr");
+    expect((await w.routes.get(w.tenant.tenantId, w.id("search")))?.activeSite).toBe("primary");
+    const searchCalls = w.adapterCalls
+      .filter((c) => c.systemId === w.id("search"))
+      .map((c) => `${c.call}:${c.site}`);
+    expect(searchCalls).toEqual(["fence:primary", "unfence:dr", "promote:dr", "fence:dr", "unfence:primary"]);
+    const portal = run.record.waves[0]?.systems.find((s) => s.systemId === w.id("portal"));
+    expect(portal?.status).toBe("switched");
+  });
+});
+
 describe("statemachines/failback.asl.json run by an ASL interpreter (issue #20, 000 §7.5.5(4))", () => {
   it("resyncs, waits for approval, and switches back in the reverse of the failover's waves (R-FO-04, R-FO-06)", async () => {
     const w = await world(

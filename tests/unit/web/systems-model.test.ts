@@ -134,6 +134,7 @@ describe("systems pages: the policy form's defaults", () => {
         recovery: "promote",
         approvalTimeoutMinutes: 45,
         route53: {
+          roleArn: "arn:aws-cn:iam::123456789012:role/govdr-switch-portal",
           hostedZoneId: "Z0123456789ABC",
           recordName: "app.example.gov.cn",
           recordType: "CNAME",
@@ -173,6 +174,7 @@ describe("systems pages: the policy form's defaults", () => {
       adapter: "webhook" as const,
       webhookUrl: "https://lb.example.gov.cn/switch",
       route53: {
+        roleArn: "arn:aws-cn:iam::123456789012:role/govdr-switch-portal",
         hostedZoneId: "Z1",
         recordName: "a.example.gov.cn",
         recordType: "A" as const,
@@ -189,6 +191,7 @@ describe("systems pages: the policy form's defaults", () => {
     const routed = draftToPolicy({ ...draft, adapter: "route53" });
     expect(routed.failover.webhook).toBeUndefined();
     expect(routed.failover.route53).toEqual({
+      roleArn: "arn:aws-cn:iam::123456789012:role/govdr-switch-portal",
       hostedZoneId: "Z1",
       recordName: "a.example.gov.cn",
       recordType: "A",

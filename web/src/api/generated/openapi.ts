@@ -1320,6 +1320,7 @@ export interface paths {
                             recovery?: "promote" | "restore";
                             approvalTimeoutMinutes?: number;
                             route53?: {
+                                roleArn?: string;
                                 hostedZoneId: string;
                                 recordName: string;
                                 /** @enum {string} */

@@ -220,6 +220,7 @@ const fieldLabels: Record<string, Bilingual> = {
   "failover.recovery": { zh: "灾备站点启用方式", en: "How the DR site is brought up" },
   "failover.approvalTimeoutMinutes": { zh: "审批等待时限（分钟）", en: "Approval timeout (minutes)" },
   "failover.route53": { zh: "Route 53 记录", en: "Route 53 record" },
+  "failover.route53.roleArn": { zh: "切换角色 ARN", en: "Switching role ARN" },
   "failover.route53.hostedZoneId": { zh: "托管区域 ID", en: "Hosted zone id" },
   "failover.route53.recordName": { zh: "记录名称", en: "Record name" },
   "failover.route53.recordType": { zh: "记录类型", en: "Record type" },

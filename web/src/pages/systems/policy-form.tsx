@@ -119,6 +119,7 @@ const texts = defineMessages({
     approvalTimeoutHint: "留空为平台默认值；超时未审批则切换停止，不做任何切换。",
     route53: "Route 53 记录",
     route53Hint: "切换时把该记录指向灾备站点的目标，回切时指回主站点的目标。",
+    switchRoleArn: "切换角色 ARN（本单位账号中的 govdr-switch-<名称>，以本单位 ID 为 ExternalId 信任本平台）",
     hostedZoneId: "托管区域 ID",
     recordName: "记录名称",
     recordType: "记录类型",
@@ -220,6 +221,8 @@ const texts = defineMessages({
     route53: "Route 53 record",
     route53Hint:
       "A failover points this record at the DR target; a failback points it back at the primary's.",
+    switchRoleArn:
+      "Switching role ARN (govdr-switch-<name> in the unit's account, trusting the platform with ExternalId = the unit's id)",
     hostedZoneId: "Hosted zone id",
     recordName: "Record name",
     recordType: "Record type",
@@ -844,6 +847,13 @@ export function PolicyForm(props: PolicyFormProps) {
             <legend>{t.route53}</legend>
             <p class="field-hint">{t.route53Hint}</p>
             <GroupIssues ctx={ctx} path="failover.route53" />
+            <div data-path="failover.route53.roleArn">
+              <TextField
+                label={t.switchRoleArn}
+                placeholder="arn:aws-cn:iam::123456789012:role/govdr-switch-portal"
+                {...route53("roleArn")}
+              />
+            </div>
             <div class="form-row">
               <div data-path="failover.route53.hostedZoneId">
                 <TextField label={t.hostedZoneId} placeholder="Z0123456789ABC" {...route53("hostedZoneId")} />

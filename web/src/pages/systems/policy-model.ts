@@ -104,6 +104,8 @@ export interface PolicyDraft {
 }
 
 export interface Route53Draft {
+  /** The unit's govdr-switch-<name> role the platform switches as. */
+  roleArn: string;
   hostedZoneId: string;
   recordName: string;
   recordType: "CNAME" | "A";
@@ -114,6 +116,7 @@ export interface Route53Draft {
 }
 
 export const emptyRoute53: Route53Draft = {
+  roleArn: "",
   hostedZoneId: "",
   recordName: "",
   recordType: "CNAME",
@@ -337,6 +340,7 @@ export function draftToPolicy(draft: PolicyDraft): PolicyBody {
       ...(draft.adapter === "route53"
         ? {
             route53: {
+              roleArn: draft.route53.roleArn.trim(),
               hostedZoneId: draft.route53.hostedZoneId.trim(),
               recordName: draft.route53.recordName.trim(),
               recordType: draft.route53.recordType,
@@ -409,6 +413,7 @@ export function policyToDraft(policy: DrPolicy, fallback: PolicyDraft): PolicyDr
       failover.approvalTimeoutMinutes !== undefined ? String(failover.approvalTimeoutMinutes) : "",
     route53: failover.route53
       ? {
+          roleArn: failover.route53.roleArn ?? "",
           hostedZoneId: failover.route53.hostedZoneId,
           recordName: failover.route53.recordName,
           recordType: failover.route53.recordType,
