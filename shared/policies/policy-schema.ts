@@ -101,8 +101,11 @@ export const failoverPolicySchema = z.object({
   adapter: z.enum(["route53", "webhook", "record"]),
   /** The DR site's health endpoint: it must answer before the route is switched to it. */
   drHealthEndpoint: httpUrl.optional(),
-  /** Recover by promoting the warm DR site, or by restoring the latest replicated point there. */
-  recovery: z.enum(["promote", "restore"]).optional(),
+  /**
+   * How the DR site is brought up: by promoting it (a warm standby the unit keeps in step). Restoring
+   * the latest replicated point into it is not offered yet (D-49), so it is not accepted either.
+   */
+  recovery: z.enum(["promote"]).optional(),
   /** How long a switchover waits for its approval before it stops, switching nothing. */
   approvalTimeoutMinutes: z.number().int().min(5).max(1440).optional(),
   /** `route53`: the failover records of `recordName` in the hosted zone, pointed at either site. */

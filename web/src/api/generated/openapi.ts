@@ -1317,7 +1317,7 @@ export interface paths {
                             /** Format: uri */
                             drHealthEndpoint?: string;
                             /** @enum {string} */
-                            recovery?: "promote" | "restore";
+                            recovery?: "promote";
                             approvalTimeoutMinutes?: number;
                             route53?: {
                                 roleArn?: string;

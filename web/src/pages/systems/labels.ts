@@ -108,9 +108,8 @@ export const adapterLabels: Record<Adapter, Bilingual> = {
   record: { zh: "仅记录，由人工执行切换", en: "Record only; people do the switch" },
 };
 
-export const recoveryLabels: Record<"promote" | "restore", Bilingual> = {
+export const recoveryLabels: Record<"promote", Bilingual> = {
   promote: { zh: "提升热备站点", en: "Promote the warm DR site" },
-  restore: { zh: "在灾备站点恢复最新复制的恢复点", en: "Restore the latest replicated point there" },
 };
 
 export const apitLabels: Record<ApitGranularity, Bilingual> = {

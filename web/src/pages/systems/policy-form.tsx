@@ -114,7 +114,6 @@ const texts = defineMessages({
     recovery: "灾备站点启用方式",
     recoveryDefault: "由平台决定",
     recoveryPromote: "提升热备站点",
-    recoveryRestore: "在灾备站点恢复最新复制的恢复点",
     approvalTimeout: "审批等待时限（分钟）",
     approvalTimeoutHint: "留空为平台默认值；超时未审批则切换停止，不做任何切换。",
     route53: "Route 53 记录",
@@ -214,7 +213,6 @@ const texts = defineMessages({
     recovery: "How the DR site is brought up",
     recoveryDefault: "As the platform decides",
     recoveryPromote: "Promote the warm DR site",
-    recoveryRestore: "Restore the latest replicated point there",
     approvalTimeout: "Approval timeout (minutes)",
     approvalTimeoutHint:
       "Empty: the platform's default; unapproved by then, the switchover stops, switching nothing.",
@@ -836,7 +834,6 @@ export function PolicyForm(props: PolicyFormProps) {
               options={[
                 { value: "", label: t.recoveryDefault },
                 { value: "promote", label: t.recoveryPromote },
-                { value: "restore", label: t.recoveryRestore },
               ]}
               error={errorText(ctx, "failover.recovery")}
             />

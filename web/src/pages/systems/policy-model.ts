@@ -94,7 +94,7 @@ export interface PolicyDraft {
   /** The DR site's health endpoint, checked before the route moves to it. */
   drHealthEndpoint: string;
   /** "": the policy names none (the platform decides). */
-  recovery: "" | "promote" | "restore";
+  recovery: "" | "promote";
   /** Empty: the platform's default approval timeout. */
   approvalTimeoutMinutes: string;
   /** The route53 adapter's records (sent only with that adapter). */
