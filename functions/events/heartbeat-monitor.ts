@@ -54,6 +54,9 @@ export const handler = taskHandler(
             return execution.status === "RUNNING";
           },
           now: directory.now,
+          notifier: snsNotifier(env.NOTIFICATIONS_TOPIC_ARN),
+          audit: directory.audit,
+          region: env.AWS_REGION,
         },
       };
     },

@@ -1,6 +1,6 @@
 import { failureOf, type StepFailure } from "../drills/drill-steps.ts";
 import { switchoverReport, switchoverReportHtml, switchReportKeys } from "./report.ts";
-import { type Switchover, systemsOf } from "./switchover.ts";
+import { isEnded, type Switchover, systemsOf } from "./switchover.ts";
 import { loadSwitchover, recordStep, type SwitchKey, type SwitchoverStepDeps } from "./switchover-context.ts";
 
 const seconds = (from?: string, to?: string) =>
@@ -87,9 +87,16 @@ export async function finish(
   failure?: StepFailure,
 ): Promise<{ status: Switchover["status"] }> {
   const stored = await loadSwitchover(deps, key);
-  if (["completed", "rolled-back", "failed", "rejected"].includes(stored.status) && stored.report) {
-    return { status: stored.status };
+  const written = isEnded(stored) && stored.report ? stored : await end(deps, stored, failure);
+  if (!(await deps.switchovers.announced(key.tenantId, key.switchId))) {
+    await announceEnd(deps, written);
+    await deps.switchovers.markAnnounced(key.tenantId, key.switchId);
   }
+  return { status: written.status };
+}
+
+/** Its final record (status, timings, achieved) and the locked report, written once. */
+async function end(deps: SwitchoverStepDeps, stored: Switchover, failure?: StepFailure): Promise<Switchover> {
   const endedAt = deps.now().toISOString();
   const ended = outcome(stored, failure);
   const rtos = systemsOf(stored).flatMap((s) => (s.achieved ? [s.achieved.rtoSeconds] : []));
@@ -135,9 +142,16 @@ export async function finish(
     retainUntil,
   );
   await deps.switchovers.update(final);
-  const written = final;
+  return final;
+}
+
+/** Tells the unit how it ended and writes the end into the audit trail. */
+export async function announceEnd(
+  deps: Pick<SwitchoverStepDeps, "notifier" | "audit" | "now" | "region">,
+  written: Switchover,
+): Promise<void> {
   const systems = systemsOf(written).map((s) => `${s.name} (${s.systemId}): ${s.status}`);
-  await deps.notifier.publish(key.tenantId, {
+  await deps.notifier.publish(written.tenantId, {
     kind: "failover-result",
     subject: `govdr: ${written.kind} ${written.switchId} ${written.status}`,
     text: [
@@ -159,5 +173,4 @@ export async function finish(
     detail: `${written.status}${written.achieved ? `, RTO ${written.achieved.rtoSeconds.toFixed(1)} s` : ""}`,
     ...(written.error ? { error: written.error } : {}),
   });
-  return { status: written.status };
 }

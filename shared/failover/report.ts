@@ -11,6 +11,17 @@ export const switchReportKeys = (s: Pick<Switchover, "tenantId" | "switchId">) =
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
 
+/** JSON with every object's keys sorted: the same record hashes the same whoever stored it. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === "object" && !Array.isArray(item)
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : item,
+  );
+}
+
 /**
  * The emergency-response report (R-RPT-03): the switchover as it ended, each system's achieved RTO
  * and RPO against its targets, and the evidence's hash so a copy filed elsewhere can be checked
@@ -18,7 +29,7 @@ const sha256 = (text: string) => createHash("sha256").update(text, "utf8").diges
  * failovers.govdr, resource govdr::switchover); the report names how to find them.
  */
 export function switchoverReport(switchover: Switchover, generatedAt: Date) {
-  const record = JSON.stringify(switchover);
+  const record = canonicalJson(switchover);
   return {
     kind: "govdr.emergency-response-report",
     version: 1,
@@ -33,6 +44,7 @@ export function switchoverReport(switchover: Switchover, generatedAt: Date) {
       withinTargets: s.withinTargets ?? null,
     })),
     evidence: {
+      /** SHA-256 of the record (GET /failovers/{id}) as JSON with its keys sorted. */
       recordSha256: sha256(record),
       auditTrail: {
         eventSource: "failovers.govdr",

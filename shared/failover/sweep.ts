@@ -1,11 +1,13 @@
+import { announceEnd } from "./finish.ts";
 import { isEnded } from "./switchover.ts";
+import type { SwitchoverStepDeps } from "./switchover-context.ts";
 import type { ApprovalGate } from "./switchover-service.ts";
 import type { SwitchoverStore } from "./switchover-store.ts";
 
-export interface SweepDeps {
+export interface SweepDeps extends Pick<SwitchoverStepDeps, "notifier" | "audit" | "region"> {
   switchovers: Pick<
     SwitchoverStore,
-    "get" | "approvalToken" | "dueApprovals" | "closeApproval" | "expiredSlots" | "update"
+    "get" | "approvalToken" | "dueApprovals" | "closeApproval" | "expiredSlots" | "update" | "markAnnounced"
   >;
   gate: Pick<ApprovalGate, "reject">;
   /** Whether the switchover's execution still runs (Step Functions DescribeExecution). */
@@ -45,10 +47,10 @@ export async function sweepSwitchovers(deps: SweepDeps): Promise<{ expired: numb
     const switchover = await deps.switchovers.get(key.tenantId, key.switchId);
     if (!switchover || isEnded(switchover)) continue;
     if (switchover.executionArn && (await deps.executionRunning(switchover.executionArn))) continue;
-    await deps.switchovers.update({
+    const aborted = {
       ...switchover,
-      status: "failed",
-      phase: "done",
+      status: "failed" as const,
+      phase: "done" as const,
       finishedAt: now.toISOString(),
       error: {
         code: "SWITCHOVER_ABORTED",
@@ -56,7 +58,11 @@ export async function sweepSwitchovers(deps: SweepDeps): Promise<{ expired: numb
           "Its execution stopped before it ended; each system's route record says which site serves it",
       },
       version: switchover.version + 1,
-    });
+    };
+    await deps.switchovers.update(aborted);
+    // The unit and its auditors learn of it as of any end (the trail's `…Ended` event).
+    await announceEnd({ ...deps, now: () => now }, aborted);
+    await deps.switchovers.markAnnounced(aborted.tenantId, aborted.switchId);
     ended++;
   }
   return { expired, ended };

@@ -25,6 +25,12 @@ export interface SwitchoverStore {
   dueApprovals(now: Date): Promise<{ tenantId: string; switchId: string }[]>;
   /** Takes a decided (or expired) gate off the list of open ones. */
   closeApproval(tenantId: string, switchId: string): Promise<void>;
+  /**
+   * Whether the end of the switchover was announced (notified and audited), and marking it so: a
+   * retried Finish announces what an earlier attempt could not, and nothing twice.
+   */
+  announced(tenantId: string, switchId: string): Promise<boolean>;
+  markAnnounced(tenantId: string, switchId: string): Promise<void>;
   /** The switchovers that hold a slot whose time is up (their execution died): the sweep ends them. */
   expiredSlots(now: Date): Promise<{ tenantId: string; switchId: string }[]>;
 }

@@ -91,4 +91,15 @@ describe("the DynamoDB switchover store on the emulator (issue #20)", () => {
     });
     expect((await switchovers.get(record.tenantId, record.switchId))?.switchId).toBe(record.switchId);
   });
+
+  it("remembers that a switchover's end was announced", async () => {
+    const switchovers = store();
+    const record = switchoverRecord(newId("t"), newId("s"));
+    await switchovers.start(record, new Date(Date.now() + 3_600_000));
+
+    expect(await switchovers.announced(record.tenantId, record.switchId)).toBe(false);
+    await switchovers.markAnnounced(record.tenantId, record.switchId);
+    expect(await switchovers.announced(record.tenantId, record.switchId)).toBe(true);
+    expect(await switchovers.announced(record.tenantId, newId("f"))).toBe(false);
+  });
 });

@@ -64,6 +64,16 @@ export class MemorySwitchoverStore implements SwitchoverStore {
     return this.tokens.get(`${tenantId}/${switchId}`)?.token;
   }
 
+  readonly announcements = new Set<string>();
+
+  async announced(tenantId: string, switchId: string) {
+    return this.announcements.has(`${tenantId}/${switchId}`);
+  }
+
+  async markAnnounced(tenantId: string, switchId: string) {
+    this.announcements.add(`${tenantId}/${switchId}`);
+  }
+
   async dueApprovals(now: Date) {
     return [...this.tokens.entries()]
       .filter(([, t]) => t.open && t.due < now.toISOString())

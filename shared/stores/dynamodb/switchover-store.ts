@@ -17,6 +17,10 @@ const switchKey = (tenantId: string, switchId: string) => ({
   pk: `TENANT#${tenantId}`,
   sk: `SWITCHOVER#${switchId}`,
 });
+const announcedKey = (tenantId: string, switchId: string) => ({
+  pk: `TENANT#${tenantId}`,
+  sk: `SWITCHOVER_ANNOUNCED#${switchId}`,
+});
 const tokenKey = (tenantId: string, switchId: string) => ({
   pk: `TENANT#${tenantId}`,
   sk: `SWITCHOVER_TOKEN#${switchId}`,
@@ -160,6 +164,26 @@ export class DynamoDbSwitchoverStore implements SwitchoverStore {
           // Kept a day past the gate's deadline, then the table's TTL removes it.
           expiresAt: Math.ceil(Date.parse(due) / 1000) + 86_400,
         },
+      }),
+    );
+  }
+
+  async announced(tenantId: string, switchId: string): Promise<boolean> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: announcedKey(tenantId, switchId),
+        ConsistentRead: true,
+      }),
+    );
+    return !!Item;
+  }
+
+  async markAnnounced(tenantId: string, switchId: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...announcedKey(tenantId, switchId), announcedAt: new Date().toISOString() },
       }),
     );
   }

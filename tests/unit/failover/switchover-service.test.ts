@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type RouteDoc, routes } from "../../../shared/api/routes.ts";
 import { breachHandlers } from "../../../shared/failover/breach.ts";
 import { HealthCheckFailedError } from "../../../shared/failover/errors.ts";
+import { finish } from "../../../shared/failover/finish.ts";
+import { canonicalJson } from "../../../shared/failover/report.ts";
 import { asRetryable } from "../../../shared/failover/run-step.ts";
 import { sweepSwitchovers } from "../../../shared/failover/sweep.ts";
 import { SwitchoverService } from "../../../shared/failover/switchover-service.ts";
@@ -215,6 +218,9 @@ describe("the switchover sweep", () => {
       gate: { reject: async (token: string, error: string) => void rejected.push(`${token}:${error}`) },
       executionRunning: async () => true,
       now: () => new Date(),
+      notifier: w.deps.notifier,
+      audit: w.deps.audit,
+      region: "cn-north-1",
     };
 
     expect(await sweepSwitchovers(deps)).toEqual({ expired: 1, ended: 0 });
@@ -232,6 +238,9 @@ describe("the switchover sweep", () => {
       gate: { reject: async () => {} },
       executionRunning: async () => false,
       now: () => now,
+      notifier: w.deps.notifier,
+      audit: w.deps.audit,
+      region: "cn-north-1",
     };
 
     expect(await sweepSwitchovers(deps)).toEqual({ expired: 0, ended: 1 });
@@ -239,6 +248,8 @@ describe("the switchover sweep", () => {
       status: "failed",
       error: { code: "SWITCHOVER_ABORTED" },
     });
+    expect(w.auditEvents()).toEqual(["FailoverEnded"]);
+    expect(w.notifications.map(([, m]) => m.kind)).toEqual(["failover-result"]);
     await expect(w.api.start(w.requester, "failover", { systems: [w.id("portal")] })).resolves.toBeDefined();
   });
 });
@@ -433,5 +444,33 @@ describe("a failover policy's adapter settings", () => {
 
     expect(withoutRole.error?.issues.map((i) => i.path.join("."))).toEqual(["failover.route53.roleArn"]);
     expect(withRole.success).toBe(true);
+  });
+});
+
+describe("the end of a switchover", () => {
+  it("is announced once even when its first Finish failed to notify, and its report's hash is of the stored record", async () => {
+    const w = await switchoverWorld([{ name: "portal" }]);
+    const started = await w.api.start(w.requester, "failover", { systems: [w.id("portal")] });
+    const key = { tenantId: w.tenant.tenantId, switchId: started.switchId };
+    const publish = w.deps.notifier.publish;
+    w.deps.notifier.publish = async () => {
+      throw new Error("SNS is down");
+    };
+
+    await expect(finish(w.deps, key, { Error: "SwitchoverRejectedError", Cause: "no" })).rejects.toThrow(
+      "SNS is down",
+    );
+    w.deps.notifier.publish = publish;
+    await finish(w.deps, key, { Error: "SwitchoverRejectedError", Cause: "no" });
+    await finish(w.deps, key, { Error: "SwitchoverRejectedError", Cause: "no" });
+
+    expect(w.notifications.map(([, m]) => m.kind)).toEqual(["failover-result"]);
+    expect(w.auditEvents().filter((e) => e === "FailoverEnded")).toHaveLength(1);
+    const record = await w.switchovers.get(key.tenantId, key.switchId);
+    expect(record?.status).toBe("rejected");
+    const report = JSON.parse(w.reports.get(record?.report?.json ?? "") ?? "{}");
+    expect(report.evidence.recordSha256).toBe(
+      createHash("sha256").update(canonicalJson(record)).digest("hex"),
+    );
   });
 });
