@@ -59,7 +59,11 @@ export function registerUpCommand(program: Command): void {
             );
           }
         }
-        const demo = await startDemoFailover(stack, "demo.admin", log);
+        // The demo is a show-piece: a port another program holds must not stop the platform.
+        const demo = await startDemoFailover(stack, "demo.admin", log).catch((error: Error) => {
+          log(`the demo service did not start: ${error.message}`);
+          return undefined;
+        });
         if (demo) {
           cleanups.push(() => demo.service.stop());
           process.stdout.write(
