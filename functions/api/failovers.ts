@@ -5,13 +5,18 @@ import { awsHeartbeatStores } from "../../shared/aws/heartbeat.ts";
 import { awsSwitchoverService, awsWebhookSecrets } from "../../shared/aws/switchovers.ts";
 import { failoversFunctionEnv } from "../../shared/config/function-env.ts";
 import { NotFoundError } from "../../shared/errors.ts";
-import { systemsOf } from "../../shared/failover/switchover.ts";
+import { type SwitchKind, systemsOf } from "../../shared/failover/switchover.ts";
 import type { SwitchoverService } from "../../shared/failover/switchover-service.ts";
 import { initialHeartbeatState } from "../../shared/heartbeat/heartbeat.ts";
 import type { HeartbeatHistory, HeartbeatStates } from "../../shared/heartbeat/monitor.ts";
 import type { FunctionEnv } from "../../shared/lambda/env.ts";
 import { parseBody, parseQuery } from "../../shared/lambda/request.ts";
-import { type RouteDeps, type RouteMap, resourceHandler } from "../../shared/lambda/resource-handler.ts";
+import {
+  type RouteDeps,
+  type RouteMap,
+  type RouteSpec,
+  resourceHandler,
+} from "../../shared/lambda/resource-handler.ts";
 import type { WebhookSecrets } from "../../shared/routing/webhook-secrets.ts";
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
 import type { SystemStore } from "../../shared/stores/stores.ts";
@@ -40,25 +45,44 @@ const starter = (caller: { tid: string; sub: string }) => ({
   trigger: "request" as const,
 });
 
+type FailoverRoute = RouteSpec<Env, FailoverRouteDeps>;
+
+/** A failover or failback of the path's system, with the caller's reason. */
+const systemSwitchover = (kind: SwitchKind, eventName: string): FailoverRoute => ({
+  eventName,
+  readOnly: false,
+  handle: async (event, { deps, caller, path, audit }) => {
+    const systemId = path.systemId as string;
+    const { reason } = parseBody(requests.newSystemSwitchover, event);
+    const switchover = await deps.switchovers.start(starter(caller), kind, {
+      systems: [systemId],
+      ...(reason ? { reason } : {}),
+    });
+    audit.resources = resources(switchover.switchId, [systemId]);
+    return { statusCode: 202, body: switchover };
+  },
+});
+
+/** Approving or rejecting the path's switchover at its gate, with the caller's comment. */
+const decision = (outcome: "approved" | "rejected", eventName: string): FailoverRoute => ({
+  eventName,
+  readOnly: false,
+  handle: async (event, { deps, caller, path, audit }) => {
+    const { comment } = parseBody(requests.approvalDecision, event);
+    audit.resources = resources(path.failoverId);
+    return {
+      statusCode: 200,
+      body: await deps.switchovers.decide(caller, path.failoverId as string, outcome, comment),
+    };
+  },
+});
+
 /**
  * Failovers and failbacks (statemachines/failover.asl.json, failback.asl.json): start them, follow
  * them, decide their approval gates, and see where each system is served from (issue #20).
  */
 export const failoverRoutes: RouteMap<Env, FailoverRouteDeps> = {
-  "POST /systems/{systemId}/failovers": {
-    eventName: "StartFailover",
-    readOnly: false,
-    handle: async (event, { deps, caller, path, audit }) => {
-      const systemId = path.systemId as string;
-      const { reason } = parseBody(requests.newSystemSwitchover, event);
-      const switchover = await deps.switchovers.start(starter(caller), "failover", {
-        systems: [systemId],
-        ...(reason ? { reason } : {}),
-      });
-      audit.resources = resources(switchover.switchId, [systemId]);
-      return { statusCode: 202, body: switchover };
-    },
-  },
+  "POST /systems/{systemId}/failovers": systemSwitchover("failover", "StartFailover"),
   "POST /failovers": {
     eventName: "StartFailoverPlan",
     readOnly: false,
@@ -123,44 +147,9 @@ export const failoverRoutes: RouteMap<Env, FailoverRouteDeps> = {
       };
     },
   },
-  "POST /failovers/{failoverId}/approve": {
-    eventName: "ApproveFailover",
-    readOnly: false,
-    handle: async (event, { deps, caller, path, audit }) => {
-      const { comment } = parseBody(requests.approvalDecision, event);
-      audit.resources = resources(path.failoverId);
-      return {
-        statusCode: 200,
-        body: await deps.switchovers.decide(caller, path.failoverId as string, "approved", comment),
-      };
-    },
-  },
-  "POST /failovers/{failoverId}/reject": {
-    eventName: "RejectFailover",
-    readOnly: false,
-    handle: async (event, { deps, caller, path, audit }) => {
-      const { comment } = parseBody(requests.approvalDecision, event);
-      audit.resources = resources(path.failoverId);
-      return {
-        statusCode: 200,
-        body: await deps.switchovers.decide(caller, path.failoverId as string, "rejected", comment),
-      };
-    },
-  },
-  "POST /systems/{systemId}/failbacks": {
-    eventName: "StartFailback",
-    readOnly: false,
-    handle: async (event, { deps, caller, path, audit }) => {
-      const systemId = path.systemId as string;
-      const { reason } = parseBody(requests.newSystemSwitchover, event);
-      const switchover = await deps.switchovers.start(starter(caller), "failback", {
-        systems: [systemId],
-        ...(reason ? { reason } : {}),
-      });
-      audit.resources = resources(switchover.switchId, [systemId]);
-      return { statusCode: 202, body: switchover };
-    },
-  },
+  "POST /failovers/{failoverId}/approve": decision("approved", "ApproveFailover"),
+  "POST /failovers/{failoverId}/reject": decision("rejected", "RejectFailover"),
+  "POST /systems/{systemId}/failbacks": systemSwitchover("failback", "StartFailback"),
   "POST /failbacks": {
     eventName: "StartFailbackPlan",
     readOnly: false,
