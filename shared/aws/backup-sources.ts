@@ -5,7 +5,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { STSClient } from "@aws-sdk/client-sts";
 import type { BackupSources } from "../backups/backup-steps.ts";
 import {
   type ServerSource,
@@ -15,11 +15,12 @@ import {
 } from "../backups/server-sources.ts";
 import { errorClass } from "../errors.ts";
 import type { ObjectSource, SourceObject } from "../vault/object-backup.ts";
+import { assumeUnitRole, type UnitRoleCredentials } from "./unit-role.ts";
 
 /** The unit's role could not be assumed, or it may not read the source (D-43). */
 export class SourceAccessDeniedError extends errorClass("SOURCE_ACCESS_DENIED") {}
 
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+type Credentials = UnitRoleCredentials;
 
 const denied = [
   "AccessDenied",
@@ -246,28 +247,11 @@ export function assumedRoleSources(config: {
       const credentialsOf = async (roleArn: string) => {
         const known = roles.get(roleArn);
         if (known) return known;
-        const assumed = await sts
-          .send(
-            new AssumeRoleCommand({
-              RoleArn: roleArn,
-              RoleSessionName: `govdr-backup-${jobId}`,
-              ExternalId: tenantId,
-              DurationSeconds: 3600,
-            }),
-          )
-          .catch((error) => {
-            throw new SourceAccessDeniedError(
-              `The role ${roleArn} could not be assumed with ExternalId ${tenantId} (${(error as Error).name}); it must trust the platform with that ExternalId`,
-            );
-          });
-        const c = assumed.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey)
-          throw new SourceAccessDeniedError(`The role ${roleArn} gave no credentials`);
-        const credentials = {
-          accessKeyId: c.AccessKeyId,
-          secretAccessKey: c.SecretAccessKey,
-          sessionToken: c.SessionToken,
-        };
+        const credentials = await assumeUnitRole(
+          sts,
+          { roleArn, tenantId, sessionName: `govdr-backup-${jobId}`, durationSeconds: 3600 },
+          (message) => new SourceAccessDeniedError(message),
+        );
         roles.set(roleArn, credentials);
         return credentials;
       };

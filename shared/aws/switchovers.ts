@@ -6,7 +6,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { STSClient } from "@aws-sdk/client-sts";
 import { latestSnapshotAt } from "../drills/drill-service.ts";
 import { MisconfigurationError } from "../errors.ts";
 import type { SwitchoverStepDeps } from "../failover/switchover-context.ts";
@@ -23,6 +23,7 @@ import { DynamoDbWebhookSecretStore } from "../stores/dynamodb/webhook-secret-st
 import type { awsDirectory } from "./directory.ts";
 import { drVaults, s3DrillReports } from "./drills.ts";
 import { snsNotifier } from "./notifications.ts";
+import { assumeUnitRole } from "./unit-role.ts";
 
 type Directory = Pick<ReturnType<typeof awsDirectory>, "db" | "now" | "tenants">;
 
@@ -42,30 +43,11 @@ function route53As(roleArn: string | undefined, tenantId: string): Route53Client
           "The route53 adapter needs failover.route53.roleArn (a govdr-switch-<name> role in the unit's account); set the policy again",
         );
       }
-      const assumed = await sts
-        .send(
-          new AssumeRoleCommand({
-            RoleArn: roleArn,
-            RoleSessionName: `govdr-switch-${tenantId}`,
-            ExternalId: tenantId,
-            DurationSeconds: 900,
-          }),
-        )
-        .catch((error: Error) => {
-          throw new RouteSwitchFailedError(
-            `The role ${roleArn} could not be assumed with ExternalId ${tenantId} (${error.name}); it must trust the platform with that ExternalId`,
-          );
-        });
-      const c = assumed.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) {
-        throw new RouteSwitchFailedError(`The role ${roleArn} gave no credentials`);
-      }
-      return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        ...(c.Expiration ? { expiration: c.Expiration } : {}),
-      };
+      return assumeUnitRole(
+        sts,
+        { roleArn, tenantId, sessionName: `govdr-switch-${tenantId}`, durationSeconds: 900 },
+        (message) => new RouteSwitchFailedError(message),
+      );
     },
   });
 }
