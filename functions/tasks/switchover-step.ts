@@ -1,5 +1,6 @@
 import { awsDirectory } from "../../shared/aws/directory.ts";
 import { awsSwitchoverStepDeps } from "../../shared/aws/switchovers.ts";
+import { sliceDeadline } from "../../shared/backups/backup-steps.ts";
 import { switchoverTaskFunctionEnv } from "../../shared/config/function-env.ts";
 import { runSwitchoverStep } from "../../shared/failover/run-step.ts";
 import { switchoverTaskInput } from "../../shared/failover/task-input.ts";
@@ -16,5 +17,6 @@ export const handler = taskHandler(
       awsSwitchoverStepDeps({ ...env, AWS_REGION: process.env.AWS_REGION ?? "" }, awsDirectory(env)),
     input: switchoverTaskInput,
   },
-  (input, { deps }) => runSwitchoverStep(deps, input),
+  (input, { deps, lambda }) =>
+    runSwitchoverStep(deps, input, sliceDeadline(deps.now(), lambda.getRemainingTimeInMillis())),
 );

@@ -128,7 +128,7 @@ export class OrchestrationStack extends Stack {
     const step = new GovdrFunction(this, "SwitchoverStep", {
       entry: "tasks/switchover-step.ts",
       description:
-        "Failover and failback steps: precheck, approval gate, fence, recover, check, switch, verify, record, rollback, report",
+        "Failover and failback steps: precheck, resync, approval gate, fence, recover (promote or restore), check, switch, verify, record, rollback, report",
       envSchema: switchoverTaskFunctionEnv,
       environment: {
         ...directoryEnvironment(props, "govdr-switchover"),
@@ -142,15 +142,19 @@ export class OrchestrationStack extends Stack {
         NOTIFICATIONS_TOPIC_ARN: topic.topicArn,
       },
       ...lifecycle(settings),
-      // Four webhook attempts of 10 s with their backoff, or a Route 53 change waiting to be INSYNC.
-      timeout: Duration.minutes(5),
-      memorySize: 512,
+      // A restore of the DR vault's latest point into the DR site, or a resync's backup slice and
+      // restore (D-51): as the drill's restore and the backup's slice. Its packs are read in memory.
+      timeout: Duration.minutes(15),
+      memorySize: 2048,
     });
     grantTableAccess(step.function, props.tenants, "read-only", { indexes: ["gsi1"] });
     grantTableAccess(step.function, props.policies, "read-write", { indexes: ["gsi1"] });
     grantTableAccess(step.function, props.audit, "append-only");
     grantVaultListing(step.function, props.config);
-    grantDrillRegionAccess(step, props.config.drRegion, ["list-dr-vault"]);
+    grantDrillRegionAccess(step, props.config.drRegion, ["read-dr-vault"]);
+    // A failback's resync backs the DR site's data up into the unit's repository (D-51), as a
+    // server-side backup does, and restores into the unit's data locations with its source roles.
+    grantServerBackupAccess(step, props.config.primaryRegion);
     grantReportsAccess(step, props.reports, "write");
     grantPublish(step, topic, topicKey);
     grantTenantKeyAccess(step, "unwrap");

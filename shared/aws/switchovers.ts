@@ -20,6 +20,9 @@ import { DynamoDbSnapshotCatalog } from "../stores/dynamodb/snapshot-catalog.ts"
 import { DynamoDbSwitchoverStore } from "../stores/dynamodb/switchover-store.ts";
 import { DynamoDbSystemStore } from "../stores/dynamodb/system-store.ts";
 import { DynamoDbWebhookSecretStore } from "../stores/dynamodb/webhook-secret-store.ts";
+import { loadSnapshot } from "../vault/snapshot.ts";
+import { awsBackupStepDeps, tenantRepository } from "./backups.ts";
+import { assumedRoleDataLocations } from "./data-locations.ts";
 import type { awsDirectory } from "./directory.ts";
 import { drVaults, s3DrillReports } from "./drills.ts";
 import { snsNotifier } from "./notifications.ts";
@@ -105,6 +108,8 @@ export function awsSwitchoverService(
 }
 
 export interface SwitchoverTaskEnv {
+  TENANTS_TABLE: string;
+  AUDIT_TABLE: string;
   POLICIES_TABLE: string;
   VAULT_BUCKET: string;
   DR_VAULT_BUCKET: string;
@@ -125,6 +130,26 @@ export function awsSwitchoverStepDeps(
   const catalog = new DynamoDbSnapshotCatalog(directory.db, env.POLICIES_TABLE);
   const secrets = awsWebhookSecrets(env, directory);
   const states = new DynamoDbHeartbeatStates(directory.db, env.POLICIES_TABLE);
+  /** The system's newest snapshot whose manifest is in the DR vault (what a recovery there has). */
+  const latestInDr = async (tenantId: string, systemId: string) => {
+    const manifests = new Map<string, string[]>();
+    const manifestOf = async (repository: string, snapshotId: string) => {
+      if (!manifests.has(repository)) manifests.set(repository, await vaults.manifestNames(repository));
+      return (manifests.get(repository) ?? []).find((name) => name.endsWith(`-${snapshotId}`));
+    };
+    const record = await latestSnapshotAt(catalog, tenantId, systemId, undefined, async (snapshot) => {
+      const repository = vaults.drRepositoryOf(snapshot);
+      return !!repository && !!(await manifestOf(repository, snapshot.snapshotId));
+    });
+    const repository = record && vaults.drRepositoryOf(record);
+    const manifest = repository && (await manifestOf(repository, record.snapshotId));
+    if (!record || !repository || !manifest) return undefined;
+    return {
+      repository,
+      manifest,
+      point: { snapshotId: record.snapshotId, takenAt: record.startedAt ?? record.time },
+    };
+  };
   return {
     switchovers: new DynamoDbSwitchoverStore(directory.db, env.POLICIES_TABLE),
     systems: new DynamoDbSystemStore(directory.db, env.POLICIES_TABLE),
@@ -147,18 +172,22 @@ export function awsSwitchoverStepDeps(
       },
     },
     recoveryPoints: {
-      latest: async (tenantId, systemId) => {
-        const manifests = new Map<string, string[]>();
-        const record = await latestSnapshotAt(catalog, tenantId, systemId, undefined, async (snapshot) => {
-          const repository = vaults.drRepositoryOf(snapshot);
-          if (!repository) return false;
-          if (!manifests.has(repository)) manifests.set(repository, await vaults.manifestNames(repository));
-          return (manifests.get(repository) ?? []).some((name) => name.endsWith(`-${snapshot.snapshotId}`));
-        });
-        return record
-          ? { snapshotId: record.snapshotId, takenAt: record.startedAt ?? record.time }
-          : undefined;
+      latest: async (tenantId, systemId) => (await latestInDr(tenantId, systemId))?.point,
+    },
+    recoveryData: {
+      locations: assumedRoleDataLocations({
+        regions: { primary: env.AWS_REGION, dr: env.DR_REGION },
+        endpoint: process.env.AWS_ENDPOINT_URL,
+      }),
+      openLatestInDr: async (tenantId, systemId) => {
+        const latest = await latestInDr(tenantId, systemId);
+        const tenant = latest && (await directory.tenants.get(tenantId));
+        if (!latest || !tenant) return undefined;
+        const repository = await vaults.open(latest.repository, tenant);
+        return { repository, snapshot: await loadSnapshot(repository, latest.manifest), point: latest.point };
       },
+      backups: awsBackupStepDeps(env, directory),
+      repositoryOf: (tenantId) => tenantRepository(env.VAULT_BUCKET, tenantId),
     },
     heartbeats: {
       state: async (tenantId, systemId) => {

@@ -34,7 +34,8 @@ export const backupJobSchema = z.object({
   tenantId: z.string().min(1),
   systemId: z.string().min(1),
   jobId: backupJobIdSchema,
-  trigger: z.enum(["on-demand", "schedule"]),
+  /** `failback`: a failback's resync (D-51) backing up the DR site's data, or the primary's before it. */
+  trigger: z.enum(["on-demand", "schedule", "failback"]),
   /** Who asked for it: a user's id, or the schedule. */
   requestedBy: z.string().min(1).max(200),
   status: z.enum(backupJobStatuses),

@@ -136,7 +136,7 @@ export class BackupService {
       version: 1,
     };
     const { expired } = await this.deps.jobs.start(job, new Date(now.getTime() + backupSlotMs));
-    if (expired) await this.abandon(caller.tid, systemId, expired);
+    if (expired) await abandonExpiredJob(this.deps, caller.tid, systemId, expired);
     try {
       await this.deps.runner.start(job);
     } catch (error) {
@@ -168,26 +168,30 @@ export class BackupService {
     if (!job) throw new NotFoundError(`No backup ${jobId} of system ${systemId}`);
     return describeBackupJob(job);
   }
+}
 
-  /** A job whose slot expired while it still read "running": its execution died; it is ended as failed. */
-  private async abandon(tenantId: string, systemId: string, jobId: string): Promise<void> {
-    const job = await this.deps.jobs.get(tenantId, systemId, jobId);
-    if (job?.status !== "running") return;
-    try {
-      await this.deps.jobs.update({
-        ...job,
-        status: "failed",
-        finishedAt: this.deps.now().toISOString(),
-        error: {
-          code: "BACKUP_ABANDONED",
-          message:
-            "The job stopped without finishing and held its slot past its time; no snapshot was written",
-        },
-        version: job.version + 1,
-      });
-    } catch (error) {
-      // Ended meanwhile by its own execution: nothing left to do.
-      if (!(error instanceof GovdrError && error.code === "STALE_VERSION")) throw error;
-    }
+/** A job whose slot expired while it still read "running": its execution died; it is ended as failed. */
+export async function abandonExpiredJob(
+  deps: Pick<BackupServiceDeps, "jobs" | "now">,
+  tenantId: string,
+  systemId: string,
+  jobId: string,
+): Promise<void> {
+  const job = await deps.jobs.get(tenantId, systemId, jobId);
+  if (job?.status !== "running") return;
+  try {
+    await deps.jobs.update({
+      ...job,
+      status: "failed",
+      finishedAt: deps.now().toISOString(),
+      error: {
+        code: "BACKUP_ABANDONED",
+        message: "The job stopped without finishing and held its slot past its time; no snapshot was written",
+      },
+      version: job.version + 1,
+    });
+  } catch (error) {
+    // Ended meanwhile by its own execution: nothing left to do.
+    if (!(error instanceof GovdrError && error.code === "STALE_VERSION")) throw error;
   }
 }

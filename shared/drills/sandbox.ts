@@ -53,8 +53,11 @@ export async function restoreToSandbox(
     concurrency?: number;
     packsInMemory?: number;
     onProgress?: (restored: SandboxRestore) => void;
+    /** Only what is under this directory of the snapshot (`name/`), stored without it. */
+    within?: string;
   } = {},
 ): Promise<SandboxRestore & { damagedCount: number }> {
+  const within = options.within ?? "";
   const packs = new PackCache(repository, options.packsInMemory ?? 16);
   const result: SandboxRestore = { files: 0, bytes: 0, directories: 0, symlinks: 0, damaged: [] };
   let damagedCount = 0;
@@ -75,7 +78,7 @@ export async function restoreToSandbox(
     }
     try {
       await sandbox.write(
-        `${prefix}${entry.path}`,
+        `${prefix}${entry.path.slice(within.length)}`,
         Readable.from(chunks(), { objectMode: false }),
         entry.size,
       );
@@ -93,6 +96,7 @@ export async function restoreToSandbox(
 
   for await (const entry of readTree(repository, snapshot.tree)) {
     if (failure) break;
+    if (!entry.path.startsWith(within)) continue;
     if (entry.type === "dir") result.directories += 1;
     if (entry.type === "symlink") result.symlinks += 1;
     if (entry.type !== "file") continue;
@@ -146,6 +150,8 @@ export async function verifySandbox(
   sandbox: Sandbox,
   prefix: string,
   known: { path: string; reason: string }[],
+  /** As restoreToSandbox's `within`: only what is under this directory, stored without it. */
+  within = "",
 ): Promise<{
   expectedFiles: number;
   expectedBytes: number;
@@ -160,10 +166,10 @@ export async function verifySandbox(
   let damagedCount = 0;
   const tally = { expectedFiles: 0, expectedBytes: 0, verifiedFiles: 0, verifiedBytes: 0 };
   for await (const entry of readTree(repository, snapshot.tree)) {
-    if (entry.type !== "file") continue;
+    if (entry.type !== "file" || !entry.path.startsWith(within)) continue;
     tally.expectedFiles += 1;
     tally.expectedBytes += entry.size;
-    const size = await storedSize(entry.path);
+    const size = await storedSize(entry.path.slice(within.length));
     if (size === entry.size) {
       tally.verifiedFiles += 1;
       tally.verifiedBytes += size;

@@ -1,7 +1,17 @@
 import { failureOf, type StepFailure } from "../drills/drill-steps.ts";
+import { DependencyUnavailableError } from "../errors.ts";
 import { switchoverReport, switchoverReportHtml, switchReportKeys } from "./report.ts";
+import { asRetryable } from "./retryable.ts";
 import { isEnded, type Switchover, systemsOf } from "./switchover.ts";
-import { loadSwitchover, recordStep, type SwitchKey, type SwitchoverStepDeps } from "./switchover-context.ts";
+import {
+  errorOf,
+  loadSwitchover,
+  memberOf,
+  recordStep,
+  type SwitchKey,
+  type SwitchoverStepDeps,
+} from "./switchover-context.ts";
+import { changeRoute } from "./switchover-steps.ts";
 
 const seconds = (from?: string, to?: string) =>
   from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : 0;
@@ -87,12 +97,56 @@ export async function finish(
   failure?: StepFailure,
 ): Promise<{ status: Switchover["status"] }> {
   const stored = await loadSwitchover(deps, key);
+  if (!isEnded(stored)) await releaseResyncFences(deps, stored);
   const written = isEnded(stored) && stored.report ? stored : await end(deps, stored, failure);
   if (!(await deps.switchovers.announced(key.tenantId, key.switchId))) {
     await announceEnd(deps, written);
     await deps.switchovers.markAnnounced(key.tenantId, key.switchId);
   }
   return { status: written.status };
+}
+
+/**
+ * A failback that stops before a system's switch back leaves that system served by the DR site,
+ * so the fence its resync put on the DR site (D-51) comes off again; a system its wave took over
+ * was unfenced, or rolled back, by its wave.
+ */
+async function releaseResyncFences(deps: SwitchoverStepDeps, switchover: Switchover): Promise<void> {
+  if (switchover.kind !== "failback") return;
+  for (const member of systemsOf(switchover)) {
+    if (!member.resync?.fencedAt || member.status !== "pending") continue;
+    const { policy } = await memberOf(deps, switchover.tenantId, member.systemId);
+    const target = {
+      tenantId: switchover.tenantId,
+      systemId: member.systemId,
+      switchId: switchover.switchId,
+      policy,
+    };
+    const systemKey = {
+      tenantId: switchover.tenantId,
+      switchId: switchover.switchId,
+      systemId: member.systemId,
+    };
+    try {
+      const unfenced = await deps.adapterFor(policy, switchover.tenantId).act(target, "unfence", "dr");
+      await changeRoute(deps, systemKey, policy.adapter, (route) => ({ ...route, fencedSite: "primary" }));
+      await recordStep(deps, switchover, "resync-unfence", {
+        systemId: member.systemId,
+        detail: `the failback stopped before its switch: the DR site serves and takes writes again (${unfenced.detail})`,
+      });
+    } catch (error) {
+      // Worth trying again (Finish is retried); otherwise the end is still written, saying why.
+      const retryable = asRetryable(error);
+      if (retryable instanceof DependencyUnavailableError) throw retryable;
+      await recordStep(deps, switchover, "resync-unfence", {
+        systemId: member.systemId,
+        error: {
+          code: errorOf(error).code,
+          message: `The DR site stays fenced: ${errorOf(error).message}; unfence it by hand`.slice(0, 2000),
+        },
+      });
+    }
+  }
 }
 
 /** Its final record (status, timings, achieved) and the locked report, written once. */

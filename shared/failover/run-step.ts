@@ -1,6 +1,8 @@
+import { sliceMs } from "../backups/backup-steps.ts";
 import { failureOf } from "../drills/drill-steps.ts";
-import { DependencyUnavailableError, GovdrError, ValidationError } from "../errors.ts";
+import { ValidationError } from "../errors.ts";
 import { finish } from "./finish.ts";
+import { asRetryable } from "./retryable.ts";
 import type { SwitchoverStepDeps } from "./switchover-context.ts";
 import { endWave, nextWave, requestApproval, resync, rollbackWave } from "./switchover-phases.ts";
 import {
@@ -24,41 +26,25 @@ function required<T>(value: T | undefined | null, field: string, step: string): 
   return value;
 }
 
-const throttling = new Set([
-  "Throttling",
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "PriorRequestNotComplete",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "TransactionConflictException",
-]);
-
-/**
- * An AWS error worth trying again (throttled, or the service failed) as the DependencyUnavailableError
- * the state machines retry by name; every other error is left as it is.
- */
-export function asRetryable(error: unknown): unknown {
-  if (error instanceof GovdrError || !(error instanceof Error)) return error;
-  const aws = error as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  const status = aws.$metadata?.httpStatusCode ?? 0;
-  if (!aws.$retryable && !throttling.has(aws.name) && status < 500) return error;
-  return new DependencyUnavailableError(`${aws.name}: ${aws.message}`, { cause: error });
-}
-
 /** Runs the step a switchover state machine asks for; what it returns becomes the task's result. */
 export async function runSwitchoverStep(
   deps: SwitchoverStepDeps,
   input: SwitchoverTaskInput,
+  /** When a step that goes on over several invocations (the resync) stops taking on work. */
+  deadline: Date = new Date(deps.now().getTime() + sliceMs),
 ): Promise<unknown> {
   try {
-    return await runStep(deps, input);
+    return await runStep(deps, input, deadline);
   } catch (error) {
     throw asRetryable(error);
   }
 }
 
-async function runStep(deps: SwitchoverStepDeps, input: SwitchoverTaskInput): Promise<unknown> {
+async function runStep(
+  deps: SwitchoverStepDeps,
+  input: SwitchoverTaskInput,
+  deadline: Date,
+): Promise<unknown> {
   const key = { tenantId: input.tenantId, switchId: input.switchId };
   const system = () => ({ ...key, systemId: required(input.systemId, "systemId", input.step) });
   const wave = () => required(input.waveIndex, "waveIndex", input.step);
@@ -66,7 +52,7 @@ async function runStep(deps: SwitchoverStepDeps, input: SwitchoverTaskInput): Pr
     case "precheck":
       return precheck(deps, key);
     case "resync":
-      return resync(deps, key);
+      return resync(deps, key, deadline);
     case "request-approval":
       return requestApproval(deps, key, required(input.taskToken, "taskToken", input.step));
     case "next-wave":

@@ -1,11 +1,15 @@
 import type { AuditLog } from "../audit/audit-log.ts";
 import { serviceAuditEvent } from "../audit/service-event.ts";
+import type { BackupStepDeps } from "../backups/backup-steps.ts";
 import type { DrillNotifier, DrillReportStore } from "../drills/drill-steps.ts";
 import { errorClass, GovdrError, NotFoundError } from "../errors.ts";
 import type { FailoverPolicy } from "../policies/policy-schema.ts";
 import type { RouteAdapter, RouteStore } from "../routing/route.ts";
 import type { SystemStore } from "../stores/stores.ts";
 import type { ProtectedSystem } from "../systems/system.ts";
+import type { Repository } from "../vault/repository.ts";
+import type { Snapshot } from "../vault/snapshot.ts";
+import type { DataLocations } from "./data-restore.ts";
 import { isEnded, type Switchover } from "./switchover.ts";
 import type { SwitchoverStore } from "./switchover-store.ts";
 
@@ -17,6 +21,22 @@ export interface HeartbeatView {
   status: string;
   consecutiveFailures: number;
   lastOkAt?: string;
+}
+
+/** What a recovery by restore and a failback's resync work with (D-51). */
+export interface RecoveryData {
+  locations: DataLocations;
+  /** The system's latest snapshot in the DR vault, opened there; undefined when it holds none. */
+  openLatestInDr(
+    tenantId: string,
+    systemId: string,
+  ): Promise<
+    { repository: Repository; snapshot: Snapshot; point: { snapshotId: string; takenAt: string } } | undefined
+  >;
+  /** Server-side backups as a resync runs them (one slice at a time), into the primary vault. */
+  backups: BackupStepDeps;
+  /** The unit's repository in the primary vault, where a resync's backups go. */
+  repositoryOf(tenantId: string): string;
 }
 
 export interface SwitchoverStepDeps {
@@ -32,6 +52,8 @@ export interface SwitchoverStepDeps {
     latest(tenantId: string, systemId: string): Promise<{ snapshotId: string; takenAt: string } | undefined>;
   };
   heartbeats: { state(tenantId: string, systemId: string): Promise<HeartbeatView | undefined> };
+  /** Recovery by restore and the platform's resync (D-51). */
+  recoveryData: RecoveryData;
   reports: DrillReportStore;
   notifier: DrillNotifier;
   audit: Pick<AuditLog, "record">;
@@ -87,7 +109,7 @@ export async function memberOf(
   if (!system) throw new NotFoundError(`No system ${systemId}`);
   const record = await deps.systems.getPolicy(tenantId, systemId, system.policyVersion);
   if (!record) throw new NotFoundError(`System ${systemId} has no policy v${system.policyVersion}`);
-  return { system, policy: record.policy.failover };
+  return { system, policy: record.policy.failover, drPolicy: record.policy, policyVersion: record.version };
 }
 
 /** The health endpoint of a site: the system's own for the primary, the policy's for the DR site. */

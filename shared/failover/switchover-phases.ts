@@ -1,3 +1,5 @@
+import { platformResync } from "./platform-resync.ts";
+import { restoreLocations } from "./restore-recovery.ts";
 import { systemsOf, withSystem, withWave } from "./switchover.ts";
 import {
   endpointOf,
@@ -56,32 +58,55 @@ export async function requestApproval(
 
 /**
  * Resync (failback, 000 §7.5.5(4)): what changed on the DR side goes back to the primary before
- * production does. The unit's side does the copy (the adapter's `resync` action); the approval
- * after it is where the unit confirms the primary holds the DR side's writes.
+ * production does. For a system recovered by restore the platform does it (platform-resync.ts,
+ * D-51), a slice at a time until `deadline`; for any other the unit's side does the copy (the
+ * adapter's `resync` action). The approval after it is where the unit confirms the primary holds
+ * the DR side's writes. `done: false`: the state machine calls again.
  */
-export async function resync(deps: SwitchoverStepDeps, key: SwitchKey): Promise<void> {
+export async function resync(
+  deps: SwitchoverStepDeps,
+  key: SwitchKey,
+  deadline: Date,
+): Promise<{ done: boolean }> {
   const switchover = await loadSwitchover(deps, key);
   for (const member of systemsOf(switchover)) {
-    const { policy } = await memberOf(deps, key.tenantId, member.systemId);
-    const target = { tenantId: key.tenantId, systemId: member.systemId, switchId: key.switchId, policy };
+    if (member.steps.some((step) => step.name === "resync" && step.status === "succeeded")) continue;
+    const context = await memberOf(deps, key.tenantId, member.systemId);
+    const target = {
+      tenantId: key.tenantId,
+      systemId: member.systemId,
+      switchId: key.switchId,
+      policy: context.policy,
+    };
+    const startedAt =
+      member.steps.find((step) => step.name === "resync")?.startedAt ?? deps.now().toISOString();
     try {
-      const done = await deps.adapterFor(policy, key.tenantId).act(target, "resync", member.to);
+      const locations = restoreLocations(context.drPolicy);
+      const done = locations
+        ? await platformResync(deps, key, member, { ...context, target }, locations, deadline)
+        : {
+            done: true as const,
+            ...(await deps.adapterFor(context.policy, key.tenantId).act(target, "resync", member.to)),
+          };
       await mutate(deps, key, (s) =>
         withSystem(s, member.systemId, (m) => ({
           ...m,
+          step: "resync",
           steps: [
             ...m.steps.filter((step) => step.name !== "resync"),
             {
               name: "resync",
-              status: "succeeded",
-              startedAt: deps.now().toISOString(),
-              finishedAt: deps.now().toISOString(),
+              status: done.done ? "succeeded" : "running",
+              startedAt,
+              ...(done.done
+                ? { finishedAt: deps.now().toISOString(), detail: done.detail.slice(0, 2000) }
+                : {}),
               attempts: 1,
-              detail: done.detail.slice(0, 2000),
             },
           ],
         })),
       );
+      if (!done.done) return { done: false };
       await recordStep(deps, switchover, "resync", { systemId: member.systemId, detail: done.detail });
     } catch (error) {
       await recordStep(deps, switchover, "resync", { systemId: member.systemId, error: errorOf(error) });
@@ -89,6 +114,7 @@ export async function resync(deps: SwitchoverStepDeps, key: SwitchKey): Promise<
     }
   }
   await mutate(deps, key, (s) => ({ ...s, phase: "approval" }));
+  return { done: true };
 }
 
 /** The next wave to run, or done: waves go one at a time, in the order the plan gave them. */

@@ -1,6 +1,10 @@
+import { serverSourceLabel } from "../backups/server-sources.ts";
 import type { DrillFinding } from "../drills/drill.ts";
+import { RecoveryFailedError } from "../routing/errors.ts";
 import type { RouteRecord, RouteTarget, Site } from "../routing/route.ts";
+import { describeRestore, restoreDataLocation } from "./data-restore.ts";
 import { HealthCheckFailedError, PrecheckFailedError } from "./errors.ts";
+import { restoreLocations } from "./restore-recovery.ts";
 import {
   beginSystemStep,
   endSystemStep,
@@ -37,11 +41,20 @@ export async function precheck(deps: SwitchoverStepDeps, key: SwitchKey): Promis
   const findings: DrillFinding[] = [];
   const now = deps.now();
   for (const member of systemsOf(switchover)) {
-    const { system, policy } = await memberOf(deps, key.tenantId, member.systemId);
+    const { system, policy, drPolicy } = await memberOf(deps, key.tenantId, member.systemId);
     const id = member.systemId;
     if (switchover.kind === "failover") {
       const point = await deps.recoveryPoints.latest(key.tenantId, id);
-      if (!point) {
+      if (!point && restoreLocations(drPolicy)) {
+        findings.push(
+          finding(
+            "NO_REPLICATED_POINT",
+            "error",
+            `${id}: the DR vault holds no snapshot of it to restore into the DR site`,
+            `${id}：灾备库中没有该系统的快照，无法恢复到灾备站点`,
+          ),
+        );
+      } else if (!point) {
         findings.push(
           finding(
             "NO_REPLICATED_POINT",
@@ -141,6 +154,7 @@ async function systemStep(
     member: SwitchSystem;
     target: RouteTarget;
     policy: Awaited<ReturnType<typeof memberOf>>["policy"];
+    drPolicy: Awaited<ReturnType<typeof memberOf>>["drPolicy"];
     system: Awaited<ReturnType<typeof memberOf>>["system"];
   }) => Promise<{ detail: string; change?: (member: SwitchSystem) => SwitchSystem }>,
 ): Promise<void> {
@@ -150,14 +164,14 @@ async function systemStep(
   const member = systemsOf(started).find((m) => m.systemId === key.systemId);
   if (!member) throw new PrecheckFailedError(`System ${key.systemId} takes no part in ${key.switchId}`);
   try {
-    const { system, policy } = await memberOf(deps, key.tenantId, key.systemId);
+    const { system, policy, drPolicy } = await memberOf(deps, key.tenantId, key.systemId);
     const target: RouteTarget = {
       tenantId: key.tenantId,
       systemId: key.systemId,
       switchId: key.switchId,
       policy,
     };
-    const done = await work({ switchover: started, member, target, policy, system });
+    const done = await work({ switchover: started, member, target, policy, drPolicy, system });
     await mutate(deps, key, (s) =>
       withSystem(s, key.systemId, (m) =>
         endSystemStep(done.change ? done.change(m) : m, name, "succeeded", deps.now(), done.detail),
@@ -215,22 +229,54 @@ export function fence(deps: SwitchoverStepDeps, key: SystemKey) {
 
 /**
  * Recover: bring the site the system goes to up as the serving one (promote the warm DR site, or
- * the primary again on a failback), noting the latest replicated point an RPO is measured from.
+ * the primary again on a failback), noting the latest replicated point an RPO is measured from. A
+ * system recovered by restore (D-51) has that point restored into the DR site's data first; its
+ * failback's data went back in the resync.
  */
 export function recover(deps: SwitchoverStepDeps, key: SystemKey) {
-  return systemStep(deps, key, "recover", async ({ switchover, member, target, policy }) => {
+  return systemStep(deps, key, "recover", async ({ switchover, member, target, policy, drPolicy }) => {
     const adapter = deps.adapterFor(policy, key.tenantId);
+    const locations = switchover.kind === "failover" ? restoreLocations(drPolicy) : undefined;
+    const restored = locations ? await restoreIntoDrSite(deps, key, locations) : undefined;
     const unfenced = await adapter.act(target, "unfence", member.to);
     const promoted = await adapter.act(target, "promote", member.to);
     const point =
-      switchover.kind === "failover"
+      restored?.point ??
+      (switchover.kind === "failover"
         ? await deps.recoveryPoints.latest(key.tenantId, key.systemId)
-        : undefined;
+        : undefined);
+    const how = restored ? `${restored.detail}; ` : "";
     return {
-      detail: `${member.to} site promoted (${unfenced.detail}; ${promoted.detail})${point ? `; latest replicated point ${point.snapshotId} of ${point.takenAt}` : ""}`,
+      detail: `${how}${member.to} site promoted (${unfenced.detail}; ${promoted.detail})${point ? `; latest replicated point ${point.snapshotId} of ${point.takenAt}` : ""}`,
       change: (m) => (point ? { ...m, recoveryPoint: point } : m),
     };
   });
+}
+
+/** The DR vault's latest point of the system, restored into the DR site's data location (D-51). */
+async function restoreIntoDrSite(
+  deps: SwitchoverStepDeps,
+  key: SystemKey,
+  locations: NonNullable<ReturnType<typeof restoreLocations>>,
+) {
+  const latest = await deps.recoveryData.openLatestInDr(key.tenantId, key.systemId);
+  if (!latest) {
+    throw new RecoveryFailedError(
+      `The DR vault holds no snapshot of ${key.systemId} to restore into the DR site; nothing was restored`,
+    );
+  }
+  // The latest point may be a failback's backup of the DR site's own data (D-51): the same data.
+  const source =
+    [locations.primary, locations.dr].find((l) => latest.snapshot.sources.includes(serverSourceLabel(l))) ??
+    locations.primary;
+  const restore = await restoreDataLocation(latest.repository, latest.snapshot, source, {
+    location: locations.dr,
+    objects: deps.recoveryData.locations.at(key.tenantId, locations.dr, "dr"),
+  });
+  return {
+    point: latest.point,
+    detail: describeRestore(restore, latest.point.snapshotId, locations.dr),
+  };
 }
 
 async function probe(deps: SwitchoverStepDeps, url: string, site: Site, when: string) {

@@ -65,6 +65,21 @@ export const switchSystemSchema = z.object({
   steps: z.array(stepSchema).max(20),
   /** The latest point the DR vault holds (a failover), from which the RPO is measured. */
   recoveryPoint: z.object({ snapshotId: z.string(), takenAt: z.iso.datetime() }).optional(),
+  /** A resync the platform performs (the failback of a system recovered by restore, D-51), as it goes. */
+  resync: z
+    .object({
+      /** When the DR site was fenced, so that it takes no writes the resync would miss. */
+      fencedAt: z.iso.datetime().optional(),
+      /** The backup of the primary's data as it stood, kept before the resync overwrites it. */
+      primaryJobId: z.string().max(64).optional(),
+      /** The backup of the DR site's data, restored into the primary. */
+      drJobId: z.string().max(64).optional(),
+      /** Since when it waits for another backup of the system to give the system's slot back. */
+      waitingSince: z.iso.datetime().optional(),
+      snapshotId: z.string().max(64).optional(),
+      restoredAt: z.iso.datetime().optional(),
+    })
+    .optional(),
   /** When its route moved, and the achieved RTO (declaration → switched and checked) and RPO. */
   switchedAt: z.iso.datetime().optional(),
   achieved: z.object({ rtoSeconds: seconds, rpoSeconds: seconds.optional() }).optional(),

@@ -102,10 +102,22 @@ export const failoverPolicySchema = z.object({
   /** The DR site's health endpoint: it must answer before the route is switched to it. */
   drHealthEndpoint: httpUrl.optional(),
   /**
-   * How the DR site is brought up: by promoting it (a warm standby the unit keeps in step). Restoring
-   * the latest replicated point into it is not offered yet (D-49), so it is not accepted either.
+   * How the DR site is brought up (D-51): `promote`, the default, a warm standby the unit keeps in
+   * step; `restore`, the platform restores the DR vault's latest point into `drData` first, and a
+   * failback backs `drData` up and restores it into the primary's S3 source.
    */
-  recovery: z.enum(["promote"]).optional(),
+  recovery: z.enum(["promote", "restore"]).optional(),
+  /**
+   * `restore`: the S3 prefix, in the DR region, the DR site serves its data from, written through the
+   * unit's role (named govdr-source-<name>, trusting the platform with ExternalId = the unit's id).
+   */
+  drData: z
+    .object({
+      bucket: z.string().min(3).max(63),
+      prefix: z.string().max(1024),
+      roleArn: sourceRoleArn,
+    })
+    .optional(),
   /** How long a switchover waits for its approval before it stops, switching nothing. */
   approvalTimeoutMinutes: z.number().int().min(5).max(1440).optional(),
   /** `route53`: the failover records of `recordName` in the hosted zone, pointed at either site. */

@@ -11,6 +11,7 @@ import {
   meets,
   type Target,
 } from "../classification/targets.ts";
+import { restoreRecoveryFindings } from "../failover/restore-recovery.ts";
 import type { SystemClassification } from "../systems/targets-schema.ts";
 import { achievableRpo, insideWindow, longestTransferWaitMinutes } from "./achievable.ts";
 import type { DrPolicy } from "./policy-schema.ts";
@@ -286,6 +287,8 @@ export const policyRules: Rule[] = [
   levelMatchesTargets,
   // Server-side sources (D-43): their roles, no platform resources, a schedule rather than "continuous".
   (ctx) => serverSourceFindings(ctx.policy),
+  // Recovery by restore (D-51): where the DR site's data goes, and the one S3 source it comes from.
+  (ctx) => restoreRecoveryFindings(ctx.policy),
 ];
 
 /** Every finding of every rule; a policy with an error finding must be refused. */

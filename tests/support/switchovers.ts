@@ -1,4 +1,7 @@
 import { EventEmitter } from "node:events";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import type { DrillNotifier } from "../../shared/drills/drill-steps.ts";
 import type { SwitchoverStepDeps } from "../../shared/failover/switchover-context.ts";
 import { SwitchoverService } from "../../shared/failover/switchover-service.ts";
@@ -12,6 +15,7 @@ import { MemoryAuditLog } from "./memory-audit.ts";
 import { MemoryRouteStore } from "./memory-routes.ts";
 import { MemoryDrillSchedules, MemoryStores } from "./memory-stores.ts";
 import { MemorySwitchoverStore } from "./memory-switchovers.ts";
+import { memoryRecoveryData } from "./switchover-data.ts";
 import { systemInput } from "./systems.ts";
 
 export interface WorldSystem {
@@ -20,6 +24,8 @@ export interface WorldSystem {
   /** Names of the other systems of the world it depends on. */
   dependsOn?: string[];
   failover?: Partial<FailoverPolicy>;
+  /** The policy's backup sources (a directory by default). */
+  backupSources?: object[];
 }
 
 /** Every call an adapter received, in order: what a test asserts the route did. */
@@ -56,7 +62,7 @@ export async function switchoverWorld(systems: WorldSystem[], options: { now?: (
       system,
       drPolicySchema.parse({
         backup: {
-          sources: [{ type: "directory", path: "/srv/app" }],
+          sources: spec.backupSources ?? [{ type: "directory", path: "/srv/app" }],
           type: "incremental",
           schedule: { kind: "every", minutes: 30 },
         },
@@ -122,6 +128,11 @@ export async function switchoverWorld(systems: WorldSystem[], options: { now?: (
     return record(tenantId, event);
   };
   const heartbeats = new Map<string, { status: string; consecutiveFailures: number }>();
+  const work = await mkdtemp(path.join(tmpdir(), "govdr-switchover-"));
+  const { recoveryData, buckets } = memoryRecoveryData({ stores, audit, work, now });
+  const backedUpHere = new Set(
+    systems.filter((spec) => spec.backupSources).map((spec) => created.get(spec.name)?.systemId),
+  );
   const deps: SwitchoverStepDeps = {
     switchovers,
     systems: stores.systems,
@@ -134,12 +145,14 @@ export async function switchoverWorld(systems: WorldSystem[], options: { now?: (
           : { ok: true, detail: `${url} answered 200` },
     },
     recoveryPoints: {
-      latest: async () => ({
-        snapshotId: "00000000000000aa",
-        takenAt: new Date(now().getTime() - 300_000).toISOString(),
-      }),
+      // A system backed up here has what its backups made; any other a point 5 minutes old.
+      latest: async (tenantId, systemId) =>
+        backedUpHere.has(systemId)
+          ? (await recoveryData.openLatestInDr(tenantId, systemId))?.point
+          : { snapshotId: "00000000000000aa", takenAt: new Date(now().getTime() - 300_000).toISOString() },
     },
     heartbeats: { state: async (_tenantId, systemId) => heartbeats.get(systemId) },
+    recoveryData,
     reports: {
       write: async (key, body) => {
         if (reports.has(key)) throw new Error(`${key} is locked`);
@@ -200,6 +213,8 @@ export async function switchoverWorld(systems: WorldSystem[], options: { now?: (
     audit,
     heartbeats,
     adapterCalls,
+    /** The units' S3 buckets (recovery by restore, D-51). */
+    buckets,
     /** Makes a site's health endpoint answer (true) or not (false). */
     setHealth: (name: string, site: "primary" | "dr", ok: boolean) =>
       health.set(`http://${site === "primary" ? "primary" : "dr"}.${name}.test/health`, ok),

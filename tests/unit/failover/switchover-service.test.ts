@@ -5,7 +5,7 @@ import { breachHandlers } from "../../../shared/failover/breach.ts";
 import { HealthCheckFailedError } from "../../../shared/failover/errors.ts";
 import { finish } from "../../../shared/failover/finish.ts";
 import { canonicalJson } from "../../../shared/failover/report.ts";
-import { asRetryable } from "../../../shared/failover/run-step.ts";
+import { asRetryable } from "../../../shared/failover/retryable.ts";
 import { sweepSwitchovers } from "../../../shared/failover/sweep.ts";
 import { SwitchoverService } from "../../../shared/failover/switchover-service.ts";
 import { checkWaves, planWaves } from "../../../shared/failover/waves.ts";

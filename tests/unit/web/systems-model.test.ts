@@ -166,6 +166,21 @@ describe("systems pages: the policy form's defaults", () => {
       },
     });
     expect(draftToPolicy(policyToDraft(webhook, fallback))).toEqual(webhook);
+
+    // Recovery by restore (D-51): the DR site's data location goes with it, and only with it.
+    const drData = {
+      bucket: "portal-dr-data",
+      prefix: "site/",
+      roleArn: "arn:aws-cn:iam::123456789012:role/govdr-source-portal-dr",
+    };
+    const restoring = newPolicySchema.parse({
+      ...webhook,
+      failover: { ...webhook.failover, recovery: "restore", drData },
+    });
+    const restoringDraft = policyToDraft(restoring, fallback);
+    expect(restoringDraft).toMatchObject({ recovery: "restore", drData });
+    expect(draftToPolicy(restoringDraft)).toEqual(restoring);
+    expect(draftToPolicy({ ...restoringDraft, recovery: "promote" }).failover.drData).toBeUndefined();
   });
 
   it("sends only the chosen adapter's settings, and the API names a missing one at its field", () => {

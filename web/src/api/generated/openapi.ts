@@ -1317,7 +1317,12 @@ export interface paths {
                             /** Format: uri */
                             drHealthEndpoint?: string;
                             /** @enum {string} */
-                            recovery?: "promote";
+                            recovery?: "promote" | "restore";
+                            drData?: {
+                                bucket: string;
+                                prefix: string;
+                                roleArn: string;
+                            };
                             approvalTimeoutMinutes?: number;
                             route53?: {
                                 roleArn?: string;

@@ -38,6 +38,7 @@ export const common = defineMessages({
     drillLive: "实战演练",
     onDemand: "手动发起",
     schedule: "按计划",
+    failback: "回切同步",
     date: "日期",
     time: "时间",
     timeZone: (zone: string) => `按您所在时区（${zone}）的时间。`,
@@ -66,6 +67,7 @@ export const common = defineMessages({
     drillLive: "Live",
     onDemand: "On demand",
     schedule: "Scheduled",
+    failback: "Failback resync",
     date: "Date",
     time: "Time",
     timeZone: (zone: string) => `In your time zone (${zone}).`,
@@ -87,8 +89,8 @@ export const backupTypeLabel = (t: Common, type: "full" | "incremental" | "diffe
 export const drillTypeLabel = (t: Common, type: "tabletop" | "simulated" | "live") =>
   ({ tabletop: t.drillTabletop, simulated: t.drillSimulated, live: t.drillLive })[type];
 
-export const triggerLabel = (t: Common, trigger: "on-demand" | "schedule") =>
-  trigger === "schedule" ? t.schedule : t.onDemand;
+export const triggerLabel = (t: Common, trigger: "on-demand" | "schedule" | "failback") =>
+  ({ "on-demand": t.onDemand, schedule: t.schedule, failback: t.failback })[trigger];
 
 /** A job's or drill's status as a badge. */
 export function StatusBadge(props: { status: "running" | "completed" | "failed" }) {

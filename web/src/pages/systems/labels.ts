@@ -108,8 +108,12 @@ export const adapterLabels: Record<Adapter, Bilingual> = {
   record: { zh: "仅记录，由人工执行切换", en: "Record only; people do the switch" },
 };
 
-export const recoveryLabels: Record<"promote", Bilingual> = {
+export const recoveryLabels: Record<"promote" | "restore", Bilingual> = {
   promote: { zh: "提升热备站点", en: "Promote the warm DR site" },
+  restore: {
+    zh: "将灾备库最新恢复点恢复到灾备站点",
+    en: "Restore the DR vault's latest point into the DR site",
+  },
 };
 
 export const apitLabels: Record<ApitGranularity, Bilingual> = {
@@ -216,6 +220,10 @@ const fieldLabels: Record<string, Bilingual> = {
   "failover.heartbeat.timeoutSeconds": { zh: "单次探测超时（秒）", en: "Probe timeout (s)" },
   "failover.adapter": { zh: "切换执行方式", en: "Switch adapter" },
   "failover.drHealthEndpoint": { zh: "灾备站点健康检查地址", en: "DR site health endpoint" },
+  "failover.drData": { zh: "灾备站点数据位置", en: "DR site's data location" },
+  "failover.drData.bucket": { zh: "灾备数据存储桶", en: "DR data bucket" },
+  "failover.drData.prefix": { zh: "灾备数据前缀", en: "DR data prefix" },
+  "failover.drData.roleArn": { zh: "灾备数据写入角色", en: "DR data writing role" },
   "failover.recovery": { zh: "灾备站点启用方式", en: "How the DR site is brought up" },
   "failover.approvalTimeoutMinutes": { zh: "审批等待时限（分钟）", en: "Approval timeout (minutes)" },
   "failover.route53": { zh: "Route 53 记录", en: "Route 53 record" },

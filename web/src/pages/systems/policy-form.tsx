@@ -25,6 +25,7 @@ import {
 } from "./labels.ts";
 import {
   bySeverity,
+  type DrDataDraft,
   drillPeriods,
   type Issue,
   issuesAt,
@@ -114,6 +115,13 @@ const texts = defineMessages({
     recovery: "灾备站点启用方式",
     recoveryDefault: "由平台决定",
     recoveryPromote: "提升热备站点",
+    recoveryRestore: "将灾备库最新恢复点恢复到灾备站点",
+    drData: "灾备站点数据位置",
+    drDataHint:
+      "灾备区域中灾备站点读取数据的 S3 前缀。切换时平台先清空该前缀，再写入最新恢复点；回切时平台备份该前缀，并恢复到主站点的备份源。备份源须恰好是一个 S3 前缀。",
+    drDataBucket: "存储桶",
+    drDataPrefix: "前缀",
+    drDataRole: "写入角色 ARN（本单位账号中的 govdr-source-<名称>）",
     approvalTimeout: "审批等待时限（分钟）",
     approvalTimeoutHint: "留空为平台默认值；超时未审批则切换停止，不做任何切换。",
     route53: "Route 53 记录",
@@ -213,6 +221,13 @@ const texts = defineMessages({
     recovery: "How the DR site is brought up",
     recoveryDefault: "As the platform decides",
     recoveryPromote: "Promote the warm DR site",
+    recoveryRestore: "Restore the DR vault's latest point into the DR site",
+    drData: "DR site's data location",
+    drDataHint:
+      "The S3 prefix in the DR region the DR site reads its data from. A failover empties it, then restores the latest point into it; a failback backs it up and restores it into the primary's backup source, which must be a single S3 prefix.",
+    drDataBucket: "Bucket",
+    drDataPrefix: "Prefix",
+    drDataRole: "Writing role ARN (govdr-source-<name> in the unit's account)",
     approvalTimeout: "Approval timeout (minutes)",
     approvalTimeoutHint:
       "Empty: the platform's default; unapproved by then, the switchover stops, switching nothing.",
@@ -303,6 +318,11 @@ export function PolicyForm(props: PolicyFormProps) {
     value: draft.route53[key],
     onValue: (value: string) => onDraft((d) => ({ ...d, route53: { ...d.route53, [key]: value } })),
     error: errorText(ctx, `failover.route53.${key}`),
+  });
+  const drData = (key: keyof DrDataDraft) => ({
+    value: draft.drData[key],
+    onValue: (value: string) => onDraft((d) => ({ ...d, drData: { ...d.drData, [key]: value } })),
+    error: errorText(ctx, `failover.drData.${key}`),
   });
   const setSource = (index: number, update: Partial<SourceDraft>) =>
     onDraft((d) => ({
@@ -834,11 +854,34 @@ export function PolicyForm(props: PolicyFormProps) {
               options={[
                 { value: "", label: t.recoveryDefault },
                 { value: "promote", label: t.recoveryPromote },
+                { value: "restore", label: t.recoveryRestore },
               ]}
               error={errorText(ctx, "failover.recovery")}
             />
           </div>
         </div>
+        {draft.recovery === "restore" ? (
+          <fieldset data-path="failover.drData">
+            <legend>{t.drData}</legend>
+            <p class="field-hint">{t.drDataHint}</p>
+            <GroupIssues ctx={ctx} path="failover.drData" />
+            <div class="form-row">
+              <div data-path="failover.drData.bucket">
+                <TextField label={t.drDataBucket} placeholder="portal-dr-data" {...drData("bucket")} />
+              </div>
+              <div data-path="failover.drData.prefix">
+                <TextField label={t.drDataPrefix} placeholder="site/" {...drData("prefix")} />
+              </div>
+            </div>
+            <div data-path="failover.drData.roleArn">
+              <TextField
+                label={t.drDataRole}
+                placeholder="arn:aws-cn:iam::123456789012:role/govdr-source-portal-dr"
+                {...drData("roleArn")}
+              />
+            </div>
+          </fieldset>
+        ) : null}
         {draft.adapter === "route53" ? (
           <fieldset data-path="failover.route53">
             <legend>{t.route53}</legend>

@@ -58,6 +58,14 @@ export interface WindowDraft {
   timezone: string;
 }
 
+/** The S3 prefix in the DR region the DR site serves its data from (recovery by restore, D-51). */
+export interface DrDataDraft {
+  bucket: string;
+  prefix: string;
+  roleArn: string;
+}
+export const emptyDrData: DrDataDraft = { bucket: "", prefix: "", roleArn: "" };
+
 export interface PolicyDraft {
   sources: SourceDraft[];
   backupType: BackupType;
@@ -94,7 +102,9 @@ export interface PolicyDraft {
   /** The DR site's health endpoint, checked before the route moves to it. */
   drHealthEndpoint: string;
   /** "": the policy names none (the platform decides). */
-  recovery: "" | "promote";
+  recovery: "" | "promote" | "restore";
+  /** Recovery by restore: the DR site's data location (sent only with it). */
+  drData: DrDataDraft;
   /** Empty: the platform's default approval timeout. */
   approvalTimeoutMinutes: string;
   /** The route53 adapter's records (sent only with that adapter). */
@@ -224,6 +234,7 @@ export function defaultPolicyDraft(
     adapter: "record",
     drHealthEndpoint: "",
     recovery: "",
+    drData: { ...emptyDrData },
     approvalTimeoutMinutes: "",
     route53: { ...emptyRoute53 },
     webhookUrl: "",
@@ -335,6 +346,15 @@ export function draftToPolicy(draft: PolicyDraft): PolicyBody {
       adapter: draft.adapter,
       ...optionalText("drHealthEndpoint", draft.drHealthEndpoint),
       ...(draft.recovery ? { recovery: draft.recovery } : {}),
+      ...(draft.recovery === "restore"
+        ? {
+            drData: {
+              bucket: draft.drData.bucket.trim(),
+              prefix: draft.drData.prefix.trim(),
+              roleArn: draft.drData.roleArn.trim(),
+            },
+          }
+        : {}),
       ...optionalNumber("approvalTimeoutMinutes", draft.approvalTimeoutMinutes),
       // Each adapter's own settings go only with that adapter: the form hides the others.
       ...(draft.adapter === "route53"
@@ -409,6 +429,7 @@ export function policyToDraft(policy: DrPolicy, fallback: PolicyDraft): PolicyDr
     adapter: failover.adapter,
     drHealthEndpoint: failover.drHealthEndpoint ?? "",
     recovery: failover.recovery ?? "",
+    drData: failover.drData ? { ...failover.drData } : { ...fallback.drData },
     approvalTimeoutMinutes:
       failover.approvalTimeoutMinutes !== undefined ? String(failover.approvalTimeoutMinutes) : "",
     route53: failover.route53
