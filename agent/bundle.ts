@@ -7,8 +7,13 @@ import { build, type Plugin } from "esbuild";
  * what a worker thread needs: chunking, fingerprints, crypto, file I/O). Workers load the small file,
  * so each thread's isolate does not carry the SDK (about 20 MiB of RSS per worker).
  */
-export async function buildAgentBundle(outdir: string): Promise<{ agent: string; worker: string }> {
-  await build({
+export async function buildAgentBundle(
+  outdir: string,
+  projectRoot = fileURLToPath(new URL("..", import.meta.url)),
+): Promise<{ agent: string; worker: string; sources: string[] }> {
+  const { metafile } = await build({
+    absWorkingDir: projectRoot,
+    metafile: true,
     entryPoints: {
       "govdr-agent": fileURLToPath(new URL("./bin/agent-entry.ts", import.meta.url)),
       "vault-worker": fileURLToPath(new URL("../shared/vault/workers/worker-entry.ts", import.meta.url)),
@@ -28,7 +33,15 @@ export async function buildAgentBundle(outdir: string): Promise<{ agent: string;
     logLevel: "warning",
     plugins: [englishOnlyZod],
   });
-  return { agent: path.join(outdir, "govdr-agent.mjs"), worker: path.join(outdir, "vault-worker.mjs") };
+  // The project's own files it was built from (packages are pinned by package-lock.json).
+  const sources = Object.keys(metafile.inputs).filter(
+    (file) => !file.includes("node_modules/") && !file.includes(":"),
+  );
+  return {
+    agent: path.join(outdir, "govdr-agent.mjs"),
+    worker: path.join(outdir, "vault-worker.mjs"),
+    sources,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx, so `npx govdr` works right after `npm ci`.
+// `npx govdr`: the backup agent compiled (built on its first run), the local stack's commands through tsx.
 import { spawnSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,15 @@ if (existsSync(projectNode) && realpathSync(projectNode) !== realpathSync(proces
   process.exit(status ?? (signal ? 128 : 1));
 }
 
-const { register } = await import("tsx/esm/api");
-register();
-const { main } = await import("../main.ts");
-process.exitCode = await main(process.argv);
+// The backup agent's commands run compiled (D-52): what units run is what the benchmark times.
+const { agentCommands, compiledAgent } = await import("./compiled-agent.mjs");
+if (agentCommands.has(process.argv[2] ?? "")) {
+  const { pathToFileURL } = await import("node:url");
+  await import(pathToFileURL(await compiledAgent()).href);
+} else {
+  // The local stack's own commands (up, deploy, test, emulator, demo) start TypeScript anyway.
+  const { register } = await import("tsx/esm/api");
+  register();
+  const { main } = await import("../main.ts");
+  process.exitCode = await main(process.argv);
+}

@@ -4,7 +4,7 @@ import {
   DynamoDBClient,
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { BackupSources } from "../backups/backup-steps.ts";
 import {
@@ -56,6 +56,25 @@ function exportValue(value: AttributeValue): unknown {
 }
 const exportItem = (item: Record<string, AttributeValue>) =>
   Object.fromEntries(Object.entries(item).map(([name, value]) => [name, exportValue(value)]));
+
+/**
+ * S3 as the unit's role: in `region`, following a bucket's own region, retried adaptively, and
+ * path-style at an emulator's `endpoint`.
+ */
+export function unitS3Client(
+  region: string,
+  credentials: S3ClientConfig["credentials"],
+  endpoint?: string,
+): S3Client {
+  return new S3Client({
+    region,
+    credentials,
+    followRegionRedirects: true,
+    maxAttempts: 8,
+    retryMode: "adaptive",
+    forcePathStyle: !!endpoint,
+  });
+}
 
 /** Objects under a prefix, listed a page (1,000 keys) at a time in key order, read as streams. */
 export function s3PrefixSource(
@@ -259,15 +278,7 @@ export function assumedRoleSources(config: {
       for (const source of sources) {
         const credentials = await credentialsOf(source.roleArn);
         if (source.type === "s3-prefix") {
-          const s3 = new S3Client({
-            region: config.region,
-            credentials,
-            followRegionRedirects: true,
-            maxAttempts: 8,
-            retryMode: "adaptive",
-            forcePathStyle: !!config.endpoint,
-          });
-          opened.push(s3PrefixSource(s3, source));
+          opened.push(s3PrefixSource(unitS3Client(config.region, credentials, config.endpoint), source));
         } else {
           const dynamodb = new DynamoDBClient({
             region: tableOf(source.tableArn).region,

@@ -1,8 +1,7 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { DataLocations } from "../failover/data-restore.ts";
 import { S3Sandbox } from "../stores/s3/sandbox.ts";
-import { SourceAccessDeniedError } from "./backup-sources.ts";
+import { SourceAccessDeniedError, unitS3Client } from "./backup-sources.ts";
 import { assumeUnitRole } from "./unit-role.ts";
 
 /**
@@ -19,13 +18,9 @@ export function assumedRoleDataLocations(config: {
   return {
     at: (tenantId, location, site) =>
       new S3Sandbox(
-        new S3Client({
-          region: config.regions[site],
-          followRegionRedirects: true,
-          maxAttempts: 8,
-          retryMode: "adaptive",
-          forcePathStyle: !!config.endpoint,
-          credentials: () =>
+        unitS3Client(
+          config.regions[site],
+          () =>
             assumeUnitRole(
               sts,
               {
@@ -36,7 +31,8 @@ export function assumedRoleDataLocations(config: {
               },
               (message) => new SourceAccessDeniedError(message),
             ),
-        }),
+          config.endpoint,
+        ),
         location.bucket,
       ),
   };

@@ -250,7 +250,7 @@ function notifyFailure(notifier: DrillNotifier, job: BackupJob): Promise<void> {
   return notifier.publish(job.tenantId, {
     kind: "job-failed",
     subject: `govdr backup failed: ${job.systemId} (${job.jobId})`,
-    text: `The server-side backup ${job.jobId} of system ${job.systemId} failed: ${job.error?.code ?? "BACKUP_FAILED"}: ${job.error?.message ?? "the backup stopped"}. No snapshot was recorded; the next scheduled run tries again, or run one now with POST /systems/${job.systemId}/backups.`,
+    text: `The server-side backup ${job.jobId} of system ${job.systemId} failed: ${job.error?.code ?? "BACKUP_FAILED"}: ${job.error?.message ?? "the backup stopped"}. No snapshot was recorded; ${job.trigger === "failback" ? `it was part of the resync of a failback (${job.requestedBy}), which tries once more and then stops, the DR site serving on` : `the next scheduled run tries again, or run one now with POST /systems/${job.systemId}/backups`}.`,
     data: job,
   });
 }

@@ -55,9 +55,12 @@ export async function restoreToSandbox(
     onProgress?: (restored: SandboxRestore) => void;
     /** Only what is under this directory of the snapshot (`name/`), stored without it. */
     within?: string;
+    /** The key a file is stored under, from its path below `within` (the path itself by default). */
+    keyOf?: (path: string) => string;
   } = {},
 ): Promise<SandboxRestore & { damagedCount: number }> {
   const within = options.within ?? "";
+  const keyOf = options.keyOf ?? ((path: string) => path);
   const packs = new PackCache(repository, options.packsInMemory ?? 16);
   const result: SandboxRestore = { files: 0, bytes: 0, directories: 0, symlinks: 0, damaged: [] };
   let damagedCount = 0;
@@ -78,7 +81,7 @@ export async function restoreToSandbox(
     }
     try {
       await sandbox.write(
-        `${prefix}${entry.path.slice(within.length)}`,
+        `${prefix}${keyOf(entry.path.slice(within.length))}`,
         Readable.from(chunks(), { objectMode: false }),
         entry.size,
       );
@@ -150,8 +153,9 @@ export async function verifySandbox(
   sandbox: Sandbox,
   prefix: string,
   known: { path: string; reason: string }[],
-  /** As restoreToSandbox's `within`: only what is under this directory, stored without it. */
+  /** As restoreToSandbox's `within` and `keyOf`. */
   within = "",
+  keyOf: (path: string) => string = (path) => path,
 ): Promise<{
   expectedFiles: number;
   expectedBytes: number;
@@ -169,7 +173,7 @@ export async function verifySandbox(
     if (entry.type !== "file" || !entry.path.startsWith(within)) continue;
     tally.expectedFiles += 1;
     tally.expectedBytes += entry.size;
-    const size = await storedSize(entry.path.slice(within.length));
+    const size = await storedSize(keyOf(entry.path.slice(within.length)));
     if (size === entry.size) {
       tally.verifiedFiles += 1;
       tally.verifiedBytes += size;

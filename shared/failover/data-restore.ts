@@ -2,6 +2,7 @@ import { serverSourceLabel, serverSourceName } from "../backups/server-sources.t
 import { restoreToSandbox, type Sandbox, verifySandbox } from "../drills/sandbox.ts";
 import { RecoveryFailedError } from "../routing/errors.ts";
 import type { Site } from "../routing/route.ts";
+import { keyOfPath } from "../vault/object-backup.ts";
 import type { Repository } from "../vault/repository.ts";
 import type { Snapshot } from "../vault/snapshot.ts";
 import type { DataLocation } from "./restore-recovery.ts";
@@ -19,7 +20,9 @@ export interface DataRestore {
   removed: number;
 }
 
-const where = (location: DataLocation) => `s3://${location.bucket}/${location.prefix}`;
+export const dataLocationUrl = (location: Pick<DataLocation, "bucket" | "prefix">) =>
+  `s3://${location.bucket}/${location.prefix}`;
+const where = dataLocationUrl;
 
 /**
  * Restores what `snapshot` holds of `source` (the S3 prefix it backed up) into `target`, so that
@@ -42,8 +45,10 @@ export async function restoreDataLocation(
   }
   const within = `${serverSourceName(source)}/`;
   const prefix = target.location.prefix;
+  // A snapshot path is the object's key escaped component by component (pathOfKey): undone here.
+  const keyOf = (relative: string) => keyOfPath(relative.split("/"));
   const removed = await target.objects.removeAll(prefix);
-  const restored = await restoreToSandbox(repository, snapshot, target.objects, prefix, { within });
+  const restored = await restoreToSandbox(repository, snapshot, target.objects, prefix, { within, keyOf });
   const verified = await verifySandbox(
     repository,
     snapshot,
@@ -51,12 +56,13 @@ export async function restoreDataLocation(
     prefix,
     restored.damaged,
     within,
+    keyOf,
   );
   const damaged = Math.max(restored.damagedCount, verified.damagedCount);
   if (damaged > 0) {
     const named = verified.damaged
       .slice(0, 5)
-      .map((d) => `${d.path.slice(within.length)} (${d.reason})`)
+      .map((d) => `${keyOf(d.path.slice(within.length))} (${d.reason})`)
       .join("; ");
     throw new RecoveryFailedError(
       `${damaged} of ${verified.expectedFiles} files of snapshot ${snapshot.id} could not be restored into ${where(target.location)}: ${named}`,

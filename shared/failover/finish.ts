@@ -115,19 +115,14 @@ async function releaseResyncFences(deps: SwitchoverStepDeps, switchover: Switcho
   if (switchover.kind !== "failback") return;
   for (const member of systemsOf(switchover)) {
     if (!member.resync?.fencedAt || member.status !== "pending") continue;
-    const { policy } = await memberOf(deps, switchover.tenantId, member.systemId);
-    const target = {
-      tenantId: switchover.tenantId,
-      systemId: member.systemId,
-      switchId: switchover.switchId,
-      policy,
-    };
     const systemKey = {
       tenantId: switchover.tenantId,
       switchId: switchover.switchId,
       systemId: member.systemId,
     };
     try {
+      const { policy } = await memberOf(deps, switchover.tenantId, member.systemId);
+      const target = { ...systemKey, policy };
       const unfenced = await deps.adapterFor(policy, switchover.tenantId).act(target, "unfence", "dr");
       await changeRoute(deps, systemKey, policy.adapter, (route) => ({ ...route, fencedSite: "primary" }));
       await recordStep(deps, switchover, "resync-unfence", {

@@ -8,10 +8,10 @@ import { ResyncFailedError } from "../routing/errors.ts";
 import type { RouteTarget } from "../routing/route.ts";
 import { newId } from "../stores/ids.ts";
 import { loadSnapshot } from "../vault/snapshot.ts";
-import { describeRestore, restoreDataLocation } from "./data-restore.ts";
+import { dataLocationUrl, describeRestore, restoreDataLocation } from "./data-restore.ts";
 import type { DataLocation } from "./restore-recovery.ts";
 import { asRetryable } from "./retryable.ts";
-import { type SwitchSystem, withSystem } from "./switchover.ts";
+import { type SwitchSystem, systemsOf, withSystem } from "./switchover.ts";
 import {
   type memberOf,
   mutate,
@@ -23,10 +23,32 @@ import { changeRoute } from "./switchover-steps.ts";
 
 type ResyncState = NonNullable<SwitchSystem["resync"]>;
 
+/**
+ * The DR data location must be the one the failover restored into: a policy changed since then
+ * names another place, and restoring that into the primary would replace its data with the wrong one.
+ */
+async function checkRestoredInto(
+  deps: SwitchoverStepDeps,
+  key: SwitchKey,
+  failoverId: string | undefined,
+  systemId: string,
+  dr: DataLocation,
+) {
+  if (!failoverId) return;
+  const failover = await deps.switchovers.get(key.tenantId, failoverId);
+  const restored = failover && systemsOf(failover).find((m) => m.systemId === systemId)?.restored;
+  if (restored?.into === dataLocationUrl(dr)) return;
+  throw new ResyncFailedError(
+    `Failover ${failoverId} restored ${systemId} into ${restored?.into ?? "no data location (it promoted the DR site)"}, but the policy now names ${dataLocationUrl(dr)}; set failover.drData back, or fail back by the unit's own resync`,
+  );
+}
+
 /** What a resync's restore is given of an invocation before it must begin in the next one. */
 const restoreNeedsMs = 5 * 60_000;
 /** How long a resync waits for another backup of the system to give its slot back. */
 const slotWaitMs = 2 * 3_600_000;
+/** How long a resync may run in all, as a backup's state machine does (23 h). */
+const resyncLimitMs = 23 * 3_600_000;
 type Member = Awaited<ReturnType<typeof memberOf>>;
 
 async function saveResync(
@@ -52,12 +74,25 @@ export async function platformResync(
   deps: SwitchoverStepDeps,
   key: SwitchKey,
   member: SwitchSystem,
-  context: Member & { target: RouteTarget },
+  context: Member & { target: RouteTarget; failoverId?: string },
   locations: { primary: DataLocation; dr: DataLocation },
   deadline: Date,
 ): Promise<{ done: false } | { done: true; detail: string }> {
   const systemId = member.systemId;
   let state: ResyncState = member.resync ?? {};
+  if (state.restoredAt && state.snapshotId) {
+    // A retry after the restore: the primary holds the DR side's data; it is not emptied again.
+    return {
+      done: true,
+      detail: `snapshot ${state.snapshotId} restored into ${dataLocationUrl(locations.primary)}`,
+    };
+  }
+  if (!state.fencedAt) await checkRestoredInto(deps, key, context.failoverId, systemId, locations.dr);
+  if (state.fencedAt && deps.now().getTime() - Date.parse(state.fencedAt) > resyncLimitMs) {
+    throw new ResyncFailedError(
+      `The resync of ${systemId} has run for ${resyncLimitMs / 3_600_000} h without ending; the DR site serves on once the failback ends`,
+    );
+  }
   if (!state.fencedAt) {
     const fenced = await deps.adapterFor(context.policy, key.tenantId).act(context.target, "fence", "dr");
     await changeRoute(deps, { ...key, systemId }, context.policy.adapter, (route) => ({
@@ -79,6 +114,11 @@ export async function platformResync(
   if (!kept) return { done: false };
   const fromDr = await backup("drJobId", locations.dr);
   if (!fromDr?.manifest || !fromDr.snapshotId) return { done: false };
+  if (fromDr.progress.files === 0 && kept.progress.files > 0) {
+    throw new ResyncFailedError(
+      `${dataLocationUrl(locations.dr)} holds nothing: restoring it would empty ${dataLocationUrl(locations.primary)} (${kept.progress.files} files, kept as snapshot ${kept.snapshotId}); check failover.drData`,
+    );
+  }
   // A restore takes its own invocation unless this one has the time left for it.
   if (deadline.getTime() - deps.now().getTime() < restoreNeedsMs) return { done: false };
 

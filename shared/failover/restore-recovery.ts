@@ -69,6 +69,19 @@ export function restoreRecoveryFindings(policy: Pick<DrPolicy, "backup" | "failo
       "The DR site's data location must not overlap the primary's backup source: a restore empties its target first.",
     );
   }
+  const folders: [string, string | undefined][] = [
+    ["failover.drData.prefix", drData?.prefix],
+    ["backup.sources.0.prefix", primary?.type === "s3-prefix" ? primary.prefix : undefined],
+  ];
+  for (const [path, prefix] of folders) {
+    if (prefix === undefined || (prefix !== "" && prefix.endsWith("/"))) continue;
+    error(
+      "RESTORE_PREFIX_NOT_A_FOLDER",
+      path,
+      "按恢复点恢复时，数据位置的前缀须是以 / 结尾的目录（例如 site/）：恢复会先清空该前缀下的全部对象。",
+      "Recovery by restore needs each data location's prefix to be a folder ending in / (e.g. site/): a restore empties everything under it first, and a bare prefix such as site would also take site-assets/.",
+    );
+  }
   const refusal =
     drData &&
     platformResourceRefusal({ type: "s3-prefix", bucket: drData.bucket }, { buckets: [], tables: [] });

@@ -1,6 +1,6 @@
 import { platformResync } from "./platform-resync.ts";
 import { restoreLocations } from "./restore-recovery.ts";
-import { systemsOf, withSystem, withWave } from "./switchover.ts";
+import { endSystemStep, systemsOf, withSystem, withWave } from "./switchover.ts";
 import {
   endpointOf,
   errorOf,
@@ -43,6 +43,12 @@ export async function requestApproval(
     text: [
       `A ${switchover.kind} of ${systems.join(", ")} waits for an approval until ${switchover.approval.expiresAt}.`,
       `Reason: ${switchover.reason || switchover.approval.reason}`,
+      ...systemsOf(switchover)
+        .filter((s) => s.resync?.fencedAt)
+        .map(
+          (s) =>
+            `The DR site of ${s.name} (${s.systemId}) is fenced for the resync and takes no writes until the switch back: decide promptly.`,
+        ),
       `Approve or reject it in the console, or POST /failovers/${switchover.switchId}/approve (or /reject).`,
     ].join("\n"),
     data: {
@@ -83,7 +89,14 @@ export async function resync(
     try {
       const locations = restoreLocations(context.drPolicy);
       const done = locations
-        ? await platformResync(deps, key, member, { ...context, target }, locations, deadline)
+        ? await platformResync(
+            deps,
+            key,
+            member,
+            { ...context, target, failoverId: switchover.failoverId },
+            locations,
+            deadline,
+          )
         : {
             done: true as const,
             ...(await deps.adapterFor(context.policy, key.tenantId).act(target, "resync", member.to)),
@@ -109,6 +122,11 @@ export async function resync(
       if (!done.done) return { done: false };
       await recordStep(deps, switchover, "resync", { systemId: member.systemId, detail: done.detail });
     } catch (error) {
+      await mutate(deps, key, (s) =>
+        withSystem(s, member.systemId, (m) =>
+          endSystemStep(m, "resync", "failed", deps.now(), errorOf(error).message),
+        ),
+      ).catch(() => undefined); // the audit event below still says why, and the error goes on
       await recordStep(deps, switchover, "resync", { systemId: member.systemId, error: errorOf(error) });
       throw error;
     }

@@ -2,7 +2,7 @@ import { serverSourceLabel } from "../backups/server-sources.ts";
 import type { DrillFinding } from "../drills/drill.ts";
 import { RecoveryFailedError } from "../routing/errors.ts";
 import type { RouteRecord, RouteTarget, Site } from "../routing/route.ts";
-import { describeRestore, restoreDataLocation } from "./data-restore.ts";
+import { dataLocationUrl, describeRestore, restoreDataLocation } from "./data-restore.ts";
 import { HealthCheckFailedError, PrecheckFailedError } from "./errors.ts";
 import { restoreLocations } from "./restore-recovery.ts";
 import {
@@ -237,7 +237,7 @@ export function recover(deps: SwitchoverStepDeps, key: SystemKey) {
   return systemStep(deps, key, "recover", async ({ switchover, member, target, policy, drPolicy }) => {
     const adapter = deps.adapterFor(policy, key.tenantId);
     const locations = switchover.kind === "failover" ? restoreLocations(drPolicy) : undefined;
-    const restored = locations ? await restoreIntoDrSite(deps, key, locations) : undefined;
+    const restored = locations ? await restoreIntoDrSite(deps, key, member, locations) : undefined;
     const unfenced = await adapter.act(target, "unfence", member.to);
     const promoted = await adapter.act(target, "promote", member.to);
     const point =
@@ -257,6 +257,7 @@ export function recover(deps: SwitchoverStepDeps, key: SystemKey) {
 async function restoreIntoDrSite(
   deps: SwitchoverStepDeps,
   key: SystemKey,
+  member: SwitchSystem,
   locations: NonNullable<ReturnType<typeof restoreLocations>>,
 ) {
   const latest = await deps.recoveryData.openLatestInDr(key.tenantId, key.systemId);
@@ -264,6 +265,14 @@ async function restoreIntoDrSite(
     throw new RecoveryFailedError(
       `The DR vault holds no snapshot of ${key.systemId} to restore into the DR site; nothing was restored`,
     );
+  }
+  const into = dataLocationUrl(locations.dr);
+  // A retried step (its promote failed) does not empty and restore the DR site again.
+  if (member.restored?.snapshotId === latest.point.snapshotId && member.restored.into === into) {
+    return {
+      point: latest.point,
+      detail: `snapshot ${latest.point.snapshotId} restored into ${into} already`,
+    };
   }
   // The latest point may be a failback's backup of the DR site's own data (D-51): the same data.
   const source =
@@ -273,6 +282,9 @@ async function restoreIntoDrSite(
     location: locations.dr,
     objects: deps.recoveryData.locations.at(key.tenantId, locations.dr, "dr"),
   });
+  await mutate(deps, key, (s) =>
+    withSystem(s, key.systemId, (m) => ({ ...m, restored: { snapshotId: latest.point.snapshotId, into } })),
+  );
   return {
     point: latest.point,
     detail: describeRestore(restore, latest.point.snapshotId, locations.dr),

@@ -65,6 +65,8 @@ export const switchSystemSchema = z.object({
   steps: z.array(stepSchema).max(20),
   /** The latest point the DR vault holds (a failover), from which the RPO is measured. */
   recoveryPoint: z.object({ snapshotId: z.string(), takenAt: z.iso.datetime() }).optional(),
+  /** Recovery by restore (D-51): the point a failover restored into the DR site's data, and where. */
+  restored: z.object({ snapshotId: z.string().max(64), into: z.string().max(1200) }).optional(),
   /** A resync the platform performs (the failback of a system recovered by restore, D-51), as it goes. */
   resync: z
     .object({

@@ -1,5 +1,6 @@
 /**
  * govdr vs restic on the same generated data in one run (issue 4, not part of `npm test`).
+ * Times `govdr` as `npx govdr` runs it (cli/bin/govdr.js, the compiled agent; D-52).
  * Run: npm run bench:vault [small|large] [no-s3]   (installs Debian's restic when missing, starts the
  * emulator for the S3 rows; needs ~1.5 GiB in /tmp)
  * For each data set and tool: backup, change 1% of the data, backup again, restore the latest into
@@ -16,7 +17,6 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { buildAgentBundle } from "../../agent/bundle.ts";
 import { ensureDebianPackages } from "../../cli/apt.ts";
 import { startEmulator, stopEmulator } from "../../cli/emulator/emulator.ts";
 import { emulatorClientConfig } from "../../cli/local-stack/aws-clients.ts";
@@ -42,7 +42,9 @@ process.env.TMPDIR = path.join(work, "tmp");
 await mkdir(process.env.TMPDIR, { recursive: true });
 
 await ensureDebianPackages([{ name: "restic", file: "/usr/bin/restic" }], "the vault benchmark");
-const { agent } = await buildAgentBundle(path.join(work, "agent"));
+// What `npx govdr` runs, started as npx starts it (the project's Node.js first on PATH), without
+// npm's own start (D-52): the compiled agent, built by this first call if it is not yet.
+const agent = path.resolve("cli/bin/govdr.js");
 const keyFile = await generatedKeyFile(agent, path.join(work, "govdr.key"));
 
 async function treeDigest(root: string): Promise<string> {

@@ -117,6 +117,7 @@ describe("recovery by restore on the emulator's Step Functions, S3 and STS (D-51
     await put(primaryS3, primary.bucket, primary.prefix, {
       "index.html": "<h1>办事指南</h1>",
       "docs/guide.txt": "第一版",
+      "docs/notes 100%.txt": "a key the snapshot escapes",
     });
     await put(drS3, dr.bucket, dr.prefix, { "stale.html": "left from an earlier switchover" });
 
@@ -153,6 +154,7 @@ describe("recovery by restore on the emulator's Step Functions, S3 and STS (D-51
     expect(await contents(drS3, dr.bucket, dr.prefix)).toEqual({
       "index.html": "<h1>办事指南</h1>",
       "docs/guide.txt": "第一版",
+      "docs/notes 100%.txt": "a key the snapshot escapes",
     });
 
     // Business goes on at the DR site.
@@ -163,6 +165,7 @@ describe("recovery by restore on the emulator's Step Functions, S3 and STS (D-51
     expect(failback, JSON.stringify(failback)).toMatchObject({ kind: "failback", status: "completed" });
     expect(await contents(primaryS3, primary.bucket, primary.prefix)).toEqual({
       "docs/guide.txt": "第二版（灾备站点修订）",
+      "docs/notes 100%.txt": "a key the snapshot escapes",
       "new.json": "[]",
     });
     const jobs = await call("GET", `/systems/${unit.systemId}/backups`, { token: unit.token });

@@ -58,6 +58,15 @@ describe("a policy that recovers by restore (D-51)", () => {
     ]);
   });
 
+  it("needs both prefixes to be folders, since a restore empties everything under its prefix", () => {
+    expect(codes(restorePolicy({ drData: { ...drData, prefix: "site" } }))).toEqual([
+      ["RESTORE_PREFIX_NOT_A_FOLDER", "failover.drData.prefix"],
+    ]);
+    expect(codes(restorePolicy({ sources: [{ ...primary, prefix: "" }] }))).toEqual([
+      ["RESTORE_PREFIX_NOT_A_FOLDER", "backup.sources.0.prefix"],
+    ]);
+  });
+
   it("says nothing of a policy that promotes its DR site", () => {
     const p = restorePolicy();
     const promote = { ...p, failover: { ...p.failover, recovery: "promote" as const } };

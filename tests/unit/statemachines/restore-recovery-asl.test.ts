@@ -30,7 +30,13 @@ async function failOver(w: World) {
 describe("recovery by restore in the switchover state machines (D-51, issue #20)", () => {
   it("restores the DR vault's latest point into the DR site's data, replacing what it held, and measures the RPO from it (R-FO-01)", async () => {
     const w = await restoreWorld();
-    w.buckets.write(primary.bucket, primary.prefix, { "index.html": "<h1>v1</h1>", "data/a.json": "{}" });
+    // Keys as S3 allows them: a space and a % (escaped in the snapshot's paths), a folder marker.
+    w.buckets.write(primary.bucket, primary.prefix, {
+      "index.html": "<h1>v1</h1>",
+      "data/a.json": "{}",
+      "docs/notes 100%.txt": "pct",
+      "docs/empty/": "",
+    });
     const snapshotId = await w.backUp();
     w.buckets.write(drData.bucket, drData.prefix, { "stale.html": "from an earlier failover" });
     w.buckets.write(drData.bucket, "other/", { "keep.txt": "outside the prefix" });
@@ -42,13 +48,15 @@ describe("recovery by restore in the switchover state machines (D-51, issue #20)
     expect(w.buckets.read(drData.bucket, drData.prefix)).toEqual({
       "index.html": "<h1>v1</h1>",
       "data/a.json": "{}",
+      "docs/notes 100%.txt": "pct",
+      "docs/empty/": "",
     });
     expect(w.buckets.read(drData.bucket, "other/")).toEqual({ "keep.txt": "outside the prefix" });
     const member = run.record.waves[0]?.systems[0];
     expect(member?.recoveryPoint?.snapshotId).toBe(snapshotId);
     expect(member?.achieved?.rpoSeconds).toBeGreaterThanOrEqual(0);
     expect(member?.steps.find((s) => s.name === "recover")?.detail).toContain(
-      `snapshot ${snapshotId} restored into s3://${drData.bucket}/${drData.prefix}: 2 files, 13 bytes verified, 1 earlier objects removed`,
+      `snapshot ${snapshotId} restored into s3://${drData.bucket}/${drData.prefix}: 4 files, 16 bytes verified, 1 earlier objects removed`,
     );
   });
 
