@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -31,6 +33,7 @@ export async function buildAgentBundle(
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
     logLevel: "warning",
+    define: { GOVDR_AGENT_VERSION: JSON.stringify(agentBuildVersion(projectRoot)) },
     plugins: [englishOnlyZod],
   });
   // The project's own files it was built from (packages are pinned by package-lock.json).
@@ -44,12 +47,28 @@ export async function buildAgentBundle(
   };
 }
 
+/** The package's version and the commit it was built from (`0.1.0+c10c2bd`; `+dev` outside git). */
+export function agentBuildVersion(projectRoot: string): string {
+  const { version } = JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")) as {
+    version: string;
+  };
+  try {
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    return `${version}+${commit.toString().trim()}`;
+  } catch {
+    return `${version}+dev`;
+  }
+}
+
 /**
  * zod's classic API re-exports all its locales, about 370 KB that every start of the agent would
  * parse. The agent speaks English, zod's default (which zod imports on its own), so the locale
  * index becomes an empty module.
  */
-const englishOnlyZod: Plugin = {
+export const englishOnlyZod: Plugin = {
   name: "zod-english-only",
   setup(build) {
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>

@@ -7,8 +7,15 @@ import { reportOf } from "./errors.ts";
  * The backup agent on its own: only the vault commands, so a bundled agent (tests/bench builds one
  * with esbuild) starts fast and carries no deployment tooling.
  */
+/** Set by the bundles (agent/bundle.ts, agent/single-file.ts): the package version and commit. */
+declare const GOVDR_AGENT_VERSION: string | undefined;
+export const agentVersion = typeof GOVDR_AGENT_VERSION === "string" ? GOVDR_AGENT_VERSION : "source";
+
 export async function agentMain(argv: string[]): Promise<number> {
-  const program = new Command("govdr").exitOverride().showHelpAfterError();
+  const program = new Command("govdr")
+    .version(agentVersion, "-V, --version", "the agent's version (package version+commit)")
+    .exitOverride()
+    .showHelpAfterError();
   registerAgentCommands(program);
   return runProgram(program, argv);
 }

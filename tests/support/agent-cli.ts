@@ -11,7 +11,8 @@ export interface AgentRun {
 
 /**
  * Starts the `govdr` agent CLI as a separate process, as an operator or scheduler would: from source,
- * or a bundle `script` (agent/bundle.ts); `launcher` runs it, e.g. with fewer privileges.
+ * a bundle `script` (agent/bundle.ts) or the single-file agent; `launcher` runs it, e.g. with fewer
+ * privileges.
  */
 export function startAgent(
   args: string[],
@@ -19,7 +20,9 @@ export function startAgent(
   script = govdr,
   launcher: string[] = [],
 ): ChildProcess & { output: Promise<AgentRun> } {
-  const [command, ...rest] = [...launcher, process.execPath, script, ...args] as [string, ...string[]];
+  // A script runs on this Node.js; the single-file agent (agent/single-file.ts) is its own executable.
+  const run = /\.m?js$/.test(script) ? [process.execPath, script] : [script];
+  const [command, ...rest] = [...launcher, ...run, ...args] as [string, ...string[]];
   const child = spawn(command, rest, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";

@@ -6,13 +6,21 @@ import { BlobIntegrityError } from "../suites.ts";
 import { RestoreOwnerError } from "./owner.ts";
 import type { WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
 
-/** Where the worker code is: the bundle itself (set by a bundled entry), or the TypeScript entry via tsx. */
+/**
+ * Where the worker code is: the bundle itself (set by a bundled entry), its source text (the
+ * single-file agent carries it inside itself), or the TypeScript entry via tsx.
+ */
 let bundledScript: string | undefined;
+let embeddedSource: string | undefined;
 export function useBundledWorkerScript(file: string): void {
   bundledScript = file;
 }
+export function useEmbeddedWorkerSource(source: string): void {
+  embeddedSource = source;
+}
 
 function spawn(): Worker {
+  if (embeddedSource !== undefined) return new Worker(embeddedSource, { eval: true });
   return new Worker(bundledScript ?? fileURLToPath(new URL("./worker-bootstrap.mjs", import.meta.url)));
 }
 
