@@ -254,7 +254,10 @@ export async function runHeartbeatWindow(
         await deps.history.record(sample);
       } catch (error) {
         // A store that failed: the state is read again before the next probe, one interval later.
-        firstError ??= (error as Error).message;
+        // Another invocation writing the state first (overlapping windows, D-48) is contention, not
+        // a failure: its state is read again, and a handler whose mark lost the race runs again
+        // (handlers are idempotent) until one is stored.
+        if (!staleVersion(error)) firstError ??= (error as Error).message;
         deps.log?.("error", "heartbeat state or sample could not be kept", {
           tenantId: target.tenantId,
           systemId: target.systemId,

@@ -17,6 +17,7 @@ import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { buildSingleFileAgent } from "../../agent/single-file.ts";
 import { ensureDebianPackages } from "../../cli/apt.ts";
 import { startEmulator, stopEmulator } from "../../cli/emulator/emulator.ts";
 import { emulatorClientConfig } from "../../cli/local-stack/aws-clients.ts";
@@ -46,6 +47,9 @@ await ensureDebianPackages([{ name: "restic", file: "/usr/bin/restic" }], "the v
 // npm's own start (D-52): the compiled agent, built by this first call if it is not yet.
 const agent = path.resolve("cli/bin/govdr.js");
 const keyFile = await generatedKeyFile(agent, path.join(work, "govdr.key"));
+// The agent as a unit installs it (npm run build:agent, D-53), for this machine's architecture.
+const [built] = await buildSingleFileAgent(path.join(work, "single-file"), [process.arch as "x64" | "arm64"]);
+const singleFile = (built as { file: string }).file;
 
 async function treeDigest(root: string): Promise<string> {
   const hash = createHash("sha256");
@@ -88,6 +92,7 @@ const phases: (() => Promise<Tool[]>)[] = [
           govdrTool(agent, "aes-256-gcm", keyFile),
           govdrTool(agent, "aes-256-gcm"),
           govdrTool(agent, "sm4-ctr+hmac-sm3", keyFile),
+          govdrTool([singleFile], "aes-256-gcm", keyFile, "govdr-agent (single file)"),
         ],
   async () => {
     if (only.includes("no-s3")) return [];

@@ -119,11 +119,24 @@ export function govdrS3Tool(agent: string, target: S3Target): Tool {
  * The agent on a local repository, opened with a generated key file (`govdr key generate`, what
  * docs/agent.md recommends; no scrypt) or, without `keyFile`, a passphrase in GOVDR_REPO_KEY.
  */
-export function govdrTool(agent: string, suite: "aes-256-gcm" | "sm4-ctr+hmac-sm3", keyFile?: string): Tool {
+/**
+ * `agent`: a script this Node.js runs (cli/bin/govdr.js, as `npx govdr` runs it), or the command of
+ * the single-file agent; `label` names the row instead of "govdr".
+ */
+export function govdrTool(
+  agent: string | string[],
+  suite: "aes-256-gcm" | "sm4-ctr+hmac-sm3",
+  keyFile?: string,
+  label = "govdr",
+): Tool {
   const env = { GOVDR_REPO_KEY: password };
   const key = keyFile ? ["--key-file", keyFile] : [];
-  const govdr = (args: string[]) => measure(process.execPath, [agent, ...args, ...key], env);
-  const name = suite === "aes-256-gcm" ? "govdr" : "govdr (sm4)";
+  const [command, ...prefix] = (Array.isArray(agent) ? agent : [process.execPath, agent]) as [
+    string,
+    ...string[],
+  ];
+  const govdr = (args: string[]) => measure(command, [...prefix, ...args, ...key], env);
+  const name = suite === "aes-256-gcm" ? label : `${label} (sm4)`;
   return {
     name: keyFile ? name : `${name}, passphrase`,
     stored: localBytes,

@@ -246,6 +246,27 @@ describe("runHeartbeatWindow", () => {
     });
   });
 
+  it("does not fail its run when another invocation stores the state while the breach handler runs (the mark loses the race)", async () => {
+    const m = setup([target(1)], () => down);
+    await m.ready;
+    const onBreach = m.deps.onBreach;
+    let raced = false;
+    m.deps.onBreach = async (t, state) => {
+      await onBreach(t, state);
+      if (raced) return;
+      raced = true;
+      // Another window probes and stores the state between this one's handler and its mark.
+      const stored = await m.states.get(tenantId, t.systemId);
+      if (stored) await m.states.put({ ...stored, version: stored.version + 1 });
+    };
+
+    const result = await m.run();
+
+    expect(result.probes).toBe(11);
+    const state = await m.states.get(tenantId, target(1).systemId);
+    expect(state?.breachHandledAt).toBeDefined();
+  });
+
   it("keeps probing when the state store fails once, and then fails the pass, naming the target", async () => {
     const m = setup([target(1)], () => down);
     m.states.failPuts = 1;
