@@ -91,11 +91,15 @@ export async function runMachine(
   return { ...outcome, invocations, record };
 }
 
-export const approve = (world: World) => async (waiting: Switchover) => {
-  await world.api.decide(
-    { tid: world.tenant.tenantId, sub: "u-approver0001" },
-    waiting.switchId,
-    "approved",
-    "go",
-  );
-};
+/** The approver's decision at the gate, as the API's approve or reject makes it. */
+const decide =
+  (world: World, decision: "approved" | "rejected", comment: string) => async (waiting: Switchover) => {
+    await world.api.decide(
+      { tid: world.tenant.tenantId, sub: "u-approver0001" },
+      waiting.switchId,
+      decision,
+      comment,
+    );
+  };
+export const approve = (world: World) => decide(world, "approved", "go");
+export const reject = (world: World, comment: string) => decide(world, "rejected", comment);

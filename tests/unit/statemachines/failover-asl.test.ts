@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HealthCheckFailedError } from "../../../shared/failover/errors.ts";
 import { RouteSwitchFailedError } from "../../../shared/routing/errors.ts";
-import { approve, runMachine } from "../../support/switchover-machine.ts";
+import { approve, reject, runMachine } from "../../support/switchover-machine.ts";
 import { switchoverWorld, type WorldSystem } from "../../support/switchovers.ts";
 
 const world = (systems: WorldSystem[]) => switchoverWorld(systems);
@@ -91,14 +91,7 @@ describe("statemachines/failover.asl.json run by an ASL interpreter with the swi
     const w = await world([{ name: "portal" }]);
     const started = await w.api.start(w.requester, "failover", { systems: [w.id("portal")] });
 
-    const run = await runMachine(w, "failover", started.switchId, async (waiting) => {
-      await w.api.decide(
-        { tid: w.tenant.tenantId, sub: "u-approver0001" },
-        waiting.switchId,
-        "rejected",
-        "not now",
-      );
-    });
+    const run = await runMachine(w, "failover", started.switchId, reject(w, "not now"));
 
     expect(run.record).toMatchObject({ status: "rejected", error: { code: "SWITCHOVER_REJECTED" } });
     expect(String(run.failure?.message)).toContain("The switchover did not complete");

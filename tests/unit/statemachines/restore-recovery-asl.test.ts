@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProtectedSystem } from "../../../shared/systems/system.ts";
 import { backUpNow } from "../../support/switchover-data.ts";
-import { approve, runMachine, type World } from "../../support/switchover-machine.ts";
+import { approve, reject, runMachine, type World } from "../../support/switchover-machine.ts";
 import { switchoverWorld } from "../../support/switchovers.ts";
 
 const roleArn = "arn:aws:iam::111111111111:role/govdr-source-portal";
@@ -138,14 +138,7 @@ describe("recovery by restore in the switchover state machines (D-51, issue #20)
     w.adapterCalls.length = 0;
 
     const failback = await w.api.failBack(w.requester, failover.record.switchId);
-    const run = await runMachine(w, "failback", failback.switchId, async (waiting) => {
-      await w.api.decide(
-        { tid: w.tenant.tenantId, sub: "u-approver0001" },
-        waiting.switchId,
-        "rejected",
-        "not tonight",
-      );
-    });
+    const run = await runMachine(w, "failback", failback.switchId, reject(w, "not tonight"));
 
     expect(run.record.status).toBe("rejected");
     expect(w.adapterCalls.map((c) => `${c.call}:${c.site}`)).toEqual(["fence:dr", "unfence:dr"]);
