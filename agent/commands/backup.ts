@@ -1,17 +1,13 @@
 import type { Command } from "commander";
 import { Option } from "commander";
-import { type BackupSource, backup, backupWorkers } from "../../shared/vault/backup.ts";
+import type { BackupSource } from "../../shared/vault/backup.ts";
 import { backupTypes } from "../../shared/vault/snapshot.ts";
-import { sourceSize } from "../../shared/vault/source-size.ts";
 import type { SuiteName } from "../../shared/vault/suites.ts";
 import { CliError } from "../errors.ts";
 import { controlPlaneOptions, repoOptions, suiteOption, workersOption } from "../options.ts";
-import { out } from "../output.ts";
-import { recordSnapshot } from "../record-snapshot.ts";
+import { runBackup } from "../run-backup.ts";
 import { ControlPlane, type ControlPlaneFlags } from "../vault/control-plane.ts";
-import { formatBytes, ProgressLine } from "../vault/progress.ts";
-import { openRepository, type RepositoryFlags } from "../vault/repository-access.ts";
-import { warn } from "../warn.ts";
+import type { RepositoryFlags } from "../vault/repository-access.ts";
 
 export function registerBackupCommand(program: Command): void {
   controlPlaneOptions(
@@ -51,42 +47,14 @@ export function registerBackupCommand(program: Command): void {
       if (options.stdin) sources.push({ kind: "stream", name: options.stdinFilename, stream: process.stdin });
       if (sources.length === 0)
         throw new CliError("Nothing to back up", "name paths, or pass --stdin", "USAGE");
-      // The worker threads start while the repository key is unwrapped (scrypt or KMS).
-      const pool = backupWorkers(options.workers);
-      const plane = await ControlPlane.connect(options);
-      const { repository, created } = await openRepository(options, { create: options.suite });
-      if (created) out(`created repository ${repository.config.id} at ${repository.backend.location}`);
-      repository.useSuite(options.suite);
-      const progress = new ProgressLine("backup");
-      // The ETA needs the total: scanned alongside the backup, and only when a person watches.
-      // A scan that fails costs only the ETA; the backup reports unreadable sources itself.
-      if (progress.shown) {
-        void sourceSize(sources, options.exclude).then(
-          (total) => progress.setTotal(total),
-          () => undefined,
-        );
-      }
-      const snapshot = await backup(repository, sources, {
+      await runBackup(options, {
+        sources,
         type: options.type,
         excludes: options.exclude,
-        pool,
-        onProgress: (p) => progress.update(p.bytes, p.files),
-        onWarning: warn,
+        suite: options.suite,
+        workers: options.workers,
+        signIn: () => ControlPlane.connect(options),
       });
-      progress.done();
-      const { stats } = snapshot;
-      out(
-        `snapshot ${snapshot.id} (${snapshot.type}${snapshot.parent ? `, parent ${snapshot.parent}` : ""}) saved at ${snapshot.time}`,
-      );
-      out(
-        `${stats.files} files, ${stats.dirs} directories, ${formatBytes(stats.bytes)}; read ${formatBytes(stats.readBytes)}, added ${formatBytes(stats.newBytes)} in ${stats.newBlobs} new chunks`,
-      );
-      if (stats.vanished) {
-        out(
-          `${stats.vanished} files vanished (or stopped being regular files) before they were read: left out`,
-        );
-      }
-      if (plane) await recordSnapshot(plane, snapshot, repository);
     },
   );
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerAgentInstallCommands } from "./agent.ts";
 import { registerBackupCommand } from "./backup.ts";
 import { registerDiffCommand } from "./diff.ts";
 import { registerInitCommand } from "./init.ts";
@@ -18,4 +19,5 @@ export function registerAgentCommands(program: Command): void {
   registerSnapshotsCommand(program);
   registerVerifyCommand(program);
   registerDiffCommand(program);
+  registerAgentInstallCommands(program);
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { setTimeout as delay } from "node:timers/promises";
 import { parseAgentCredential } from "../../shared/agents/agent-key.ts";
+import { type BackupPlan, backupPlanSchema } from "../../shared/agents/backup-plan.ts";
 import { type SnapshotReport, snapshotReportOf } from "../../shared/snapshots/snapshot-record.ts";
 import type { Repository } from "../../shared/vault/repository.ts";
 import type { Snapshot } from "../../shared/vault/snapshot.ts";
@@ -37,7 +38,7 @@ export class ControlPlane {
   systemId = "";
 
   private constructor(
-    private readonly api: string,
+    readonly api: string,
     private readonly credential: { keyId: string; secret: string },
   ) {}
 
@@ -91,6 +92,24 @@ export class ControlPlane {
     return answer.status === 201 ? "recorded" : "already recorded";
   }
 
+  /** The backup part of the policy in force (D-54), which the installed agent runs. */
+  async backupPlan(): Promise<BackupPlan> {
+    const { body } = await this.request(
+      "GET",
+      `/systems/${this.systemId}/backup-plan`,
+      undefined,
+      this.token,
+    );
+    const plan = backupPlanSchema.safeParse(body);
+    if (!plan.success) {
+      throw refused(
+        `The control plane's backup plan for ${this.systemId} is not one this agent reads (${plan.error.issues[0]?.message})`,
+        "install the agent of the platform's version (`govdr --version`)",
+      );
+    }
+    return plan.data;
+  }
+
   private async signIn(): Promise<void> {
     const { body } = await this.request("POST", "/auth/agent-token", this.credential);
     this.token = String(body.token);
@@ -107,7 +126,7 @@ export class ControlPlane {
             "content-type": "application/json",
             ...(token ? { authorization: `Bearer ${token}` } : {}),
           },
-          body: JSON.stringify(body),
+          body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(30_000),
         });
       } catch (error) {

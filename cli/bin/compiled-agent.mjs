@@ -22,6 +22,7 @@ export const agentCommands = new Set([
   "snapshots",
   "verify",
   "diff",
+  "agent",
 ]);
 
 /** What a build was made from: each source file's size and modification time, and the lockfile's. */

@@ -1,4 +1,5 @@
 import { AgentKeyService } from "../../shared/agents/agent-key-service.ts";
+import { type BackupPlanDeps, backupPlan } from "../../shared/agents/backup-plan.ts";
 import { requests } from "../../shared/api/request-schemas.ts";
 import { awsDirectory } from "../../shared/aws/directory.ts";
 import { systemsFunctionEnv } from "../../shared/config/function-env.ts";
@@ -16,7 +17,7 @@ import { DynamoDbSnapshotCatalog } from "../../shared/stores/dynamodb/snapshot-c
 import { DynamoDbSystemStore } from "../../shared/stores/dynamodb/system-store.ts";
 
 type Env = FunctionEnv<typeof systemsFunctionEnv>;
-export interface SnapshotDeps extends RouteDeps {
+export interface SnapshotDeps extends RouteDeps, BackupPlanDeps {
   keys: Pick<AgentKeyService, "create" | "list" | "revoke">;
   snapshots: Pick<SnapshotService, "register" | "list" | "get">;
 }
@@ -83,6 +84,15 @@ export const snapshotRoutes: RouteMap<Env, SnapshotDeps> = {
       return { statusCode: 200, body: await deps.snapshots.get(caller, systemId, snapshotId) };
     },
   },
+  "GET /systems/{systemId}/backup-plan": {
+    eventName: "GetBackupPlan",
+    readOnly: true,
+    handle: async (_event, { deps, caller, path, audit }) => {
+      const systemId = path.systemId as string;
+      audit.resources = [system(systemId)];
+      return { statusCode: 200, body: await backupPlan(deps, caller, systemId) };
+    },
+  },
 };
 
 export const handler = resourceHandler(
@@ -94,6 +104,7 @@ export const handler = resourceHandler(
     const catalog = new DynamoDbSnapshotCatalog(directory.db, env.POLICIES_TABLE);
     return {
       ...directory,
+      systems,
       keys: new AgentKeyService({ agentKeys, systems, now }),
       snapshots: new SnapshotService({ catalog, systems, now }),
     };

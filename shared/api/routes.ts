@@ -253,6 +253,13 @@ export const routes: Record<RouteKey, RouteDoc> = {
     family: "snapshots",
     summary: "One recorded snapshot",
   },
+  "GET /systems/{systemId}/backup-plan": {
+    permission: "backup-plan:read",
+    sessions: ["agent"],
+    family: "snapshots",
+    summary:
+      "What the system's installed agent runs: the backup part of the policy in force (sources, type, schedule, window, retention, suite)",
+  },
   "POST /systems/{systemId}/drills": {
     permission: "drill:run",
     family: "drills",

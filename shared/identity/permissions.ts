@@ -89,6 +89,11 @@ export const permissions = {
     roles: ["tenant-admin", "tenant-operator", "tenant-auditor", agentRole],
     what: { zh: "查看快照", en: "see snapshots" },
   },
+  /** The backup part of the policy, as the system's installed agent runs it (D-54). */
+  "backup-plan:read": {
+    roles: ["tenant-admin", "tenant-operator", "tenant-auditor", agentRole],
+    what: { zh: "查看备份计划", en: "see the backup plan" },
+  },
   /** Restore drills (R-DRL-01, R-DRL-13): the unit's administrators and its O&M staff run them. */
   "drill:run": {
     roles: ["tenant-admin", "tenant-operator"],

@@ -158,6 +158,9 @@ describe("the DR work of a system in the console (issue #19)", () => {
     expect(await dialog.getByTestId("agent-command").textContent()).toContain(
       `GOVDR_AGENT_KEY='${credential}'`,
     );
+    expect(await dialog.getByTestId("agent-install-command").textContent()).toContain(
+      `printf '%s\\n' '${credential}' > /root/govdr-agent.key`,
+    );
     const [keyId, secret] = credential.split(".") as [string, string];
 
     await dialog.getByRole("button", { name: "我已保存，关闭" }).click();

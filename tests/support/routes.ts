@@ -64,6 +64,7 @@ export function memoryDeps(now: () => Date = () => new Date()) {
     },
     snapshots: {
       ...base,
+      systems,
       keys: new AgentKeyService({ agentKeys, systems, now }),
       snapshots: new SnapshotService({ catalog, systems, now }),
     },

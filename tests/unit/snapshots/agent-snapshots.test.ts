@@ -8,6 +8,7 @@ import { defaultIdentitySettings as settings } from "../../../shared/identity/se
 import type { SnapshotReport } from "../../../shared/snapshots/snapshot-record.ts";
 import { SnapshotService } from "../../../shared/snapshots/snapshot-service.ts";
 import { SystemService } from "../../../shared/systems/system-service.ts";
+import { policy } from "../../integration/support/bodies.ts";
 import { claimsFor, fakeCipher, makeTenant, testKey } from "../../support/identity-fixtures.ts";
 import { MemoryAuditLog } from "../../support/memory-audit.ts";
 import { MemoryStores } from "../../support/memory-stores.ts";
@@ -25,6 +26,7 @@ let systemB: string;
 const admin = () => claimsFor(["tenant-admin"], tenantId);
 /** The snapshots family's routes over the same stores: who may call is checked there. */
 const routeDeps = () => ({
+  systems: stores.systems,
   keys,
   snapshots,
   audit: new MemoryAuditLog(),
@@ -245,5 +247,83 @@ describe("snapshot catalogue", () => {
     await expect(
       snapshots.get(claimsFor(["tenant-auditor"], "t-other"), systemA, "000000000000000a"),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
+
+describe("backup plan (D-54)", () => {
+  /** Sets `body` as system A's policy, stored as it is. */
+  async function setPolicy(body: object) {
+    const system = await stores.systems.get(tenantId, systemA);
+    if (!system) throw new Error("no system A");
+    await stores.systems.setPolicy(
+      { ...system, policyVersion: system.policyVersion + 1, version: system.version + 1 },
+      {
+        tenantId,
+        systemId: systemA,
+        version: system.policyVersion + 1,
+        policy: body as never,
+        findings: [],
+        createdAt: clock.toISOString(),
+        createdBy: "u-1",
+      },
+    );
+  }
+  const planOf = (claims: SessionClaims, systemId: string) =>
+    callRoute(snapshotRoutes, routeDeps(), "GET /systems/{systemId}/backup-plan", {
+      path: { systemId },
+      claims,
+    });
+
+  it("gives the system's agent the backup part of the policy in force, and nothing of its failover", async () => {
+    const body = policy({ kind: "daily", at: "01:30", timezone: "Asia/Shanghai" });
+    await setPolicy({
+      ...body,
+      backup: {
+        ...body.backup,
+        type: "differential",
+        window: { start: "22:00", end: "06:00", timezone: "Asia/Shanghai" },
+        sources: [
+          { type: "directory", path: "/srv/app", excludes: ["cache/**"] },
+          { type: "file", path: "/etc/app.conf" },
+          { type: "stdin", name: "app.sql" },
+          { type: "s3-prefix", bucket: "unit-data", prefix: "portal/" },
+        ],
+      },
+      failover: {
+        ...body.failover,
+        adapter: "webhook",
+        webhook: { url: "https://lb.example.gov.cn/switch" },
+      },
+    });
+
+    const answer = await planOf(await agentOf(systemA), systemA);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      systemId: systemA,
+      policyVersion: 1,
+      type: "differential",
+      window: { start: "22:00", end: "06:00", timezone: "Asia/Shanghai" },
+      schedule: { kind: "daily", at: "01:30", timezone: "Asia/Shanghai" },
+      sources: [
+        { type: "directory", path: "/srv/app", excludes: ["cache/**"] },
+        { type: "file", path: "/etc/app.conf" },
+      ],
+      stdinSources: ["app.sql"],
+      retentionDays: 180,
+      suite: "sm4-ctr+hmac-sm3",
+    });
+    expect(JSON.stringify(answer.body)).not.toMatch(/webhook|unit-data/);
+  });
+
+  it("keeps an agent to its own system's plan (404) and answers 409 NO_POLICY before a policy is set", async () => {
+    const agentA = await agentOf(systemA);
+    const agentB = await agentOf(systemB);
+    await setPolicy(policy({ kind: "every", minutes: 60 }));
+
+    expect((await planOf(agentB, systemA)).body).toMatchObject({ code: "NOT_FOUND" });
+    expect((await planOf(agentB, systemB)).body).toMatchObject({ code: "NO_POLICY" });
+    expect((await planOf(agentA, systemA)).status).toBe(200);
+    expect((await planOf(claimsFor(["tenant-auditor"], tenantId), systemA)).status).toBe(200);
   });
 });

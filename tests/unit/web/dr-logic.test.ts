@@ -14,6 +14,7 @@ import {
   backupProgress,
   elapsedSeconds,
   hasReport,
+  installCommand,
   latestTarget,
   localFields,
   localMoment,
@@ -98,6 +99,21 @@ describe("console DR tabs: a new agent key's command", () => {
       placeholders: { dir: "<目录>", vault: "<存储库目录>" },
     });
     expect(zh).toContain("backup <目录> --repo <存储库目录>");
+  });
+
+  it("installs the agent on the policy's schedule with the key in a root-only file (D-54)", () => {
+    const command = installCommand({
+      credential: "ak-4k2m9x0q7w1z.secret",
+      apiUrl: "https://console.example/api",
+    });
+
+    expect(command.split("\n")).toEqual([
+      "umask 077",
+      "printf '%s\\n' 'ak-4k2m9x0q7w1z.secret' > /root/govdr-agent.key",
+      "sudo govdr-agent agent install --api 'https://console.example/api' --agent-key-file /root/govdr-agent.key \\",
+      "  --repo <vault dir> --key-file /etc/govdr/repo.key",
+      "sudo govdr-agent agent status",
+    ]);
   });
 });
 

@@ -323,6 +323,20 @@ export const access = {
       "agent"
     ]
   },
+  "GET /systems/{systemId}/backup-plan": {
+    "idempotencyKey": false,
+    "public": false,
+    "roles": [
+      "tenant-admin",
+      "tenant-operator",
+      "tenant-auditor",
+      "backup-agent"
+    ],
+    "recentSignIn": false,
+    "sessions": [
+      "agent"
+    ]
+  },
   "POST /systems/{systemId}/drills": {
     "idempotencyKey": true,
     "public": false,

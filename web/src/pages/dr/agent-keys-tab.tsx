@@ -11,7 +11,7 @@ import { ErrorNotice, Notice } from "../../ui/notice.tsx";
 import { Section } from "../../ui/tabs.tsx";
 import { usePaged } from "../../ui/use-load.ts";
 import { common, DrTable, type DrTabProps, MoreButton } from "./common.tsx";
-import { agentCommand } from "./dr-logic.ts";
+import { agentCommand, installCommand } from "./dr-logic.ts";
 import type { AgentKeyView, CreatedAgentKey } from "./responses.ts";
 
 const texts = defineMessages({
@@ -45,6 +45,9 @@ const texts = defineMessages({
     commandTitle: "在服务器上运行备份代理",
     commandIntro:
       "将 <目录> 换成要备份的目录，<存储库目录> 换成备份存储库的位置；GOVDR_REPO_KEY 为存储库密钥（可用 npx govdr key generate 生成，请另行保管）。",
+    installTitle: "或按灾备策略的计划安装（systemd）",
+    installIntro:
+      "以 root 身份运行：代理读取本系统的灾备策略，按其备份类型和计划写入 systemd 定时器；策略变更在下次运行时生效。govdr-agent 为单文件代理（npm run build:agent）。",
     done: "我已保存，关闭",
     revokeTitle: "吊销备份代理密钥",
     revokeText: (name: string, keyId: string) =>
@@ -82,6 +85,9 @@ const texts = defineMessages({
     commandTitle: "Run the backup agent on the server",
     commandIntro:
       "Replace <dir> with the directory to back up and <vault dir> with the repository's location; GOVDR_REPO_KEY is the repository's key (make one with npx govdr key generate and keep it apart).",
+    installTitle: "Or install it on the policy's schedule (systemd)",
+    installIntro:
+      "Run as root: the agent reads this system's DR policy and writes a systemd timer that runs its backups, of its type and on its schedule; a changed policy counts from the next run. govdr-agent is the single-file agent (npm run build:agent).",
     done: "I have saved it, close",
     revokeTitle: "Revoke agent key",
     revokeText: (name: string, keyId: string) =>
@@ -113,6 +119,11 @@ function CreatedKey(props: { created: CreatedAgentKey; systemId: string; onClose
     apiUrl: apiAddress(),
     placeholders: locale === "zh" ? { dir: "<目录>", vault: "<存储库目录>" } : undefined,
   });
+  const install = installCommand({
+    credential: props.created.credential,
+    apiUrl: apiAddress(),
+    vault: locale === "zh" ? "<存储库目录>" : undefined,
+  });
   return (
     <div class="dr-created-key">
       <div class="notice notice-warn" role="alert">
@@ -140,6 +151,12 @@ function CreatedKey(props: { created: CreatedAgentKey; systemId: string; onClose
         {command}
       </pre>
       <Button onClick={() => void copy(command).then(setCopied)}>{t.copyCommand}</Button>
+      <h3>{t.installTitle}</h3>
+      <p class="field-hint">{t.installIntro}</p>
+      <pre class="block dr-command" data-testid="agent-install-command">
+        {install}
+      </pre>
+      <Button onClick={() => void copy(install).then(setCopied)}>{t.copyCommand}</Button>
       <p role="status" class="dr-copied">
         {copied === undefined ? "" : copied ? t.copied : t.copyFailed}
       </p>

@@ -80,6 +80,21 @@ export function agentCommand(options: {
   ].join("\n");
 }
 
+/**
+ * The commands that install the agent on the system's policy's schedule (docs/agent.md, D-54): the
+ * key into a root-only file, then `agent install`, which reads the policy and writes the systemd timer.
+ */
+export function installCommand(options: { credential: string; apiUrl: string; vault?: string }): string {
+  const vault = options.vault ?? "<vault dir>";
+  return [
+    "umask 077",
+    `printf '%s\\n' '${options.credential}' > /root/govdr-agent.key`,
+    `sudo govdr-agent agent install --api '${options.apiUrl}' --agent-key-file /root/govdr-agent.key \\`,
+    `  --repo ${vault} --key-file /etc/govdr/repo.key`,
+    "sudo govdr-agent agent status",
+  ].join("\n");
+}
+
 // ── Drills ──
 
 /** The steps of statemachines/drill.asl.json, in order (as shared/drills/drill.ts lists them). */
