@@ -5,7 +5,12 @@ import { CliError } from "../errors.ts";
 import { agentVersion } from "../main.ts";
 import { out } from "../output.ts";
 import { ControlPlane } from "../vault/control-plane.ts";
-import { openRepository } from "../vault/repository-access.ts";
+import {
+  kmsKeyVariable,
+  openRepository,
+  repoKeyVariable,
+  tenantVariable,
+} from "../vault/repository-access.ts";
 import { agentCommandLine } from "./agent-command.ts";
 import { type InstalledAgent, type InstallRoots, installPaths, writeWhole } from "./installed-agent.ts";
 import { systemctl, systemdRunning } from "./systemd.ts";
@@ -61,15 +66,18 @@ export async function installAgent(flags: InstallFlags, roots: InstallRoots): Pr
   if (created) out(`created repository ${repository.config.id} at ${repository.backend.location}`);
 
   await writeWhole(paths.agentKeyFile, `${await agentKeyOf(flags.agentKeyFile)}\n`, 0o600);
-  if (flags.keyFile) await writeWhole(paths.repoKeyFile, await readFile(flags.keyFile, "utf8"), 0o600);
+  // What opened the repository from the environment is written down too: the service has none of it.
+  const repoSecret = flags.keyFile ? await readFile(flags.keyFile, "utf8") : process.env[repoKeyVariable];
+  const kmsKey = flags.kmsKey ?? process.env[kmsKeyVariable];
+  const tenant = flags.tenant ?? process.env[tenantVariable];
+  const local = !flags.repo.startsWith("s3://") && !kmsKey;
+  if (local && repoSecret) await writeWhole(paths.repoKeyFile, `${repoSecret.trim()}\n`, 0o600);
   const config: InstalledAgent = {
     systemId: plan.systemId,
     api: plane.api,
     agentKeyFile: paths.agentKeyFile,
     repo: flags.repo.startsWith("s3://") ? flags.repo : path.resolve(flags.repo),
-    ...(flags.keyFile ? { keyFile: paths.repoKeyFile } : {}),
-    ...(flags.kmsKey ? { kmsKey: flags.kmsKey } : {}),
-    ...(flags.tenant ? { tenant: flags.tenant } : {}),
+    ...(local ? { keyFile: paths.repoKeyFile } : { kmsKey, tenant }),
     ...(flags.workers ? { workers: flags.workers } : {}),
     stateDir: paths.stateDir,
     unitDir: roots.units,
