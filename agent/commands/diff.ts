@@ -17,7 +17,7 @@ export function registerDiffCommand(program: Command): void {
     const entries = async (which: string) => {
       const map = new Map<string, string>();
       for await (const e of readTree(repository, (await findSnapshot(repository, which)).tree)) {
-        map.set(e.path, JSON.stringify([e.type, e.mode, e.uid, e.gid, e.size, e.target, e.chunks]));
+        map.set(e.path, JSON.stringify([e.type, e.mode, e.uid, e.gid, e.size, e.target, e.chunks, e.xattrs]));
       }
       return map;
     };

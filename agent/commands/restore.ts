@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { restoreToDirectory, restoreToStream } from "../../shared/vault/restore.ts";
 import { findSnapshot } from "../../shared/vault/snapshot.ts";
 import { WorkerPool } from "../../shared/vault/workers/pool.ts";
+import { describeRefusal } from "../../shared/vault/xattrs.ts";
 import { CliError } from "../errors.ts";
 import { repoOptions, workersOption } from "../options.ts";
 import { out } from "../output.ts";
@@ -27,6 +28,7 @@ export function registerRestoreCommand(program: Command): void {
       .option("--stdout", "write the file named by --path to standard output")
       .option("--overwrite", "replace files that already exist in the target")
       .option("--no-owners", "as root: leave restored files owned by root, not by their recorded owners")
+      .option("--no-xattrs", "leave out the recorded extended attributes and ACLs")
       .addOption(workersOption()),
   ).action(
     async (
@@ -38,6 +40,7 @@ export function registerRestoreCommand(program: Command): void {
         stdout?: boolean;
         overwrite?: boolean;
         owners: boolean;
+        xattrs: boolean;
         workers?: number;
       },
     ) => {
@@ -57,6 +60,7 @@ export function registerRestoreCommand(program: Command): void {
         overwrite: options.overwrite,
         // Without --no-owners: the default (recorded owners when running as root).
         owners: options.owners ? undefined : false,
+        xattrs: options.xattrs,
         pool,
         onProgress: (p) => progress.update(p.bytes, p.files),
       });
@@ -64,6 +68,8 @@ export function registerRestoreCommand(program: Command): void {
       out(
         `restored snapshot ${snapshot.id} (${snapshot.time}): ${result.files} files, ${formatBytes(result.bytes)} into ${options.target}`,
       );
+      for (const refused of result.xattrsRefused)
+        process.stderr.write(`govdr: ${describeRefusal(refused.path, refused)}\n`);
       if (result.damaged.length > 0) {
         for (const { path, reason } of result.damaged)
           process.stderr.write(`govdr: not restored: ${path}: ${reason}\n`);
@@ -71,6 +77,14 @@ export function registerRestoreCommand(program: Command): void {
           `integrity check failed: ${result.damaged.length} files could not be restored (their data in the repository is missing or damaged); every other file was`,
           "run `govdr verify --read-data` to see what else is affected",
           "AGENT_INTEGRITY",
+        );
+      }
+      // Like a refused owner (D-29): a file without its ACL may be open to more than it was (D-55).
+      if (result.xattrsRefused.length > 0) {
+        throw new CliError(
+          `${result.xattrsRefused.length} entries were restored without some of their extended attributes or ACLs (the target refused them); everything else was restored`,
+          "restore to a file system that keeps them (ext4, XFS, Btrfs, tmpfs), or pass --no-xattrs",
+          "AGENT_INPUT",
         );
       }
     },

@@ -23,8 +23,6 @@ export interface Backend {
   /** The object's bytes, or `length` bytes from `offset`; NotFoundInRepositoryError when absent. */
   get(name: string, range?: { offset: number; length: number }): Promise<Buffer>;
   exists(name: string): Promise<boolean>;
-  /** Writes the object to a local file without holding it in memory (remote backends). */
-  download?(name: string, file: string): Promise<void>;
   /** Names under `prefix`, in no particular order. */
   list(prefix: string): AsyncIterable<string>;
   /** Extends an existing object's retention to at least `retainUntil`; never shortens it. */

@@ -4,6 +4,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { errorClass } from "../errors.ts";
 import { entryBase, knownFile } from "./entry-stats.ts";
+import { xattrAddonLocation } from "./native/xattr-addon.ts";
 import { ParentEntries } from "./parent-entries.ts";
 import type { Repository } from "./repository.ts";
 import { type BackupType, newSnapshotId, readSnapshots, type Snapshot, saveSnapshot } from "./snapshot.ts";
@@ -11,6 +12,7 @@ import { merkleRoot, readTreeBlobs, type TreeEntry, TreeWriter, validPath } from
 import { WorkerPool } from "./workers/pool.ts";
 import { type FilesToRead, packEntries, type WorkerReply } from "./workers/protocol.ts";
 import { SharedIdSet } from "./workers/shared-id-set.ts";
+import { readXattrs } from "./xattrs.ts";
 
 export type BackupSource =
   | { kind: "path"; path: string }
@@ -192,9 +194,14 @@ class BackupRun {
   ) {
     this.tree = new TreeWriter(repository);
     this.pool = options.pool ?? backupWorkers(options.workers);
+    const xattrAddon = xattrAddonLocation();
+    if ("unavailable" in xattrAddon) {
+      options.onWarning?.(`extended attributes and ACLs are not backed up: ${xattrAddon.unavailable}`);
+    }
     this.pool.configure({
       ...repository.workerSetup([...repository.indexedBlobs()].map(([id]) => id)),
       sealedIds: SharedIdSet.allocate(),
+      xattrAddon,
     });
   }
 
@@ -207,9 +214,10 @@ class BackupRun {
     if (excluded(relative)) return;
     const info = lstatSync(absolute, { bigint: true });
     if (info.isSymbolicLink()) {
-      await this.place({ ...entryBase(relative, "symlink", info), target: readlinkSync(absolute) });
+      const entry = { ...entryBase(relative, "symlink", info), target: readlinkSync(absolute) };
+      await this.place(this.withXattrs(entry, absolute));
     } else if (info.isDirectory()) {
-      await this.place(entryBase(relative, "dir", info));
+      await this.place(this.withXattrs(entryBase(relative, "dir", info), absolute));
       const children = readdirSync(absolute, { withFileTypes: true }).sort(byName);
       for (const child of children) {
         const childAbsolute = path.join(absolute, child.name);
@@ -229,6 +237,15 @@ class BackupRun {
     } else if (info.isFile()) {
       await this.read(absolute, relative, await previous.file(relative));
     }
+  }
+
+  /** A directory's or symlink's entry with its extended attributes (the path itself, never followed). */
+  private withXattrs(entry: TreeEntry, absolute: string): TreeEntry {
+    const warnings: string[] = [];
+    const xattrs = readXattrs(absolute, absolute, warnings);
+    for (const warning of warnings) this.options.onWarning?.(warning);
+    if (xattrs) entry.xattrs = xattrs;
+    return entry;
   }
 
   /** A stream source is chunked and sealed here, in order; it is one file of the snapshot. */
@@ -304,6 +321,7 @@ class BackupRun {
         this.ready.set(seq, { line: lines[i] as string, type: "file", size: reply.sizes[i] as number });
       });
       for (const id of reply.reused) this.neededChunks.add(id);
+      for (const warning of reply.warnings) this.options.onWarning?.(warning);
       for (const seq of reply.vanished) this.ready.set(seq, undefined);
       this.stats.vanished = (this.stats.vanished ?? 0) + reply.vanished.length;
       return true;

@@ -16,16 +16,20 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import { errorClass } from "../errors.ts";
 import { LocalBackend } from "./backends/local.ts";
+import { ByteBudget } from "./byte-budget.ts";
 import { setFileMetadata } from "./file-metadata.ts";
 import { HardLinks } from "./hard-links.ts";
+import { xattrAddonLocation } from "./native/xattr-addon.ts";
 import { PackCache } from "./pack-cache.ts";
-import { PackStager } from "./pack-stager.ts";
+import { PackRangeReader, transferList } from "./pack-range-reader.ts";
+import { planRanges, rangeBytes } from "./pack-ranges.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { mtimeSeconds, readTree, type TreeEntry } from "./tree.ts";
 import { giveOwner } from "./workers/owner.ts";
 import { WorkerPool } from "./workers/pool.ts";
-import type { ChunkToFetch, FileToWrite } from "./workers/protocol.ts";
+import type { ChunkToFetch, FileToWrite, PackBytes } from "./workers/protocol.ts";
+import { giveXattrs, type XattrsRefused } from "./xattrs.ts";
 
 export class RestoreTargetError extends errorClass("RESTORE_TARGET_REFUSED") {}
 
@@ -38,6 +42,11 @@ export interface RestoreProgress {
    * (snapshot paths, with why); the restore goes on with the others and leaves none of these behind.
    */
   damaged: { path: string; reason: string }[];
+  /**
+   * Entries restored without some of their extended attributes or ACLs: the target's file system
+   * (or this agent) refused them (D-55). Everything else of these entries is restored.
+   */
+  xattrsRefused: ({ path: string } & XattrsRefused)[];
 }
 
 export interface RestoreOptions {
@@ -49,13 +58,20 @@ export interface RestoreOptions {
   workers?: number;
   /** Workers started beforehand, used instead of starting `workers`; the restore configures and closes them. */
   pool?: WorkerPool;
-  /** Files larger than this are written in segments of about this size by several workers (64 MiB). */
+  /**
+   * Files larger than this are written in segments of about this size by several workers (64 MiB;
+   * 8 MiB from a remote repository).
+   */
   segmentBytes?: number;
+  /** Remote repositories: bytes of pack ranges being read, queued or written at once (64 MiB). */
+  bytesInFlight?: number;
   /**
    * Give each entry the owner and group it was backed up with (default: when running as root, who
    * alone may; anyone else owns what they write).
    */
   owners?: boolean;
+  /** Give entries their recorded extended attributes and ACLs (default); false leaves them out. */
+  xattrs?: boolean;
   onProgress?: (progress: RestoreProgress) => void;
 }
 
@@ -95,14 +111,21 @@ const isSetgid = (directory: string) => (statSync(directory).mode & setGroupId) 
 const batchBytes = 8 << 20;
 const batchFiles = 512;
 const defaultSegmentBytes = 64 << 20;
+/**
+ * From a remote repository a job carries its sealed bytes, so large files go in smaller segments
+ * (jobs of a few ranges each, spread over the workers while the next ones download), and at most
+ * `remoteBytesInFlight` of ranges are being read, queued or written at once.
+ */
+const remoteSegmentBytes = 8 << 20;
+const remoteBytesInFlight = 64 << 20;
 
 /**
  * Restores a snapshot (or a sub-path of it) into `target`: files byte for byte, empty directories,
  * symlinks, hard links, holes of sparse files, modes, modification times and (as root) owners.
  * Every chunk is authenticated and checked against its id on the way; a file whose data is damaged
  * or missing is left out and reported in `damaged`, naming the chunk or pack. Files are written by
- * worker threads reading the packs directly: from a local repository's directory, or for remote
- * ones from packs staged in a temporary directory (PackStager).
+ * worker threads reading the packs directly from a local repository's directory; from a remote one
+ * the main thread reads the ranges of packs each job needs and hands them to its worker in memory.
  */
 export async function restoreToDirectory(
   repository: Repository,
@@ -118,13 +141,24 @@ export async function restoreToDirectory(
       throw new RestoreTargetError(`${entry.path} would land outside the target`);
     return file;
   };
-  const stager = repository.backend instanceof LocalBackend ? undefined : await PackStager.create(repository);
-  const packRoot =
-    repository.backend instanceof LocalBackend ? repository.backend.root : (stager as PackStager).root;
+  const { backend } = repository;
+  const packs: PackSource =
+    backend instanceof LocalBackend
+      ? { packRoot: backend.root }
+      : {
+          reader: new PackRangeReader(backend),
+          budget: new ByteBudget(options.bytesInFlight ?? remoteBytesInFlight),
+        };
   // The worker threads start up while the tree is read.
-  const writer = new WorkerFileWriter(repository, packRoot, options, stager);
+  const writer = new WorkerFileWriter(repository, packs, options);
   const { enabled: owners, ownerToGive } = ownerPolicy(options.owners);
-  const progress: RestoreProgress = { files: 0, bytes: 0, damaged: [] };
+  const progress: RestoreProgress = { files: 0, bytes: 0, damaged: [], xattrsRefused: [] };
+  const xattrsOf = (entry: TreeEntry) => (options.xattrs === false ? undefined : entry.xattrs);
+  const xattrsRefused = (snapshotPath: string, refused: XattrsRefused | undefined) => {
+    if (refused) progress.xattrsRefused.push({ path: snapshotPath, ...refused });
+  };
+  writer.xattrsRefused = (file, refused) =>
+    xattrsRefused(path.relative(root, file).split(path.sep).join("/"), refused);
   const restored = (snapshotPath: string, bytes: number) => {
     progress.files += 1;
     progress.bytes += bytes;
@@ -161,11 +195,13 @@ export async function restoreToDirectory(
         symlinkSync(entry.target ?? "", file);
         const owner = ownerToGive(entry, created);
         if (owner) await giveOwner(file, owner.uid, owner.gid, () => lchown(file, owner.uid, owner.gid));
+        xattrsRefused(entry.path, giveXattrs(file, xattrsOf(entry)));
         await lutimes(file, mtimeSeconds(entry.mtimeNs), mtimeSeconds(entry.mtimeNs)).catch(() => undefined);
       } else {
         const created = makeParent(file);
         if (hardLinks.isLaterName(file, entry)) continue;
-        await writer.add(file, entry, ownerToGive(entry, created), {
+        const toWrite = entry.xattrs && options.xattrs === false ? { ...entry, xattrs: undefined } : entry;
+        await writer.add(file, toWrite, ownerToGive(entry, created), {
           written: (bytes) => restored(entry.path, bytes),
           damaged: (reason) => {
             progress.damaged.push({ path: entry.path, reason });
@@ -185,7 +221,6 @@ export async function restoreToDirectory(
     });
   } finally {
     await writer.close();
-    await stager?.close();
   }
   for (const entry of directories.reverse()) {
     const directory = destination(entry);
@@ -194,6 +229,8 @@ export async function restoreToDirectory(
     if (owner) {
       await giveOwner(directory, owner.uid, owner.gid, () => chown(directory, owner.uid, owner.gid));
     }
+    // After everything in it was created: a default ACL set before would have been inherited.
+    xattrsRefused(entry.path, giveXattrs(directory, xattrsOf(entry)));
     await chmod(directory, entry.mode);
     await utimes(directory, mtimeSeconds(entry.mtimeNs), mtimeSeconds(entry.mtimeNs));
   }
@@ -272,9 +309,16 @@ interface FileOutcome {
 }
 
 /**
- * Batches files for worker threads that read chunks straight from the (local or staged) pack files.
- * A file larger than `segmentBytes` is created here and written as segments by several jobs, so one
- * large file uses every worker and, from a remote repository, pins only a segment's packs at a time.
+ * Where restore workers find sealed chunks: a local repository's pack files, or ranges of a remote
+ * repository's packs read for each job (at most `budget` bytes of them held at once).
+ */
+type PackSource = { packRoot: string } | { reader: PackRangeReader; budget: ByteBudget };
+
+/**
+ * Batches files for worker threads that read chunks straight from local pack files, or from the
+ * ranges of remote packs read for their job. A file larger than `segmentBytes` is created here and
+ * written as segments by several jobs, so one large file uses every worker and, from a remote
+ * repository, holds only a few segments' ranges in memory at a time.
  */
 class WorkerFileWriter {
   private readonly pool: WorkerPool;
@@ -284,17 +328,20 @@ class WorkerFileWriter {
   private batchSize = 0;
   private readonly jobs: Promise<void>[] = [];
   private readonly segmentBytes: number;
+  /** Told of each file written without some of its extended attributes (D-55). */
+  xattrsRefused: (file: string, refused: XattrsRefused) => void = () => undefined;
+  /** A remote read that failed (other than a missing pack): the restore stops. */
+  private failure: unknown;
 
   constructor(
     private readonly repository: Repository,
-    private readonly packRoot: string,
+    private readonly packs: PackSource,
     private readonly options: RestoreOptions,
-    /** Remote repositories: stages the packs each batch needs under `packRoot`. */
-    private readonly stager?: PackStager,
   ) {
-    this.segmentBytes = options.segmentBytes ?? defaultSegmentBytes;
+    this.segmentBytes =
+      options.segmentBytes ?? ("packRoot" in packs ? defaultSegmentBytes : remoteSegmentBytes);
     this.pool = options.pool ?? new WorkerPool(options.workers);
-    this.pool.configure(repository.workerSetup([]));
+    this.pool.configure({ ...repository.workerSetup([]), xattrAddon: xattrAddonLocation() });
   }
 
   /** A file to create and write, then give `owner` (if any), its mode and mtime. */
@@ -311,7 +358,8 @@ class WorkerFileWriter {
     }
     const mtime = mtimeSeconds(entry.mtimeNs);
     if (entry.size <= this.segmentBytes) {
-      this.batch.push({ absolute: file, mode: entry.mode, mtime, ...owner, chunks, sparse: entry.sparse });
+      const { sparse, xattrs } = entry;
+      this.batch.push({ absolute: file, mode: entry.mode, mtime, ...owner, chunks, sparse, xattrs });
       this.callbacks.push((damage) => (damage ? outcome.damaged(damage) : outcome.written(entry.size)));
       this.batchSize += entry.size;
       if (this.batchSize >= batchBytes || this.batch.length >= batchFiles) await this.submit();
@@ -338,7 +386,8 @@ class WorkerFileWriter {
         outcome.damaged(firstDamage);
         return;
       }
-      setFileMetadata(file, { mode: entry.mode, mtime, ...owner });
+      const refused = setFileMetadata(file, { mode: entry.mode, mtime, ...owner, xattrs: entry.xattrs });
+      if (refused) this.xattrsRefused(file, refused);
       outcome.written(entry.size);
     };
     for (const segment of segments) {
@@ -356,30 +405,56 @@ class WorkerFileWriter {
   }
 
   private async submit(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.batch.length === 0) return;
     const files = this.batch;
     const callbacks = this.callbacks;
     this.batch = [];
     this.callbacks = [];
     this.batchSize = 0;
-    const packs = new Set(files.flatMap((file) => file.chunks.map((chunk) => chunk.pack)));
-    await this.stager?.pin(packs);
-    const { finished } = await this.pool.submit(
-      (job) => ({
-        kind: "restore",
-        job,
-        packRoot: this.packRoot,
-        overwrite: this.options.overwrite ?? false,
-        files,
-      }),
+    const { packs } = this;
+    if ("packRoot" in packs) {
+      const { finished } = await this.run(files, callbacks, { packRoot: packs.packRoot });
+      this.jobs.push(finished);
+      return;
+    }
+    // The walk waits here while the budget is spent; the job's bytes count until its worker is done.
+    const ranges = planRanges(files.flatMap((file) => file.chunks));
+    const bytes = rangeBytes(ranges);
+    await packs.budget.take(bytes);
+    const job = packs.reader
+      .read(ranges)
+      .then((read) => this.run(files, callbacks, { ranges: read }, transferList(read)))
+      .then(({ finished }) => finished)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+        throw error;
+      })
+      .finally(() => packs.budget.give(bytes));
+    job.catch(() => undefined);
+    this.jobs.push(job);
+  }
+
+  /** Sends a restore job once a worker has room; `callbacks[i]` hears how file i ended. */
+  private run(
+    files: FileToWrite[],
+    callbacks: ((damage: string | undefined) => void)[],
+    source: { packRoot: string } | { ranges: PackBytes[] },
+    transfer: ArrayBuffer[] = [],
+  ) {
+    return this.pool.submit(
+      (job) => ({ kind: "restore", job, ...source, overwrite: this.options.overwrite ?? false, files }),
       (reply) => {
         if (reply.kind !== "restored") return false;
         const damage = new Map(reply.damaged.map(({ file, reason }) => [file, reason]));
         for (const [i, done] of callbacks.entries()) done(damage.get(i));
+        for (const { file, ...refused } of reply.xattrsRefused ?? []) {
+          this.xattrsRefused((files[file] as FileToWrite).absolute, refused);
+        }
         return true;
       },
+      transfer,
     );
-    this.jobs.push(finished.finally(() => this.stager?.unpin(packs)));
   }
 
   async finish(): Promise<void> {

@@ -35,6 +35,11 @@ export const treeEntrySchema = z.object({
   sparse: z.boolean().optional(),
   target: z.string().optional(),
   chunks: z.array(z.string()).optional(),
+  /**
+   * Extended attributes and POSIX ACLs (`system.posix_acl_*`), sorted by name, values in base64
+   * (D-55). Absent when there are none, so such entries read as they did before.
+   */
+  xattrs: z.array(z.strictObject({ name: z.string().min(1), value: z.string() })).optional(),
 });
 export type TreeEntry = z.infer<typeof treeEntrySchema>;
 
@@ -71,9 +76,18 @@ export function isTreeEntry(value: unknown): value is TreeEntry {
     (value.links === undefined || (Number.isSafeInteger(value.links) && (value.links as number) >= 2)) &&
     (value.sparse === undefined || typeof value.sparse === "boolean") &&
     optionalString(value.target) &&
-    (chunks === undefined || (Array.isArray(chunks) && chunks.every((chunk) => typeof chunk === "string")))
+    (chunks === undefined || (Array.isArray(chunks) && chunks.every((chunk) => typeof chunk === "string"))) &&
+    (value.xattrs === undefined || (Array.isArray(value.xattrs) && value.xattrs.every(isXattr)))
   );
 }
+
+const xattrKeys = new Set(["name", "value"]);
+const isXattr = (value: unknown) =>
+  isRecord(value) &&
+  onlyKeys(value, xattrKeys) &&
+  typeof value.name === "string" &&
+  value.name.length > 0 &&
+  typeof value.value === "string";
 
 const treeBlobBytes = 1 << 20;
 const gzipAsync = promisify(gzip);

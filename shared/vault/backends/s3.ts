@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import {
   GetObjectCommand,
   GetObjectRetentionCommand,
@@ -70,6 +68,24 @@ function refusal(error: unknown, bucket: string): unknown {
   return error;
 }
 
+/**
+ * At most `length` bytes of `body`, copied as they arrive into one buffer of exactly that size (its
+ * own memory, not zeroed first: every byte returned is overwritten).
+ */
+async function readInto(body: Readable, length: number): Promise<Buffer> {
+  const bytes = Buffer.allocUnsafeSlow(length);
+  let filled = 0;
+  for await (const piece of body as AsyncIterable<Buffer>) {
+    if (filled + piece.length > length) {
+      body.destroy();
+      throw new Error(`S3 sent more than the ${length} bytes asked for`);
+    }
+    piece.copy(bytes, filled);
+    filled += piece.length;
+  }
+  return filled === length ? bytes : bytes.subarray(0, filled);
+}
+
 const isMissing = (error: unknown) =>
   error instanceof NoSuchKey ||
   error instanceof NotFound ||
@@ -120,6 +136,10 @@ export class S3Backend implements Backend {
     }
   }
 
+  /**
+   * A range comes in a buffer of its own, exactly as long as what S3 sent (shorter when the object
+   * ends first, empty when it ends before `offset`), so a restore can transfer it to a worker.
+   */
   async get(name: string, range?: { offset: number; length: number }): Promise<Buffer> {
     try {
       const { Body } = await this.s3.send(
@@ -129,22 +149,12 @@ export class S3Backend implements Backend {
           ...(range ? { Range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}),
         }),
       );
+      if (range && Body instanceof Readable) return await readInto(Body, range.length);
       const bytes = (await Body?.transformToByteArray()) ?? new Uint8Array();
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (error) {
       if (isMissing(error)) throw new NotFoundInRepositoryError(`${name} is missing from ${this.location}`);
-      throw refusal(error, this.bucket);
-    }
-  }
-
-  /** Streams the object into a local file (a staged pack), never holding it in memory. */
-  async download(name: string, file: string): Promise<void> {
-    try {
-      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
-      if (!(Body instanceof Readable)) throw new Error(`${name}: the S3 client returned no stream`);
-      await pipeline(Body, createWriteStream(file, { mode: 0o600 }));
-    } catch (error) {
-      if (isMissing(error)) throw new NotFoundInRepositoryError(`${name} is missing from ${this.location}`);
+      if (range && (error as Error).name === "InvalidRange") return Buffer.alloc(0);
       throw refusal(error, this.bucket);
     }
   }

@@ -4,6 +4,7 @@ import { ChunkSplitter, type FastCdc } from "../fastcdc.ts";
 import { blobContext, PackWriter } from "../pack.ts";
 import type { CryptoSuite } from "../suites.ts";
 import type { TreeEntry } from "../tree.ts";
+import { readXattrs, type Xattr } from "../xattrs.ts";
 import { openListedFile } from "./listed-file.ts";
 import { type FilesToRead, finishedPack, type WorkerReply } from "./protocol.ts";
 import type { SharedIdSet } from "./shared-id-set.ts";
@@ -28,6 +29,7 @@ interface WaitingFile {
   relative: string;
   info: EntryStats;
   bytes: Buffer;
+  xattrs: Xattr[] | undefined;
 }
 
 export interface SealerSetup {
@@ -84,6 +86,8 @@ export class FileSealer {
   private readonly reused: string[] = [];
   private readonly done = { seqs: [] as number[], sizes: [] as number[], lines: [] as string[] };
   private readonly vanished: number[] = [];
+  /** What the batch went on despite (an extended attribute that could not be read). */
+  private readonly warnings: string[] = [];
 
   constructor(private readonly setup: SealerSetup) {
     this.waitingBuffer = Buffer.allocUnsafe(setup.smallBelow + waitingBytes);
@@ -111,8 +115,10 @@ export class FileSealer {
         continue;
       }
       try {
-        if (!this.sealSmallFile(seq, relative, opened.fd, opened.info)) {
-          await this.sealStreamedFile(seq, relative, opened.fd, opened.info);
+        // From the descriptor that is read: one listxattr for a file without any.
+        const xattrs = readXattrs(opened.fd, absolute, this.warnings);
+        if (!this.sealSmallFile(seq, relative, opened.fd, opened.info, xattrs)) {
+          await this.sealStreamedFile(seq, relative, opened.fd, opened.info, xattrs);
         }
       } finally {
         closeSync(opened.fd);
@@ -130,6 +136,7 @@ export class FileSealer {
       reused: this.reused.slice(),
       vanished: this.vanished.slice(),
       readBytes: this.readBytes,
+      warnings: this.warnings.slice(),
     });
   }
 
@@ -148,7 +155,14 @@ export class FileSealer {
   private startBatch(job: number) {
     this.job = job;
     this.readBytes = 0;
-    for (const list of [this.reused, this.done.seqs, this.done.sizes, this.done.lines, this.vanished]) {
+    for (const list of [
+      this.reused,
+      this.done.seqs,
+      this.done.sizes,
+      this.done.lines,
+      this.vanished,
+      this.warnings,
+    ]) {
       list.length = 0;
     }
   }
@@ -158,17 +172,23 @@ export class FileSealer {
    * files waiting to be sealed together. False when it has grown to a chunk or more since its fstat:
    * then it is streamed.
    */
-  private sealSmallFile(seq: number, relative: string, fd: number, info: EntryStats): boolean {
+  private sealSmallFile(
+    seq: number,
+    relative: string,
+    fd: number,
+    info: EntryStats,
+    xattrs: Xattr[] | undefined,
+  ): boolean {
     if (info.size >= this.smallBelow) return false;
     const { setup, waitingBuffer } = this;
     const read = readSync(fd, waitingBuffer, this.waitingBufferUsed, setup.smallBelow, 0);
     if (read === setup.smallBelow) return false;
     const bytes = waitingBuffer.subarray(this.waitingBufferUsed, this.waitingBufferUsed + read);
     if (read === 0 || !setup.sealInGroups) {
-      this.addEntry(seq, fileEntry(relative, info, read, read > 0 ? [this.store(bytes)] : []));
+      this.addEntry(seq, fileEntry(relative, info, read, read > 0 ? [this.store(bytes)] : [], xattrs));
       return true;
     }
-    this.waiting.push({ seq, relative, info, bytes });
+    this.waiting.push({ seq, relative, info, bytes, xattrs });
     this.waitingBufferUsed += read;
     const full = waitingBuffer.length - this.waitingBufferUsed < setup.smallBelow;
     if (full || this.waiting.length === smallFilesPerGroup) this.sealWaitingFiles();
@@ -183,14 +203,21 @@ export class FileSealer {
     const ids = this.storeGroup(chunks);
     for (let i = 0; i < waiting.length; i++) {
       const file = waiting[i] as WaitingFile;
-      this.addEntry(file.seq, fileEntry(file.relative, file.info, file.bytes.length, [ids[i] as string]));
+      const chunk = [ids[i] as string];
+      this.addEntry(file.seq, fileEntry(file.relative, file.info, file.bytes.length, chunk, file.xattrs));
     }
     waiting.length = 0;
     this.waitingBufferUsed = 0;
   }
 
   /** Chunks a file as it reads it, waiting while the main thread has packs enough to store. */
-  private async sealStreamedFile(seq: number, relative: string, fd: number, info: EntryStats) {
+  private async sealStreamedFile(
+    seq: number,
+    relative: string,
+    fd: number,
+    info: EntryStats,
+    xattrs: Xattr[] | undefined,
+  ) {
     const chunks: string[] = [];
     let size = 0;
     const splitter = new ChunkSplitter(this.setup.cdc);
@@ -206,7 +233,7 @@ export class FileSealer {
       if (this.handedOver > maxPacksHandedOver) await this.roomForPacks();
     }
     splitter.end(onChunks);
-    this.addEntry(seq, fileEntry(relative, info, size, chunks));
+    this.addEntry(seq, fileEntry(relative, info, size, chunks, xattrs));
   }
 
   /** Fingerprints and seals a chunk now (it may be a view that the next read overwrites); its id. */
@@ -320,13 +347,23 @@ export class FileSealer {
     const chunks = unchangedChunks(known, entry);
     if (!chunks?.every((id) => this.setup.preexisting.has(id))) return undefined;
     entry.chunks = chunks;
+    // Read again, not taken from the parent: setting them changes no mtime.
+    const xattrs = readXattrs(absolute, absolute, this.warnings);
+    if (xattrs) entry.xattrs = xattrs;
     return entry;
   }
 }
 
-function fileEntry(relative: string, info: EntryStats, size: number, chunks: string[]): TreeEntry {
+function fileEntry(
+  relative: string,
+  info: EntryStats,
+  size: number,
+  chunks: string[],
+  xattrs: Xattr[] | undefined,
+): TreeEntry {
   const entry = entryBase(relative, "file", info);
   entry.size = size;
   entry.chunks = chunks;
+  if (xattrs) entry.xattrs = xattrs;
   return entry;
 }

@@ -144,10 +144,20 @@ export class WorkerPool {
 
   /**
    * Sends a job once a worker has room; `handle` sees each reply and says when the job is finished.
-   * Resolves when the job was sent; the returned promise `finished` settles with the job.
+   * Resolves when the job was sent; the returned promise `finished` settles with the job. `transfer`:
+   * buffers the job carries, moved to the worker rather than copied.
    */
-  submit(make: (job: number) => Job, handle: Handler): Promise<{ finished: Promise<void> }> {
-    return this.send(make, handle, () => [this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a))]);
+  submit(
+    make: (job: number) => Job,
+    handle: Handler,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<{ finished: Promise<void> }> {
+    return this.send(
+      make,
+      handle,
+      () => [this.workers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a))],
+      transfer,
+    );
   }
 
   /**
@@ -162,6 +172,7 @@ export class WorkerPool {
     make: (job: number) => Job,
     handle: Handler,
     choose: () => Slot[],
+    transfer: ArrayBuffer[] = [],
   ): Promise<{ finished: Promise<void> }> {
     if (!this.configured) throw new Error("configure the worker pool before submitting jobs");
     for (;;) {
@@ -176,7 +187,7 @@ export class WorkerPool {
         );
         finished.catch(() => undefined);
         const message = make(job);
-        for (const slot of slots) slot.worker.postMessage(message);
+        for (const slot of slots) slot.worker.postMessage(message, transfer);
         return { finished };
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));

@@ -1,6 +1,8 @@
 import type { ChunkSizes } from "../fastcdc.ts";
+import type { XattrAddonLocation } from "../native/xattr-addon.ts";
 import type { PackEntry } from "../pack.ts";
 import type { SuiteName } from "../suites.ts";
+import type { Xattr, XattrsRefused } from "../xattrs.ts";
 
 /** What every vault worker gets first: enough to chunk, fingerprint, seal and open (memory only). */
 export interface WorkerSetup {
@@ -15,6 +17,8 @@ export interface WorkerSetup {
   knownIds: string[];
   /** Backups: a SharedIdSet of the chunks the workers seal in this session, so each seals a chunk once. */
   sealedIds?: SharedArrayBuffer;
+  /** The xattr addon the main thread loaded, for the worker to load too (or why there is none, D-55). */
+  xattrAddon?: XattrAddonLocation;
 }
 
 /**
@@ -38,6 +42,17 @@ export interface ChunkToFetch {
 }
 
 /**
+ * Bytes a restore read from a pack for a worker (ranged requests to a remote repository): what the
+ * pack holds from `offset`, `length` asked for; fewer bytes when the pack ended first.
+ */
+export interface PackBytes {
+  pack: string;
+  offset: number;
+  length: number;
+  bytes: Uint8Array;
+}
+
+/**
  * A file for a worker to restore; or, with `offset`, one segment of a large file that the main thread
  * created and will finish (mode, mtime) once every segment is written.
  */
@@ -53,6 +68,8 @@ export interface FileToWrite {
   chunks: ChunkToFetch[];
   /** The file was sparse when backed up: chunks of zeros are left as holes (D-31). */
   sparse?: boolean;
+  /** Extended attributes to set (after the owner, before the mode, D-55). */
+  xattrs?: Xattr[];
 }
 
 export type WorkerJob =
@@ -65,7 +82,18 @@ export type WorkerJob =
   | { kind: "backup"; job: number; files: FilesToRead; claims: Int32Array }
   /** Finish and hand over the pack being filled, if any. */
   | { kind: "flush"; job: number }
-  | { kind: "restore"; job: number; packRoot: string; overwrite: boolean; files: FileToWrite[] }
+  /**
+   * Chunks are read from the pack files under `packRoot` (a local repository), or from `ranges`
+   * (transferred with the job): a pack that has no range there is missing from the repository.
+   */
+  | {
+      kind: "restore";
+      job: number;
+      packRoot?: string;
+      ranges?: PackBytes[];
+      overwrite: boolean;
+      files: FileToWrite[];
+    }
   /** The main thread stored a pack: its buffer comes back for the next one. */
   | { kind: "ack"; buffer: ArrayBuffer };
 
@@ -116,6 +144,8 @@ export interface FilesBackedUp {
   /** Files gone, or no longer regular files, when the worker opened them: left out. */
   vanished: number[];
   readBytes: number;
+  /** What the worker went on despite: extended attributes it could not read. */
+  warnings: string[];
 }
 
 export type WorkerReply =
@@ -132,5 +162,7 @@ export type WorkerReply =
       files: number;
       bytes: number;
       damaged: { file: number; reason: string }[];
+      /** Files (indexes into the job's files) that did not get all their extended attributes. */
+      xattrsRefused?: ({ file: number } & XattrsRefused)[];
     }
   | { kind: "failed"; job: number; name: string; message: string };

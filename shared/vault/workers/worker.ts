@@ -4,11 +4,20 @@ import { type MessagePort, parentPort } from "node:worker_threads";
 import { FastCdc } from "../fastcdc.ts";
 import { giveFileMetadata } from "../file-metadata.ts";
 import { blobIdFunction, blobIdsFunction, deriveKeys } from "../keys.ts";
+import { useXattrAddon } from "../native/xattr-addon.ts";
 import { objectNames } from "../object-names.ts";
 import { reusedBlobContext } from "../pack.ts";
 import { BlobIntegrityError, suitesFor } from "../suites.ts";
+import type { XattrsRefused } from "../xattrs.ts";
 import { FileSealer } from "./file-sealer.ts";
-import type { ChunkToFetch, FileToWrite, WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
+import type {
+  ChunkToFetch,
+  FileToWrite,
+  PackBytes,
+  WorkerJob,
+  WorkerReply,
+  WorkerSetup,
+} from "./protocol.ts";
 import { SharedIdSet } from "./shared-id-set.ts";
 
 /**
@@ -26,6 +35,8 @@ export function runVaultWorker(): void {
 }
 
 function serve(port: MessagePort, setup: WorkerSetup): void {
+  // The addon the main thread loaded: a worker never compiles one itself.
+  useXattrAddon(setup.xattrAddon ?? { unavailable: "the xattr addon was not given to the worker" });
   const keys = deriveKeys(Buffer.from(setup.masterKey), setup.repositoryId);
   const blobId = blobIdFunction(setup.fingerprint, keys.fingerprint);
   const suite = suitesFor(keys.data);
@@ -53,10 +64,10 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     sealedByAny: setup.sealedIds ? new SharedIdSet(setup.sealedIds) : undefined,
   });
 
-  function restoreFiles(job: number, packRoot: string, overwrite: boolean, files: FileToWrite[]) {
-    const packs = new PackReader(packRoot);
+  function restoreFiles(job: number, packs: SealedChunks, overwrite: boolean, files: FileToWrite[]) {
     let bytes = 0;
     const damaged: { file: number; reason: string }[] = [];
+    const xattrsRefused: ({ file: number } & XattrsRefused)[] = [];
     try {
       for (const [index, file] of files.entries()) {
         const segment = file.offset !== undefined;
@@ -77,7 +88,8 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
           if (!segment) {
             // A hole at the end is still part of the file (a segmented file has its size already).
             if (file.sparse) ftruncateSync(fd, position);
-            giveFileMetadata(fd, file.absolute, file);
+            const refused = giveFileMetadata(fd, file.absolute, file);
+            if (refused) xattrsRefused.push({ file: index, ...refused });
           }
         } catch (error) {
           // Damaged or missing repository data costs this file, not the restore; anything else
@@ -92,7 +104,7 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     } finally {
       packs.close();
     }
-    send({ kind: "restored", job, files: files.length, bytes, damaged });
+    send({ kind: "restored", job, files: files.length, bytes, damaged, xattrsRefused });
   }
 
   const open = (chunk: ChunkToFetch, sealed: Buffer) => {
@@ -113,7 +125,10 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
         else if (job.kind === "flush") {
           sealer.flush(job.job);
           send({ kind: "flushed", job: job.job });
-        } else restoreFiles(job.job, job.packRoot, job.overwrite, job.files);
+        } else {
+          const packs = job.ranges ? new PackRanges(job.ranges) : new PackReader(job.packRoot ?? "");
+          restoreFiles(job.job, packs, job.overwrite, job.files);
+        }
       } catch (error) {
         send({
           kind: "failed",
@@ -165,11 +180,65 @@ function openPack(file: string, chunk: ChunkToFetch): number {
  */
 let sealedChunk = Buffer.allocUnsafeSlow(0);
 
+/** Where a restore job's sealed chunks come from: pack files, or ranges of packs sent with the job. */
+interface SealedChunks {
+  read(chunk: ChunkToFetch): Buffer;
+  close(): void;
+}
+
+/**
+ * Sealed chunks inside the ranges of packs a job came with (read by the main thread with ranged
+ * requests): each pack's ranges in offset order, searched by halving.
+ */
+class PackRanges implements SealedChunks {
+  private readonly byPack = new Map<string, PackBytes[]>();
+
+  constructor(ranges: PackBytes[]) {
+    for (const range of ranges) {
+      const list = this.byPack.get(range.pack) ?? [];
+      list.push(range);
+      this.byPack.set(range.pack, list);
+    }
+    for (const list of this.byPack.values()) list.sort((a, b) => a.offset - b.offset);
+  }
+
+  read(chunk: ChunkToFetch): Buffer {
+    const range = this.covering(chunk);
+    if (!range) throw new BlobIntegrityError(`pack ${chunk.pack} is missing (it holds chunk ${chunk.id})`);
+    const start = chunk.offset - range.offset;
+    if (start + chunk.length > range.bytes.length)
+      throw new BlobIntegrityError(`pack ${chunk.pack} is truncated`);
+    return Buffer.from(range.bytes.buffer, range.bytes.byteOffset + start, chunk.length);
+  }
+
+  /** The last range starting at or before the chunk, if it was asked to cover all of it. */
+  private covering(chunk: ChunkToFetch): PackBytes | undefined {
+    const list = this.byPack.get(chunk.pack);
+    if (!list) return undefined;
+    let low = 0;
+    let high = list.length - 1;
+    let found: PackBytes | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const range = list[middle] as PackBytes;
+      if (range.offset <= chunk.offset) {
+        found = range;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found && chunk.offset + chunk.length <= found.offset + found.length ? found : undefined;
+  }
+
+  close(): void {
+    this.byPack.clear();
+  }
+}
+
 /**
  * Sealed chunks straight from local pack files: a few open descriptors, one positioned read per
  * chunk, into `sealedChunk` (valid until the next read).
  */
-class PackReader {
+class PackReader implements SealedChunks {
   private readonly descriptors = new Map<string, number>();
 
   constructor(private readonly root: string) {}

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSingleFileAgent, type SingleFileAgent } from "../../../agent/single-file.ts";
+import { type XattrAddon, xattrAddon } from "../../../shared/vault/native/xattr-addon.ts";
 import { startAgent } from "../../support/agent-cli.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
@@ -30,6 +31,11 @@ describe("the single-file agent (issue #21, D-53)", () => {
   it("backs up and restores byte for byte on a PATH without node, its workers running the worker it carries", async () => {
     const source = path.join(work, "tree");
     await writeSampleTree(source);
+    // Extended attributes go through the addon the agent carries (D-55).
+    const addon = xattrAddon() as XattrAddon;
+    const tagged = path.join(source, "docs", "readme.md");
+    expect(addon.set(tagged, "user.govdr", Buffer.from("carried"))).toBe(0);
+    expect(addon.set(path.join(source, "data"), "user.govdr-dir", Buffer.from("too"))).toBe(0);
     const repo = path.join(work, "vault");
 
     const backedUp = await run(["backup", source, "--repo", repo, "--workers", "2"]);
@@ -40,6 +46,15 @@ describe("the single-file agent (issue #21, D-53)", () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(verified.code, verified.stderr).toBe(0);
     expect(await describeTree(path.join(work, "out", "tree"))).toEqual(await describeTree(source));
+    expect(backedUp.stderr).not.toContain("extended attributes");
+    expect(addon.list(path.join(work, "out", "tree", "docs", "readme.md"))).toEqual([
+      "user.govdr",
+      Buffer.from("carried"),
+    ]);
+    expect(addon.list(path.join(work, "out", "tree", "data"))).toEqual([
+      "user.govdr-dir",
+      Buffer.from("too"),
+    ]);
   });
 
   it("reports its version and commit, and comes with a checksum file sha256sum accepts", async () => {

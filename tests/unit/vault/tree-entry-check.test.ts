@@ -21,6 +21,13 @@ const fields = {
   sparse: fc.oneof(fc.constantFrom(true, false, 0, "true"), fc.anything()),
   target: fc.oneof(fc.constant("../elsewhere"), fc.anything()),
   chunks: fc.oneof(fc.array(fc.string()), fc.array(fc.anything()), fc.anything()),
+  xattrs: fc.oneof(
+    fc.array(fc.record({ name: fc.string(), value: fc.string() })),
+    fc.array(
+      fc.record({ name: fc.string(), value: fc.anything(), extra: fc.anything() }, { requiredKeys: [] }),
+    ),
+    fc.anything(),
+  ),
   extra: fc.anything(),
 };
 const anyFields = fc.record(fields, { requiredKeys: [] });
