@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { parseAgentCredential } from "../../shared/agents/agent-key.ts";
+import { agentCredential } from "../../shared/agents/agent-key.ts";
 import { CliError } from "../errors.ts";
 import { agentVersion } from "../main.ts";
 import { out } from "../output.ts";
@@ -65,7 +65,8 @@ export async function installAgent(flags: InstallFlags, roots: InstallRoots): Pr
   );
   if (created) out(`created repository ${repository.config.id} at ${repository.backend.location}`);
 
-  await writeWhole(paths.agentKeyFile, `${await agentKeyOf(flags.agentKeyFile)}\n`, 0o600);
+  const { keyId, secret } = plane.credential;
+  await writeWhole(paths.agentKeyFile, `${agentCredential(keyId, secret)}\n`, 0o600);
   // What opened the repository from the environment is written down too: the service has none of it.
   const repoSecret = flags.keyFile ? await readFile(flags.keyFile, "utf8") : process.env[repoKeyVariable];
   const kmsKey = flags.kmsKey ?? process.env[kmsKeyVariable];
@@ -120,12 +121,4 @@ export async function installAgent(flags: InstallFlags, roots: InstallRoots): Pr
     systemctl(["enable", "--now", timer]);
     out(`enabled ${timer}; \`govdr agent status\` shows its runs`);
   }
-}
-
-async function agentKeyOf(file: string): Promise<string> {
-  const raw = (await readFile(file, "utf8")).trim();
-  if (!parseAgentCredential(raw)) {
-    throw new CliError("The agent key is malformed", "expected <key id>.<secret>, e.g. ak-…", "USAGE");
-  }
-  return raw;
 }

@@ -39,7 +39,8 @@ export class ControlPlane {
 
   private constructor(
     readonly api: string,
-    private readonly credential: { keyId: string; secret: string },
+    /** The agent key it signed in with, parsed once from its file or variable. */
+    readonly credential: { keyId: string; secret: string },
   ) {}
 
   /** Signs in at once, so a wrong key or address fails before a long backup rather than after it. */
