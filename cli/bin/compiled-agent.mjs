@@ -11,6 +11,8 @@ const buildDir = path.join(
   "build",
 );
 const pointer = path.join(buildDir, "agent.json");
+/** Where V8 keeps the agent's compiled code between runs (module.enableCompileCache). */
+export const compileCacheDir = path.join(buildDir, "compile-cache");
 
 /** The vault commands, which the compiled agent runs; every other command runs from source. */
 export const agentCommands = new Set([
@@ -56,6 +58,7 @@ async function build() {
   const { buildAgentBundle } = await import("../../agent/bundle.ts");
   const dir = `agent-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
   mkdirSync(buildDir, { recursive: true });
+  rmSync(compileCacheDir, { recursive: true, force: true }); // code of the earlier build's files
   const { agent, sources } = await buildAgentBundle(path.join(buildDir, dir), projectRoot);
   await unregister();
   const inputs = Object.fromEntries(

@@ -139,23 +139,44 @@ export async function* readTree(repository: Repository, treeBlobs: string[]): As
   for await (const entries of readTreeBlobs(repository, treeBlobs)) yield* entries;
 }
 
+/**
+ * Tree blobs read ahead of the one being gone through: from S3 each is a GET of its own, which would
+ * otherwise leave a restore's workers waiting at every blob boundary. Each is at most about 1 MiB.
+ */
+const treeBlobsAhead = 2;
+
 /** readTree a tree blob at a time: for callers that go through many entries, a promise per blob, not per entry. */
 export async function* readTreeBlobs(
   repository: Repository,
   treeBlobs: string[],
 ): AsyncIterable<TreeEntry[]> {
-  for (const id of treeBlobs) {
-    const blob = await repository.loadBlob(id);
-    // Tree blobs written before they were compressed are plain JSON lines.
-    const text = (isGzip(blob) ? gunzipSync(blob) : blob).toString("utf8");
-    const entries: TreeEntry[] = [];
-    for (const line of text.split("\n")) {
-      if (!line) continue;
-      const value: unknown = JSON.parse(line);
-      entries.push(isTreeEntry(value) ? value : treeEntrySchema.parse(value));
+  const loading: Promise<Buffer>[] = [];
+  let next = 0;
+  const readAhead = () => {
+    while (next < treeBlobs.length && loading.length < treeBlobsAhead) {
+      const blob = repository.loadBlob(treeBlobs[next++] as string);
+      blob.catch(() => undefined); // handled where it is awaited; unawaited if the caller stops early
+      loading.push(blob);
     }
-    yield entries;
+  };
+  readAhead();
+  for (let blob = loading.shift(); blob; blob = loading.shift()) {
+    const bytes = await blob;
+    readAhead();
+    yield parseTreeBlob(bytes);
   }
+}
+
+function parseTreeBlob(blob: Buffer): TreeEntry[] {
+  // Tree blobs written before they were compressed are plain JSON lines.
+  const text = (isGzip(blob) ? gunzipSync(blob) : blob).toString("utf8");
+  const entries: TreeEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const value: unknown = JSON.parse(line);
+    entries.push(isTreeEntry(value) ? value : treeEntrySchema.parse(value));
+  }
+  return entries;
 }
 
 /**

@@ -24,6 +24,40 @@ function spawn(): Worker {
   return new Worker(bundledScript ?? fileURLToPath(new URL("./worker-bootstrap.mjs", import.meta.url)));
 }
 
+interface EarlyWorker {
+  worker: Worker;
+  /** It failed or stopped before a pool took it: then the pool starts another, which reports why. */
+  gone: boolean;
+}
+let earlyWorkers: EarlyWorker[] = [];
+
+/**
+ * Starts `count` workers now, before the agent's own modules load, for the first pool to take. A
+ * worker takes about as long to boot as the main thread takes to load the agent; started at once,
+ * the two overlap instead of one waiting for the other. They keep no process alive, so a command
+ * that ends up needing none exits as usual.
+ */
+export function startWorkersEarly(count: number): Worker[] {
+  earlyWorkers = Array.from({ length: count }, () => {
+    const early: EarlyWorker = { worker: spawn(), gone: false };
+    const gone = () => {
+      early.gone = true;
+    };
+    early.worker.once("error", gone).once("exit", gone).unref();
+    return early;
+  });
+  return earlyWorkers.map(({ worker }) => worker);
+}
+
+/** An early worker still alive, or a new one. */
+function takeWorker(): Worker {
+  for (let early = earlyWorkers.shift(); early; early = earlyWorkers.shift()) {
+    if (!early.gone) return early.worker;
+    void early.worker.terminate();
+  }
+  return spawn();
+}
+
 /** A worker failed with an error the main thread does not rebuild; `workerErrorName` is what it was. */
 export class VaultWorkerError extends GovdrError {
   constructor(
@@ -78,7 +112,7 @@ export class WorkerPool {
     private readonly depth = 2,
   ) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
-      const slot = { worker: spawn(), inFlight: 0 };
+      const slot = { worker: takeWorker(), inFlight: 0 };
       slot.worker.on("message", (reply: WorkerReply) => {
         this.replies = this.replies.then(() => this.receive(reply, slot));
       });
@@ -90,6 +124,8 @@ export class WorkerPool {
       slot.worker.unref();
       return slot;
     });
+    // Early workers beyond this pool's size: the first pool is the one they were started for.
+    for (const { worker } of earlyWorkers.splice(0)) void worker.terminate();
   }
 
   /** Gives every worker what it needs to work for a repository; jobs may follow at once. */
