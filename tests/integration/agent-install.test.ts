@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSingleFileAgent, type SingleFileAgent } from "../../agent/single-file.ts";
 import { runAgent } from "../support/agent-cli.ts";
 import { writeSampleTree } from "../support/file-trees.ts";
 import { call } from "./support/api.ts";
@@ -223,4 +224,58 @@ describe("the agent as units install it (issue #21 item 3, D-54)", () => {
     expect(existsSync(configRoot)).toBe(false);
     expect(existsSync(path.join(work, "systemd-refused"))).toBe(false);
   });
+
+  it("installed by the single file, its service starts the file itself and records the policy's backup", async () => {
+    const [single] = (await buildSingleFileAgent(path.join(work, "dist"), ["x64"])) as [SingleFileAgent];
+    const source = path.join(work, "single-app");
+    await writeSampleTree(source);
+    const unit = await unitBackingUp(source);
+    await unit.setPolicy({ schedule: { kind: "daily", at: "02:00", timezone: "Asia/Shanghai" } });
+    const agent = await agentOf(unit.admin.token, unit.systemId);
+    const agentKey = path.join(work, "single-agent.key");
+    await writeFile(agentKey, `${agent.credential}\n`);
+    const repoKey = path.join(work, "single-repo.key");
+    const rootFlags = [
+      "--config-root",
+      path.join(work, "single-etc"),
+      "--state-root",
+      path.join(work, "single-var"),
+    ];
+    const unitDir = path.join(work, "single-systemd");
+    const env = { ...process.env, GOVDR_API_URL: undefined, GOVDR_AGENT_KEY: undefined };
+    expect((await runAgent(["key", "generate", repoKey], env, single.file)).code).toBe(0);
+
+    const installed = await runAgent(
+      [
+        "agent",
+        "install",
+        "--api",
+        localStack().apiUrl,
+        "--agent-key-file",
+        agentKey,
+        "--repo",
+        path.join(work, "single-vault"),
+        "--key-file",
+        repoKey,
+        "--no-start",
+        "--unit-dir",
+        unitDir,
+        ...rootFlags,
+      ],
+      env,
+      single.file,
+    );
+    const serviceFile = path.join(unitDir, `govdr-agent-${unit.systemId}.service`);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(await readFile(serviceFile, "utf8")).toMatch(
+      new RegExp(`^ExecStart=${single.file} agent run --config \\S+/agent\\.json$`, "m"),
+    );
+
+    const ran = await runService(serviceFile);
+    const listed = await call("GET", `/systems/${unit.systemId}/snapshots`, { token: unit.auditor.token });
+
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain(`recorded in the control plane for system ${unit.systemId}`);
+    expect(listed.body.items).toEqual([expect.objectContaining({ type: "full", registeredBy: agent.keyId })]);
+  }, 180_000);
 });
