@@ -9,6 +9,7 @@ import { type KeyWrapper, wrappedKeySchema } from "./key-wrapper.ts";
 import { blobIdFunction, deriveKeys, type VaultKeys } from "./keys.ts";
 import { objectNames } from "./object-names.ts";
 import { type BlobType, blobContext, type PackEntry, PackWriter, packSuite, readPackHeader } from "./pack.ts";
+import { inOrderAhead } from "./read-ahead.ts";
 import { BlobIntegrityError, type CryptoSuite, type SuiteName, suiteNames, suitesFor } from "./suites.ts";
 import type { WorkerSetup } from "./workers/protocol.ts";
 
@@ -113,14 +114,21 @@ export class Repository {
     wrapper: KeyWrapper,
     options: RepositoryOptions = {},
   ): Promise<Repository> {
-    if (!(await backend.exists(objectNames.config))) {
-      throw new NoRepositoryError(`${backend.location} holds no repository; create one with \`govdr init\``);
-    }
-    const config = await readPlainFile(backend, objectNames.config, repositoryConfigSchema);
-    const wrapped = await readPlainFile(backend, objectNames.key, wrappedKeySchema);
-    const masterKey = await wrapper.unwrap(wrapped, config.id);
+    // What needs no key is asked for at once: from S3 each is a round trip. The config is awaited
+    // first, so a location without a repository says so whatever else is missing there.
+    const configRead = readPlainFile(
+      backend,
+      objectNames.config,
+      repositoryConfigSchema,
+      () => new NoRepositoryError(`${backend.location} holds no repository; create one with \`govdr init\``),
+    );
+    const keyRead = readPlainFile(backend, objectNames.key, wrappedKeySchema);
+    const indexesListed = listAll(backend.list("index/"));
+    for (const read of [keyRead, indexesListed]) read.catch(() => undefined);
+    const config = await configRead;
+    const masterKey = await wrapper.unwrap(await keyRead, config.id);
     const repository = new Repository(backend, config, masterKey, withDefaults(options));
-    await repository.loadIndex();
+    await repository.loadIndex(await indexesListed);
     return repository;
   }
 
@@ -258,11 +266,13 @@ export class Repository {
    * named only by a damaged index file (passed over and listed in `damagedIndexes`: the packs' own
    * sealed headers say the same, so nothing is lost, and this session's index names them again).
    */
-  private async loadIndex(): Promise<void> {
-    for await (const name of this.backend.list("index/")) {
+  /** The index documents `names` (in listing order: a later one's entry for a blob wins), then any pack none of them lists. */
+  private async loadIndex(names: string[]): Promise<void> {
+    const documents = inOrderAhead(names, async (name) => ({ name, bytes: await this.backend.get(name) }), 8);
+    for await (const { name, bytes } of documents) {
       let raw: unknown;
       try {
-        raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", await this.backend.get(name));
+        raw = openDocument((s) => this.metadataSuite(s), "govdr/v1/index", bytes);
       } catch (error) {
         if (!(error instanceof BlobIntegrityError)) throw error;
         this.damagedIndexes.push({ name, damage: error.message });
@@ -345,14 +355,20 @@ export class Repository {
 }
 
 /** A JSON file of the repository's that is not sealed (config, wrapped key), checked against its schema. */
-async function readPlainFile<T>(backend: Backend, name: string, schema: z.ZodType<T>): Promise<T> {
+/** A JSON file of the repository, checked against `schema`; `missing`: the error its absence is (damage, by default). */
+async function readPlainFile<T>(
+  backend: Backend,
+  name: string,
+  schema: z.ZodType<T>,
+  missing?: () => Error,
+): Promise<T> {
   const damaged = (what: string) =>
     new RepositoryDamagedError(`${backend.location} is damaged: its ${name} ${what}`);
   let text: string;
   try {
     text = (await backend.get(name)).toString("utf8");
   } catch (error) {
-    if (error instanceof NotFoundInRepositoryError) throw damaged("is missing");
+    if (error instanceof NotFoundInRepositoryError) throw missing?.() ?? damaged("is missing");
     throw error;
   }
   let value: unknown;
@@ -392,4 +408,10 @@ function withDefaults(options: RepositoryOptions) {
     uploads: options.uploads ?? 2,
     retainUntil: options.retainUntil,
   };
+}
+
+async function listAll(names: AsyncIterable<string>): Promise<string[]> {
+  const all: string[] = [];
+  for await (const name of names) all.push(name);
+  return all;
 }

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { gunzipSync, gzip } from "node:zlib";
 import { z } from "zod";
 import { isRecord, keysOf, onlyKeys } from "./plain-checks.ts";
+import { inOrderAhead } from "./read-ahead.ts";
 import type { Repository } from "./repository.ts";
 
 /** A component that is empty, `.` or `..` (without splitting the path: this runs for every entry read). */
@@ -140,8 +141,8 @@ export async function* readTree(repository: Repository, treeBlobs: string[]): As
 }
 
 /**
- * Tree blobs read ahead of the one being gone through: from S3 each is a GET of its own, which would
- * otherwise leave a restore's workers waiting at every blob boundary. Each is at most about 1 MiB.
+ * Tree blobs read ahead of the one being gone through (each is at most about 1 MiB): a restore's
+ * walk, which plans its workers' jobs, would otherwise stop at every blob boundary for a GET.
  */
 const treeBlobsAhead = 2;
 
@@ -150,20 +151,8 @@ export async function* readTreeBlobs(
   repository: Repository,
   treeBlobs: string[],
 ): AsyncIterable<TreeEntry[]> {
-  const loading: Promise<Buffer>[] = [];
-  let next = 0;
-  const readAhead = () => {
-    while (next < treeBlobs.length && loading.length < treeBlobsAhead) {
-      const blob = repository.loadBlob(treeBlobs[next++] as string);
-      blob.catch(() => undefined); // handled where it is awaited; unawaited if the caller stops early
-      loading.push(blob);
-    }
-  };
-  readAhead();
-  for (let blob = loading.shift(); blob; blob = loading.shift()) {
-    const bytes = await blob;
-    readAhead();
-    yield parseTreeBlob(bytes);
+  for await (const blob of inOrderAhead(treeBlobs, (id) => repository.loadBlob(id), treeBlobsAhead)) {
+    yield parseTreeBlob(blob);
   }
 }
 
