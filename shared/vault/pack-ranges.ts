@@ -10,11 +10,16 @@ export interface PackRange {
 export interface RangePlanLimits {
   /** Bytes between two chunks of a pack that are read along rather than paying for another request. */
   maxGap: number;
-  /** A range grows no longer than this (unless one chunk is), so a job's ranges download in parallel. */
+  /** A range grows no longer than this (unless one chunk is). */
   maxLength: number;
 }
 
-export const defaultRangeLimits: RangePlanLimits = { maxGap: 1 << 20, maxLength: 4 << 20 };
+/**
+ * 16 MiB ranges: the main thread pays each request's own cost (signing, headers, a response to set
+ * up) per 16 MiB rather than per 4 MiB, and the jobs' ranges still download several at once
+ * (PackRangeReader). Large files are restored in 8 MiB segments from S3, so a segment is one GET.
+ */
+export const defaultRangeLimits: RangePlanLimits = { maxGap: 1 << 20, maxLength: 16 << 20 };
 
 /**
  * The ranges of packs that hold `chunks`: each pack's chunks in offset order, neighbours (overlapping,
