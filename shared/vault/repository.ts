@@ -262,11 +262,12 @@ export class Repository {
   }
 
   /**
-   * Every indexed blob, then the blobs of packs that no index names: left by a crashed session, or
-   * named only by a damaged index file (passed over and listed in `damagedIndexes`: the packs' own
-   * sealed headers say the same, so nothing is lost, and this session's index names them again).
+   * Every blob the index documents `names` list (read eight ahead, taken in listing order: a later
+   * document's entry for a blob wins), then the blobs of packs that no index names: left by a
+   * crashed session, or named only by a damaged index file (passed over and listed in
+   * `damagedIndexes`: the packs' own sealed headers say the same, so nothing is lost, and this
+   * session's index names them again).
    */
-  /** The index documents `names` (in listing order: a later one's entry for a blob wins), then any pack none of them lists. */
   private async loadIndex(names: string[]): Promise<void> {
     const documents = inOrderAhead(names, async (name) => ({ name, bytes: await this.backend.get(name) }), 8);
     for await (const { name, bytes } of documents) {
@@ -354,8 +355,10 @@ export class Repository {
   }
 }
 
-/** A JSON file of the repository's that is not sealed (config, wrapped key), checked against its schema. */
-/** A JSON file of the repository, checked against `schema`; `missing`: the error its absence is (damage, by default). */
+/**
+ * A JSON file of the repository's that is not sealed (config, wrapped key), checked against its
+ * schema; `missing`: the error its absence is (damage, by default).
+ */
 async function readPlainFile<T>(
   backend: Backend,
   name: string,
