@@ -10,6 +10,7 @@ import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promise
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { type DebianPackage, ensureDebianPackages } from "../cli/apt.ts";
 import { compileXattrAddon } from "../shared/vault/native/compile-xattr-addon.ts";
 import { agentBuildVersion, englishOnlyZod } from "./bundle.ts";
 
@@ -66,6 +67,28 @@ async function nodeBinary(arch: "x64" | "arm64", work: string): Promise<string> 
   return path.join(work, "package/bin/node");
 }
 
+/** Debian's C cross compiler for each architecture, for a host of the other one. */
+const crossCompilers: Record<"x64" | "arm64", DebianPackage> = {
+  x64: { name: "gcc-x86-64-linux-gnu", file: "/usr/bin/x86_64-linux-gnu-gcc" },
+  arm64: { name: "gcc-aarch64-linux-gnu", file: "/usr/bin/aarch64-linux-gnu-gcc" },
+};
+
+/**
+ * The xattr addon for `arch` (D-55): with the host's compiler for its own architecture, with
+ * Debian's cross compiler (installed when missing) for the other. Why not, when it cannot be built:
+ * that file then runs without extended attributes and says so.
+ */
+async function compileXattrAddonFor(arch: "x64" | "arm64", outFile: string): Promise<string | undefined> {
+  if (arch === process.arch) return compileXattrAddon(outFile, projectRoot);
+  const cross = crossCompilers[arch];
+  try {
+    await ensureDebianPackages([cross], `the ${arch} agent's xattr addon`);
+  } catch (error) {
+    return `no ${arch} C compiler (${(error as Error).message.split("\n")[0]})`;
+  }
+  return compileXattrAddon(outFile, projectRoot, cross.file);
+}
+
 export async function buildSingleFileAgent(
   outdir: string,
   arches: ("x64" | "arm64")[] = ["x64", "arm64"],
@@ -75,12 +98,16 @@ export async function buildSingleFileAgent(
   await mkdir(work, { recursive: true });
   const version = agentBuildVersion(projectRoot);
   const { cli, worker } = await bundles(work, version);
-  // The xattr addon for this host's architecture only (no cross compiler): the other file reports
-  // that it has none and runs without extended attributes (D-55).
-  const xattrAsset = `xattr-linux-${process.arch}.node`;
-  const xattrFailure = compileXattrAddon(path.join(work, xattrAsset), projectRoot);
-  if (xattrFailure)
-    process.stderr.write(`warning: the single-file agent has no xattr addon: ${xattrFailure}\n`);
+  const xattrAssets: Record<string, string> = {};
+  for (const arch of arches) {
+    const asset = `xattr-linux-${arch}.node`;
+    const failure = await compileXattrAddonFor(arch, path.join(work, asset));
+    if (failure) {
+      process.stderr.write(`warning: the ${arch} single-file agent has no xattr addon: ${failure}\n`);
+    } else {
+      xattrAssets[asset] = path.join(work, asset);
+    }
+  }
   const blob = path.join(work, "sea-prep.blob");
   const config = path.join(work, "sea-config.json");
   // No code cache and no snapshot: the blob is then the same for every architecture.
@@ -94,7 +121,7 @@ export async function buildSingleFileAgent(
       useSnapshot: false,
       assets: {
         "vault-worker.js": worker,
-        ...(xattrFailure ? {} : { [xattrAsset]: path.join(work, xattrAsset) }),
+        ...xattrAssets,
       },
     }),
   );

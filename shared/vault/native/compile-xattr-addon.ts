@@ -6,17 +6,22 @@ import path from "node:path";
 export const xattrAddonSource = "shared/vault/native/xattr.c";
 
 /**
- * Compiles the xattr addon (xattr.c) into `outFile` with the system's C compiler (`CC`, else `cc`)
- * against the Node-API headers of the project's Node.js package, which `npm ci` installs (node-gyp
- * would download them). Undefined when built, else why not: the agent then runs without xattrs.
+ * Compiles the xattr addon (xattr.c) into `outFile` with `compiler` (by default the system's C
+ * compiler, `CC` or else `cc`; a cross compiler builds it for another architecture) against the
+ * Node-API headers of the project's Node.js package, which `npm ci` installs (node-gyp would
+ * download them; they are the same for every architecture). Undefined when built, else why not:
+ * the agent then runs without xattrs.
  */
-export function compileXattrAddon(outFile: string, projectRoot: string): string | undefined {
+export function compileXattrAddon(
+  outFile: string,
+  projectRoot: string,
+  compiler = process.env.CC || "cc",
+): string | undefined {
   const include = [process.arch, "x64", "arm64"]
     .map((arch) => path.join(projectRoot, `node_modules/node-linux-${arch}/include/node`))
     .find((dir) => existsSync(path.join(dir, "node_api.h")));
   if (!include) return "the Node-API headers of the project's Node.js package are not installed";
   const temporary = `${outFile}.${process.pid}.tmp`;
-  const compiler = process.env.CC || "cc";
   try {
     execFileSync(
       compiler,
