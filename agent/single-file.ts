@@ -1,16 +1,16 @@
 /**
- * `npm run build:agent [outdir]`: the backup agent as one file a unit installs on a server with no
+ * The backup agent as one file (`npm run build:agent [outdir]`, cli/build-agent.ts) a unit installs on a server with no
  * Node.js or npm (issue #21, D-53), for linux-x64 and linux-arm64: a Node.js single executable
  * application (the project's Node.js 22 with the agent's bundle injected by postject), and a
  * SHA-256 checksum file beside each (`sha256sum -c` reads it).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { type DebianPackage, ensureDebianPackages } from "../cli/apt.ts";
 import { compileXattrAddon } from "../shared/vault/native/compile-xattr-addon.ts";
 import { agentBuildVersion, englishOnlyZod } from "./bundle.ts";
 
@@ -67,25 +67,21 @@ async function nodeBinary(arch: "x64" | "arm64", work: string): Promise<string> 
   return path.join(work, "package/bin/node");
 }
 
-/** Debian's C cross compiler for each architecture, for a host of the other one. */
-const crossCompilers: Record<"x64" | "arm64", DebianPackage> = {
+/** Debian's C cross compiler for each architecture (its package, and the file it installs). */
+export const crossCompilers: Record<"x64" | "arm64", { name: string; file: string }> = {
   x64: { name: "gcc-x86-64-linux-gnu", file: "/usr/bin/x86_64-linux-gnu-gcc" },
   arm64: { name: "gcc-aarch64-linux-gnu", file: "/usr/bin/aarch64-linux-gnu-gcc" },
 };
 
 /**
  * The xattr addon for `arch` (D-55): with the host's compiler for its own architecture, with
- * Debian's cross compiler (installed when missing) for the other. Why not, when it cannot be built:
- * that file then runs without extended attributes and says so.
+ * Debian's cross compiler for the other (`npm run build:agent` installs it, cli/build-agent.ts).
+ * Why not, when it cannot be built: that file then runs without extended attributes and says so.
  */
-async function compileXattrAddonFor(arch: "x64" | "arm64", outFile: string): Promise<string | undefined> {
+function compileXattrAddonFor(arch: "x64" | "arm64", outFile: string): string | undefined {
   if (arch === process.arch) return compileXattrAddon(outFile, projectRoot);
   const cross = crossCompilers[arch];
-  try {
-    await ensureDebianPackages([cross], `the ${arch} agent's xattr addon`);
-  } catch (error) {
-    return `no ${arch} C compiler (${(error as Error).message.split("\n")[0]})`;
-  }
+  if (!existsSync(cross.file)) return `no ${arch} C cross compiler (apt-get install ${cross.name})`;
   return compileXattrAddon(outFile, projectRoot, cross.file);
 }
 
@@ -101,7 +97,7 @@ export async function buildSingleFileAgent(
   const xattrAssets: Record<string, string> = {};
   for (const arch of arches) {
     const asset = `xattr-linux-${arch}.node`;
-    const failure = await compileXattrAddonFor(arch, path.join(work, asset));
+    const failure = compileXattrAddonFor(arch, path.join(work, asset));
     if (failure) {
       process.stderr.write(`warning: the ${arch} single-file agent has no xattr addon: ${failure}\n`);
     } else {
@@ -154,11 +150,4 @@ export async function buildSingleFileAgent(
   }
   await rm(work, { recursive: true, force: true });
   return built;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const outdir = path.resolve(process.argv[2] ?? path.join(projectRoot, "dist/agent"));
-  for (const agent of await buildSingleFileAgent(outdir)) {
-    process.stdout.write(`${agent.file}  sha256 ${agent.sha256}\n`);
-  }
 }

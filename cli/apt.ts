@@ -22,9 +22,13 @@ export async function ensureDebianPackages(packages: DebianPackage[], purpose: s
   }
   log(`installing Debian's ${names.join(" and ")} for ${purpose}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const update = await run("apt-get", ["update", "-qq"], { env });
+  // Test files run side by side and may each need a package: the later apt-get waits for the lock.
+  const waitForLock = ["-o", "DPkg::Lock::Timeout=600"];
+  const update = await run("apt-get", [...waitForLock, "update", "-qq"], { env });
   const install =
-    update.code === 0 ? await run("apt-get", ["install", "-y", "-qq", ...names], { env }) : update;
+    update.code === 0
+      ? await run("apt-get", [...waitForLock, "install", "-y", "-qq", ...names], { env })
+      : update;
   if (install.code !== 0 || missing.some((p) => !existsSync(p.file))) {
     throw new CliError(`apt-get could not install ${names.join(" ")}:\n${tail(install.output)}`);
   }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSingleFileAgent, type SingleFileAgent } from "../../../agent/single-file.ts";
+import { buildSingleFileAgent, crossCompilers, type SingleFileAgent } from "../../../agent/single-file.ts";
 import { ensureDebianPackages } from "../../../cli/apt.ts";
 import { type XattrAddon, xattrAddon } from "../../../shared/vault/native/xattr-addon.ts";
 import { startAgent } from "../../support/agent-cli.ts";
@@ -19,6 +19,7 @@ beforeAll(async () => {
     [
       { name: "qemu-user-static", file: emulator },
       { name: "libstdc++6-arm64-cross", file: `${arm64Libraries}/lib/libstdc++.so.6` },
+      crossCompilers.arm64, // for the addon the file carries
     ],
     "running the arm64 agent in the tests",
   );
