@@ -1,4 +1,4 @@
-import { cpus } from "node:os";
+import { workersPerCore } from "../shared/vault/workers/pool.ts";
 
 /**
  * How many vault worker threads the command in `argv` will start, as far as that can be told before
@@ -12,7 +12,7 @@ export function workersFor(argv: readonly string[]): number {
   const startsWorkers = command === "backup" || (command === "restore" && !args.includes("--stdout"));
   if (!startsWorkers || args.includes("--help") || args.includes("-h")) return 0;
   const at = args.findIndex((arg) => arg === "--workers" || arg.startsWith("--workers="));
-  if (at < 0) return Math.max(1, cpus().length);
+  if (at < 0) return workersPerCore();
   const flag = args[at] as string;
   const value = flag.includes("=") ? flag.slice(flag.indexOf("=") + 1) : args[at + 1];
   return value !== undefined && /^\d{1,3}$/.test(value) && Number(value) >= 1 ? Number(value) : 0;

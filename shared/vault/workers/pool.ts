@@ -24,6 +24,9 @@ function spawn(): Worker {
   return new Worker(bundledScript ?? fileURLToPath(new URL("./worker-bootstrap.mjs", import.meta.url)));
 }
 
+/** A pool's size unless told otherwise: one worker per core. */
+export const workersPerCore = () => Math.max(1, cpus().length);
+
 interface EarlyWorker {
   worker: Worker;
   /** It failed or stopped before a pool took it: then the pool starts another, which reports why. */
@@ -108,7 +111,7 @@ export class WorkerPool {
   private replies: Promise<void> = Promise.resolve();
 
   constructor(
-    size = Math.max(1, cpus().length),
+    size = workersPerCore(),
     private readonly depth = 2,
   ) {
     this.workers = Array.from({ length: Math.max(1, size) }, () => {

@@ -16,15 +16,23 @@ const setup = {
   knownIds: [],
 };
 
+/**
+ * What a process prints that imports `name` from pool.ts, runs `statement` and prints "started":
+ * it rejects if the process does not exit by itself within 30 s.
+ */
+async function outputOfScript(name: string, statement: string): Promise<string> {
+  const script = `import { ${name} } from ${JSON.stringify(pool)}; ${statement}; console.log("started");`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["--import", "tsx", "--input-type=module", "-e", script],
+    { timeout: 30_000 },
+  );
+  return stdout.trim();
+}
+
 describe("WorkerPool", () => {
   it("started but never configured, does not keep the process alive (a command failing early exits)", async () => {
-    const script = `import { WorkerPool } from ${JSON.stringify(pool)}; new WorkerPool(2); console.log("started");`;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "--input-type=module", "-e", script],
-      { timeout: 30_000 },
-    );
-    expect(stdout.trim()).toBe("started");
+    expect(await outputOfScript("WorkerPool", "new WorkerPool(2)")).toBe("started");
   }, 60_000);
 
   it("refuses jobs before it is configured, and a second configuration", async () => {
@@ -44,13 +52,7 @@ describe("WorkerPool", () => {
   });
 
   it("started early, before any pool, keep no process alive either", async () => {
-    const script = `import { startWorkersEarly } from ${JSON.stringify(pool)}; startWorkersEarly(2); console.log("started");`;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "--input-type=module", "-e", script],
-      { timeout: 30_000 },
-    );
-    expect(stdout.trim()).toBe("started");
+    expect(await outputOfScript("startWorkersEarly", "startWorkersEarly(2)")).toBe("started");
   }, 60_000);
 
   it("takes the workers started early, and starts another in place of one that stopped", async () => {
