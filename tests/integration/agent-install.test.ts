@@ -68,6 +68,32 @@ async function runService(serviceFile: string) {
   return { code: ran.status, stdout: ran.stdout, stderr: ran.stderr };
 }
 
+/** `govdr agent install` against the local stack, into a local repository, with `flags` after. */
+function installAgent(
+  keys: { agentKey: string; repo: string; repoKey: string },
+  flags: string[],
+  env: NodeJS.ProcessEnv,
+  script?: string,
+) {
+  return runAgent(
+    [
+      "agent",
+      "install",
+      "--api",
+      localStack().apiUrl,
+      "--agent-key-file",
+      keys.agentKey,
+      "--repo",
+      keys.repo,
+      "--key-file",
+      keys.repoKey,
+      ...flags,
+    ],
+    env,
+    script,
+  );
+}
+
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
 
 describe("the agent as units install it (issue #21 item 3, D-54)", () => {
@@ -90,21 +116,9 @@ describe("the agent as units install it (issue #21 item 3, D-54)", () => {
     const env = { ...process.env, GOVDR_API_URL: undefined, GOVDR_AGENT_KEY: undefined };
     expect((await runAgent(["key", "generate", repoKey], env)).code).toBe(0);
 
-    const installed = await runAgent(
-      [
-        "agent",
-        "install",
-        "--api",
-        localStack().apiUrl,
-        "--agent-key-file",
-        agentKey,
-        "--repo",
-        path.join(work, "vault"),
-        "--key-file",
-        repoKey,
-        "--no-start",
-        ...rootFlags,
-      ],
+    const installed = await installAgent(
+      { agentKey, repo: path.join(work, "vault"), repoKey },
+      ["--no-start", ...rootFlags],
       env,
     );
     const unitName = `govdr-agent-${unit.systemId}`;
@@ -192,23 +206,9 @@ describe("the agent as units install it (issue #21 item 3, D-54)", () => {
     await writeFile(agentKey, `ak-000000000000.${"x".repeat(43)}\n`);
     const configRoot = path.join(work, "etc-refused");
     const install = (keyFile: string) =>
-      runAgent(
-        [
-          "agent",
-          "install",
-          "--api",
-          localStack().apiUrl,
-          "--agent-key-file",
-          keyFile,
-          "--repo",
-          path.join(work, "vault-refused"),
-          "--key-file",
-          path.join(work, "repo.key"),
-          "--config-root",
-          configRoot,
-          "--unit-dir",
-          path.join(work, "systemd-refused"),
-        ],
+      installAgent(
+        { agentKey: keyFile, repo: path.join(work, "vault-refused"), repoKey: path.join(work, "repo.key") },
+        ["--config-root", configRoot, "--unit-dir", path.join(work, "systemd-refused")],
         { ...process.env, GOVDR_API_URL: undefined },
       );
 
@@ -245,23 +245,9 @@ describe("the agent as units install it (issue #21 item 3, D-54)", () => {
     const env = { ...process.env, GOVDR_API_URL: undefined, GOVDR_AGENT_KEY: undefined };
     expect((await runAgent(["key", "generate", repoKey], env, single.file)).code).toBe(0);
 
-    const installed = await runAgent(
-      [
-        "agent",
-        "install",
-        "--api",
-        localStack().apiUrl,
-        "--agent-key-file",
-        agentKey,
-        "--repo",
-        path.join(work, "single-vault"),
-        "--key-file",
-        repoKey,
-        "--no-start",
-        "--unit-dir",
-        unitDir,
-        ...rootFlags,
-      ],
+    const installed = await installAgent(
+      { agentKey, repo: path.join(work, "single-vault"), repoKey },
+      ["--no-start", "--unit-dir", unitDir, ...rootFlags],
       env,
       single.file,
     );
