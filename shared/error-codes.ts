@@ -183,6 +183,13 @@ export const errorCatalogue = {
   NO_SUCH_SNAPSHOT: { name: "NoSuchSnapshotError", httpStatus: 404, exit: "input" },
   SM4_SELF_TEST_FAILED: internal("Sm4SelfTestError"),
   VAULT_WORKER_FAILED: internal("VaultWorkerError"),
+  /**
+   * A restore worker's read of a pack range was cut off or answered "try again": retried, and after
+   * the last try reported as REPOSITORY_UNREACHABLE (D-59).
+   */
+  STORAGE_READ_INTERRUPTED: internal("StorageReadInterruptedError"),
+  /** A restore worker's read of a pack range got an answer that is not HTTP/1.1 (reported as REPOSITORY_UNREACHABLE). */
+  STORAGE_ANSWER_MALFORMED: internal("StorageAnswerMalformedError"),
 
   // The command line (agent and local tooling): the exit says which kind of failure it was
   COMMAND_FAILED: internal("CliError"),

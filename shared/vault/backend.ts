@@ -25,9 +25,18 @@ export interface Backend {
   exists(name: string): Promise<boolean>;
   /** Names under `prefix`, in no particular order. */
   list(prefix: string): AsyncIterable<string>;
+  /**
+   * A URL that lets whoever holds it GET `name`, whole or by Range, for at least
+   * `signedUrlLifetimeMs`, without this backend's credentials: restore workers read packs by it
+   * themselves (D-59). Backends that have none are read by the main thread for them.
+   */
+  signedUrl?(name: string): Promise<string>;
   /** Extends an existing object's retention to at least `retainUntil`; never shortens it. */
   extendRetention?(name: string, retainUntil: Date): Promise<void>;
 }
+
+/** How long a signed URL stays valid at least; whoever keeps one longer asks for a new one. */
+export const signedUrlLifetimeMs = 15 * 60_000;
 
 export class NotFoundInRepositoryError extends errorClass("MISSING_FROM_REPOSITORY") {}
 /** The storage refused the agent or cannot be reached: no such bucket, no access, no Object Lock. */

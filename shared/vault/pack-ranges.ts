@@ -15,9 +15,9 @@ export interface RangePlanLimits {
 }
 
 /**
- * 16 MiB ranges: the main thread pays each request's own cost (signing, headers, a response to set
- * up) per 16 MiB rather than per 4 MiB, and the jobs' ranges still download several at once
- * (PackRangeReader). Large files are restored in 8 MiB segments from S3, so a segment is one GET.
+ * 16 MiB ranges: each request's own cost (headers, a response to set up, a round trip) is paid per
+ * 16 MiB rather than per 4 MiB, and the jobs' ranges still download several at once. Large files
+ * are restored in 8 MiB segments from S3, so a segment is one GET.
  */
 export const defaultRangeLimits: RangePlanLimits = { maxGap: 1 << 20, maxLength: 16 << 20 };
 

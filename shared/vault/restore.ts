@@ -15,6 +15,7 @@ import { chmod, chown, lchown, lutimes, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { errorClass } from "../errors.ts";
+import type { Backend } from "./backend.ts";
 import { LocalBackend } from "./backends/local.ts";
 import { ByteBudget } from "./byte-budget.ts";
 import { setFileMetadata } from "./file-metadata.ts";
@@ -23,12 +24,14 @@ import { xattrAddonLocation } from "./native/xattr-addon.ts";
 import { PackCache } from "./pack-cache.ts";
 import { PackRangeReader, transferList } from "./pack-range-reader.ts";
 import { planRanges, rangeBytes } from "./pack-ranges.ts";
+import { PackUrlSigner } from "./pack-url-signer.ts";
 import type { Repository } from "./repository.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { mtimeSeconds, readTree, type TreeEntry } from "./tree.ts";
 import { giveOwner } from "./workers/owner.ts";
 import { WorkerPool } from "./workers/pool.ts";
 import type { ChunkToFetch, FileToWrite, PackBytes } from "./workers/protocol.ts";
+import type { SignedRanges } from "./workers/signed-range-reader.ts";
 import { giveXattrs, type XattrsRefused } from "./xattrs.ts";
 
 export class RestoreTargetError extends errorClass("RESTORE_TARGET_REFUSED") {}
@@ -125,7 +128,7 @@ const remoteBytesInFlight = 64 << 20;
  * Every chunk is authenticated and checked against its id on the way; a file whose data is damaged
  * or missing is left out and reported in `damaged`, naming the chunk or pack. Files are written by
  * worker threads reading the packs directly from a local repository's directory; from a remote one
- * the main thread reads the ranges of packs each job needs and hands them to its worker in memory.
+ * each job's worker reads the ranges of packs it needs into memory itself, by signed URLs (D-59).
  */
 export async function restoreToDirectory(
   repository: Repository,
@@ -142,13 +145,13 @@ export async function restoreToDirectory(
     return file;
   };
   const { backend } = repository;
+  const budget = () => new ByteBudget(options.bytesInFlight ?? remoteBytesInFlight);
   const packs: PackSource =
     backend instanceof LocalBackend
       ? { packRoot: backend.root }
-      : {
-          reader: new PackRangeReader(backend),
-          budget: new ByteBudget(options.bytesInFlight ?? remoteBytesInFlight),
-        };
+      : hasSignedUrls(backend)
+        ? { signer: new PackUrlSigner(backend), budget: budget() }
+        : { reader: new PackRangeReader(backend), budget: budget() };
   // The worker threads start up while the tree is read.
   const writer = new WorkerFileWriter(repository, packs, options);
   const { enabled: owners, ownerToGive } = ownerPolicy(options.owners);
@@ -310,9 +313,16 @@ interface FileOutcome {
 
 /**
  * Where restore workers find sealed chunks: a local repository's pack files, or ranges of a remote
- * repository's packs read for each job (at most `budget` bytes of them held at once).
+ * repository's packs for each job (at most `budget` bytes of them held at once), which the workers
+ * read themselves by signed URLs (D-59) or, from a backend that has none, the main thread reads.
  */
-type PackSource = { packRoot: string } | { reader: PackRangeReader; budget: ByteBudget };
+type PackSource =
+  | { packRoot: string }
+  | { signer: PackUrlSigner; budget: ByteBudget }
+  | { reader: PackRangeReader; budget: ByteBudget };
+
+const hasSignedUrls = (backend: Backend): backend is Backend & Required<Pick<Backend, "signedUrl">> =>
+  typeof backend.signedUrl === "function";
 
 /**
  * Batches files for worker threads that read chunks straight from local pack files, or from the
@@ -422,9 +432,13 @@ class WorkerFileWriter {
     const ranges = planRanges(files.flatMap((file) => file.chunks));
     const bytes = rangeBytes(ranges);
     await packs.budget.take(bytes);
-    const job = packs.reader
-      .read(ranges)
-      .then((read) => this.run(files, callbacks, { ranges: read }, transferList(read)))
+    const sent =
+      "signer" in packs
+        ? packs.signer.urls(ranges).then((urls) => this.run(files, callbacks, { signed: { ranges, urls } }))
+        : packs.reader
+            .read(ranges)
+            .then((read) => this.run(files, callbacks, { ranges: read }, transferList(read)));
+    const job = sent
       .then(({ finished }) => finished)
       .catch((error: unknown) => {
         this.failure ??= error;
@@ -439,7 +453,7 @@ class WorkerFileWriter {
   private run(
     files: FileToWrite[],
     callbacks: ((damage: string | undefined) => void)[],
-    source: { packRoot: string } | { ranges: PackBytes[] },
+    source: { packRoot: string } | { ranges: PackBytes[] } | { signed: SignedRanges },
     transfer: ArrayBuffer[] = [],
   ) {
     return this.pool.submit(

@@ -110,6 +110,35 @@ describe("vault on the emulator's S3 with KMS-wrapped keys and Object Lock", () 
     expect(report.problems.flatMap((p) => p.files).length).toBeGreaterThan(0);
   });
 
+  it("restores by presigned URLs the workers read themselves (D-59): a pack hidden by a delete marker costs only the files it held", async () => {
+    const tenantId = uniqueName("t");
+    const source = path.join(work, "source-5");
+    await writeSampleTree(source);
+    const { backend, open } = await tenantRepository(tenantId, new Date(Date.now() + 2 * day));
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const repository = await open();
+    const [hidden] = dataPacks(repository) as [string];
+    const url = await backend.signedUrl(hidden);
+    expect(new URL(url).searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
+    // Allowed under Object Lock: the locked version stays, but a plain GET now answers 404.
+    await s3().send(
+      new DeleteObjectCommand({ Bucket: localStack().vaultBucket, Key: `tenants/${tenantId}/${hidden}` }),
+    );
+    expect((await fetch(url)).status).toBe(404);
+
+    const restored = await restoreToDirectory(repository, snapshot, path.join(work, "out-5"));
+
+    expect(restored.damaged.length).toBeGreaterThan(0);
+    expect(restored.damaged.every(({ reason }) => reason.includes(`is missing`))).toBe(true);
+    const expected = await describeTree(source);
+    const out = await describeTree(path.join(work, "out-5", "source-5"));
+    const damaged = new Set(restored.damaged.map((d) => d.path.replace(/^source-5\//, "")));
+    for (const [file, description] of Object.entries(expected)) {
+      if (!damaged.has(file)) expect(out[file], file).toEqual(description);
+      else expect(out[file], file).toBeUndefined();
+    }
+  });
+
   it("extends the retention of older packs a new snapshot reuses, and never shortens it", async () => {
     const tenantId = uniqueName("t");
     const source = path.join(work, "source-3");

@@ -11,7 +11,13 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { type Backend, NotFoundInRepositoryError, RepositoryAccessError } from "../backend.ts";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import {
+  type Backend,
+  NotFoundInRepositoryError,
+  RepositoryAccessError,
+  signedUrlLifetimeMs,
+} from "../backend.ts";
 
 /**
  * The request body with its SHA-256, which S3 checks on arrival. Parts (a pack: its blobs, header and
@@ -157,6 +163,13 @@ export class S3Backend implements Backend {
       if (range && (error as Error).name === "InvalidRange") return Buffer.alloc(0);
       throw refusal(error, this.bucket);
     }
+  }
+
+  /** A presigned GET (SigV4 in the query string), signed here without a request to S3. */
+  signedUrl(name: string): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: this.key(name) }), {
+      expiresIn: signedUrlLifetimeMs / 1000,
+    });
   }
 
   async exists(name: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { GovdrError } from "../../errors.ts";
+import { RepositoryAccessError } from "../backend.ts";
 import { BlobIntegrityError } from "../suites.ts";
 import { RestoreOwnerError } from "./owner.ts";
 import type { WorkerJob, WorkerReply, WorkerSetup } from "./protocol.ts";
@@ -71,14 +72,19 @@ export class VaultWorkerError extends GovdrError {
   }
 }
 
+/** Errors of a worker that reach its caller as themselves, by name. */
+const rebuilt = new Map<string, new (message: string) => Error>(
+  [BlobIntegrityError, RestoreOwnerError, RepositoryAccessError].map((error) => [new error("").name, error]),
+);
+
 /**
  * A worker's failure as the error its caller expects: damage stays a BlobIntegrityError (exit code
- * 4), a refused owner a RestoreOwnerError.
+ * 4), a refused owner a RestoreOwnerError, storage that refused a worker's read (D-59) a
+ * RepositoryAccessError.
  */
 function workerError(name: string, message: string): Error {
-  if (name === "BlobIntegrityError") return new BlobIntegrityError(message);
-  if (name === "RestoreOwnerError") return new RestoreOwnerError(message);
-  return new VaultWorkerError(name, message);
+  const Rebuilt = rebuilt.get(name);
+  return Rebuilt ? new Rebuilt(message) : new VaultWorkerError(name, message);
 }
 
 type Job = Exclude<WorkerJob, { kind: "ack" | "setup" }>;

@@ -3,6 +3,7 @@ import type { XattrAddonLocation } from "../native/xattr-addon.ts";
 import type { PackEntry } from "../pack.ts";
 import type { SuiteName } from "../suites.ts";
 import type { Xattr, XattrsRefused } from "../xattrs.ts";
+import type { SignedRanges } from "./signed-range-reader.ts";
 
 /** What every vault worker gets first: enough to chunk, fingerprint, seal and open (memory only). */
 export interface WorkerSetup {
@@ -83,14 +84,16 @@ export type WorkerJob =
   /** Finish and hand over the pack being filled, if any. */
   | { kind: "flush"; job: number }
   /**
-   * Chunks are read from the pack files under `packRoot` (a local repository), or from `ranges`
-   * (transferred with the job): a pack that has no range there is missing from the repository.
+   * Chunks are read from the pack files under `packRoot` (a local repository), from `ranges`
+   * (transferred with the job), or from the ranges the worker reads itself by `signed` URLs: a pack
+   * that has no range there is missing from the repository.
    */
   | {
       kind: "restore";
       job: number;
       packRoot?: string;
       ranges?: PackBytes[];
+      signed?: SignedRanges;
       overwrite: boolean;
       files: FileToWrite[];
     }

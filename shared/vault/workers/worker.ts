@@ -19,6 +19,9 @@ import type {
   WorkerSetup,
 } from "./protocol.ts";
 import { SharedIdSet } from "./shared-id-set.ts";
+import { SignedRangeReader } from "./signed-range-reader.ts";
+
+type Job = Exclude<WorkerJob, { kind: "ack" | "setup" }>;
 
 /**
  * A vault worker thread: reads, chunks, fingerprints and seals files into packs of its own for
@@ -45,8 +48,10 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
   // groups when it is used. The other algorithms gain nothing, and grouping cost their small-file
   // backups 4% (8 alternating pairs).
   const groupsGain = setup.fingerprint === "hmac-sm3" || setup.suite === "sm4-ctr+hmac-sm3";
-  const queue: WorkerJob[] = [];
+  /** Jobs in arrival order; a restore by signed URLs with the read of its ranges, begun on arrival. */
+  const queue: { job: Job; ranges?: Promise<PackBytes[]> }[] = [];
   let running = false;
+  let rangeReader: SignedRangeReader | undefined;
 
   const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
   const sealer = new FileSealer({
@@ -118,16 +123,18 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
   async function drain() {
     if (running) return;
     running = true;
-    while (queue.length > 0) {
-      const job = queue.shift() as Exclude<WorkerJob, { kind: "ack" | "setup" }>;
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { job } = next;
       try {
         if (job.kind === "backup") await sealer.backupFiles(job.job, job.files, job.claims);
         else if (job.kind === "flush") {
           sealer.flush(job.job);
           send({ kind: "flushed", job: job.job });
         } else {
-          const packs = job.ranges ? new PackRanges(job.ranges) : new PackReader(job.packRoot ?? "");
+          const ranges = job.ranges ?? (await next.ranges);
+          const packs = ranges ? new PackRanges(ranges) : new PackReader(job.packRoot ?? "");
           restoreFiles(job.job, packs, job.overwrite, job.files);
+          if (next.ranges) rangeReader?.release(ranges ?? []);
         }
       } catch (error) {
         send({
@@ -147,7 +154,15 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
       return;
     }
     if (message.kind === "setup") throw new Error("a vault worker is set up once");
-    queue.push(message);
+    const signed = message.kind === "restore" ? message.signed : undefined;
+    if (!signed) queue.push({ job: message });
+    else {
+      rangeReader ??= new SignedRangeReader();
+      const ranges = rangeReader.read(signed);
+      // Awaited in its turn; until then a failure must not count as unhandled.
+      ranges.catch(() => undefined);
+      queue.push({ job: message, ranges });
+    }
     void drain();
   });
 }
@@ -187,8 +202,8 @@ interface SealedChunks {
 }
 
 /**
- * Sealed chunks inside the ranges of packs a job came with (read by the main thread with ranged
- * requests): each pack's ranges in offset order, searched by halving.
+ * Sealed chunks inside the ranges of packs a job came with or read by their signed URLs: each
+ * pack's ranges in offset order, searched by halving.
  */
 class PackRanges implements SealedChunks {
   private readonly byPack = new Map<string, PackBytes[]>();

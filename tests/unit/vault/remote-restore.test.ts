@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Backend } from "../../../shared/vault/backend.ts";
+import { type Backend, RepositoryAccessError } from "../../../shared/vault/backend.ts";
 import { LocalBackend } from "../../../shared/vault/backends/local.ts";
 import { backup } from "../../../shared/vault/backup.ts";
 import { localKeyWrapper } from "../../../shared/vault/key-wrapper.ts";
@@ -12,6 +14,8 @@ import { PackRangeReader } from "../../../shared/vault/pack-range-reader.ts";
 import { Repository } from "../../../shared/vault/repository.ts";
 import { restoreToDirectory } from "../../../shared/vault/restore.ts";
 import { readTree } from "../../../shared/vault/tree.ts";
+import { workersPerCore } from "../../../shared/vault/workers/pool.ts";
+import { SignedRangeReader } from "../../../shared/vault/workers/signed-range-reader.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
 const secret = "remote-restore-test-secret";
@@ -24,12 +28,18 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** A repository that is not a local directory as far as restore can tell, recording pack reads. */
+/**
+ * A repository that is not a local directory as far as restore can tell, recording pack reads. With
+ * `signed`, it gives signed URLs of its objects, served over HTTP on 127.0.0.1, which restore workers
+ * read themselves (D-59); without, restore's main thread reads packs through `get`.
+ */
 class RemoteLike implements Backend {
   readonly location = "remote-like";
   /** Data reads of packs after `watch()`: whole packs (no range) and ranges. */
   wholePackReads = 0;
   rangeReads = 0;
+  /** Of those, the reads of signed URLs over HTTP. */
+  signedReads = 0;
   private requests = 0;
   mostRequests = 0;
   private bytesRequested = 0;
@@ -38,13 +48,23 @@ class RemoteLike implements Backend {
   holdUntilOpen: number | undefined;
   private held: (() => void)[] = [];
   private watching = false;
-  constructor(private readonly local: LocalBackend) {}
+  signedUrl: Backend["signedUrl"];
+  constructor(
+    private readonly local: LocalBackend,
+    server?: { base: string },
+  ) {
+    if (server) this.signedUrl = async (name) => `${server.base}/${name}?X-Amz-Signature=test`;
+  }
   watch() {
     this.watching = true;
   }
   put: Backend["put"] = (name, data) => this.local.put(name, data);
   get: Backend["get"] = async (name, range) => {
     if (!this.watching || !name.startsWith("packs/")) return this.local.get(name, range);
+    return this.watched(range, () => this.local.get(name, range));
+  };
+  /** Counts a read of a pack (a range, or all of it) while it is open. */
+  async watched<T>(range: { length: number } | undefined, read: () => Promise<T>): Promise<T> {
     if (!range) this.wholePackReads += 1;
     else this.rangeReads += 1;
     const bytes = range?.length ?? 0;
@@ -62,18 +82,47 @@ class RemoteLike implements Backend {
     // A little latency, so that reads overlap as they would over a network.
     await new Promise((resolve) => setTimeout(resolve, 2));
     try {
-      return await this.local.get(name, range);
+      return await read();
     } finally {
       this.requests -= 1;
       this.bytesRequested -= bytes;
     }
-  };
+  }
   exists: Backend["exists"] = (name) => this.local.exists(name);
   list: Backend["list"] = (prefix) => this.local.list(prefix);
 }
 
-async function remoteRepository() {
-  const backend = new RemoteLike(new LocalBackend(path.join(work, "repo")));
+/** Serves `backend`'s objects by Range, as S3 answers signed GETs (404 for a missing object). */
+async function objectServer(root: string, backend: () => RemoteLike) {
+  const server = http.createServer((request, response) => {
+    const name = decodeURIComponent((request.url ?? "").split("?")[0]?.slice(1) ?? "");
+    const [, from, to] = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? "") ?? [];
+    const range =
+      from === undefined ? undefined : { offset: Number(from), length: Number(to) - Number(from) + 1 };
+    backend().signedReads += 1;
+    backend()
+      .watched(range, () => new LocalBackend(root).get(name, range))
+      .then(
+        (bytes) => response.writeHead(range ? 206 : 200, { "Content-Length": bytes.length }).end(bytes),
+        () => response.writeHead(404).end("<Error><Code>NoSuchKey</Code></Error>"),
+      );
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  servers.push(server);
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+const servers: http.Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+async function remoteRepository(signed = false) {
+  const root = path.join(work, "repo");
+  const local = new LocalBackend(root);
+  const backend: RemoteLike = new RemoteLike(
+    local,
+    signed ? await objectServer(root, () => backend) : undefined,
+  );
   const sizes = { min: 16 << 10, avg: 64 << 10, max: 256 << 10 };
   await Repository.init(backend, localKeyWrapper(secret), { suite: "aes-256-gcm", chunkSizes: sizes });
   const open = () => Repository.open(backend, localKeyWrapper(secret), { packSize: 64 << 10 });
@@ -90,11 +139,14 @@ async function bigFileSource(bytes: number) {
   return source;
 }
 
-describe("restores from remote repositories read ranges of packs into the workers", () => {
+describe.each([
+  ["the main thread reads", false],
+  ["each job's worker reads by signed URLs (D-59)", true],
+])("restores from remote repositories: %s the ranges of packs a job needs", (_, signed) => {
   it("restores every other file when a pack is gone, naming the files it held, and leaves no temporary files", async () => {
     const source = path.join(work, "source");
     await writeSampleTree(source);
-    const { backend, open } = await remoteRepository();
+    const { backend, open } = await remoteRepository(signed);
     const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
     const repository = await open();
     const dataPacks = [...repository.indexedBlobs()]
@@ -127,7 +179,7 @@ describe("restores from remote repositories read ranges of packs into the worker
   it("restores byte for byte with ranged reads only", async () => {
     const source = path.join(work, "source");
     await writeSampleTree(source);
-    const { backend, open } = await remoteRepository();
+    const { backend, open } = await remoteRepository(signed);
     const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
     const repository = await open();
     backend.watch();
@@ -137,11 +189,13 @@ describe("restores from remote repositories read ranges of packs into the worker
     expect(await describeTree(path.join(work, "out", "source"))).toEqual(await describeTree(source));
     expect(backend.rangeReads).toBeGreaterThan(0);
     expect(backend.wholePackReads).toBe(0);
+    // Tree blobs are read by the main thread either way.
+    expect(backend.signedReads > 0).toBe(signed);
   });
 
   it("restores a large file in segments written by several workers, byte for byte with mode and mtime, bytes in flight bounded", async () => {
     const source = await bigFileSource(3 << 20);
-    const { backend, open } = await remoteRepository();
+    const { backend, open } = await remoteRepository(signed);
     const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
     const out = path.join(work, "out");
     await mkdir(path.join(out, "source"), { recursive: true });
@@ -159,7 +213,33 @@ describe("restores from remote repositories read ranges of packs into the worker
     expect(backend.rangeReads).toBeGreaterThan(3);
     // A segment's ranges are at most 512 KiB plus one chunk (256 KiB) and the gaps read along.
     expect(backend.mostBytesRequested).toBeLessThanOrEqual(1 << 20);
-    expect(backend.mostRequests).toBeLessThanOrEqual(PackRangeReader.maxRequests);
+    const mostRequests = signed
+      ? SignedRangeReader.maxRequests * workersPerCore()
+      : PackRangeReader.maxRequests;
+    expect(backend.mostRequests).toBeLessThanOrEqual(mostRequests);
+  });
+});
+
+describe("restores from remote repositories read ranges of packs into the workers", () => {
+  it("stops with a RepositoryAccessError when the storage refuses a worker's signed read", async () => {
+    const source = path.join(work, "source");
+    await writeSampleTree(source);
+    const { backend, open } = await remoteRepository(true);
+    const snapshot = await backup(await open(), [{ kind: "path", path: source }], { type: "full" });
+    const refusing = http.createServer((_, response) =>
+      response
+        .writeHead(403)
+        .end("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"),
+    );
+    await new Promise<void>((listening) => refusing.listen(0, "127.0.0.1", listening));
+    servers.push(refusing);
+    backend.signedUrl = async (name) =>
+      `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/${name}`;
+
+    const restore = restoreToDirectory(await open(), snapshot, path.join(work, "out"));
+
+    await expect(restore).rejects.toThrow(RepositoryAccessError);
+    await expect(restore).rejects.toThrow(/AccessDenied: Request has expired/);
   });
 
   it("reads at most a few ranges at once, and asks for a missing pack once", async () => {

@@ -812,6 +812,27 @@ export const errorMessages: Record<ErrorCode | ConsoleErrorCode, { zh: ErrorText
       next: reportToOperators.en,
     },
   },
+  STORAGE_READ_INTERRUPTED: {
+    zh: {
+      message: "恢复时读取备份存储的连接中断，或存储服务要求稍后重试。",
+      next: "系统已自动重试；如仍失败，请检查网络和存储服务后重新发起恢复。",
+    },
+    en: {
+      message:
+        "Reading the backup storage during a restore was cut off, or the storage asked to try again later.",
+      next: "It was retried; if it still fails, check the network and the storage service, then start the restore again.",
+    },
+  },
+  STORAGE_ANSWER_MALFORMED: {
+    zh: {
+      message: "恢复时备份存储返回了无法识别的应答。",
+      next: "请检查存储服务地址是否指向兼容 S3 的服务，以及中间的代理设置；如问题持续出现，请联系平台运维人员。",
+    },
+    en: {
+      message: "The backup storage gave an answer a restore could not read.",
+      next: "Check that the storage endpoint is an S3-compatible service and any proxy in between; if it keeps happening, tell the platform's operators.",
+    },
+  },
 
   // The command line (backup agent and local tooling)
   COMMAND_FAILED: {
