@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
 import { errorClass } from "../errors.ts";
+import { LocalBackend } from "./backends/local.ts";
 import { entryBase, knownFile } from "./entry-stats.ts";
 import { xattrAddonLocation } from "./native/xattr-addon.ts";
 import { ParentEntries } from "./parent-entries.ts";
@@ -198,10 +199,12 @@ class BackupRun {
     if ("unavailable" in xattrAddon) {
       options.onWarning?.(`extended attributes and ACLs are not backed up: ${xattrAddon.unavailable}`);
     }
+    const { backend } = repository;
     this.pool.configure({
       ...repository.workerSetup([...repository.indexedBlobs()].map(([id]) => id)),
       sealedIds: SharedIdSet.allocate(),
       xattrAddon,
+      repositoryRoot: backend instanceof LocalBackend ? backend.root : undefined,
     });
   }
 
@@ -304,11 +307,13 @@ class BackupRun {
     worker: { postMessage(message: unknown, transfer: ArrayBuffer[]): void },
   ): Promise<boolean> {
     if (reply.kind === "pack") {
-      const { added, stored } = await this.repository.addPack(reply.name, reply.bytes, packEntries(reply));
+      const pack = reply.written ?? reply.bytes;
+      const { added, stored } = await this.repository.addPack(reply.name, pack, packEntries(reply));
       for (const entry of added) this.countNew(entry.rawLength);
-      const buffer = reply.bytes.buffer as ArrayBuffer;
+      // A worker that wrote its pack to a file kept the buffer.
+      const buffer = reply.written ? undefined : (reply.bytes.buffer as ArrayBuffer);
       stored.then(
-        () => worker.postMessage({ kind: "ack", buffer }, [buffer]),
+        () => worker.postMessage({ kind: "ack", buffer }, buffer ? [buffer] : []),
         (error: Error) => this.pool.abort(error),
       );
       return false;

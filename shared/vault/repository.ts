@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { errorClass } from "../errors.ts";
 import { type Backend, NotFoundInRepositoryError } from "./backend.ts";
+import { LocalBackend, type WrittenObject } from "./backends/local.ts";
 import { openDocument, sealDocument, sealDocumentText } from "./documents.ts";
 import { type ChunkSizes, checkChunkSizes, defaultChunkSizes, FastCdc } from "./fastcdc.ts";
 import { type IndexDocument, parseIndexDocument } from "./index-document.ts";
@@ -199,12 +200,12 @@ export class Repository {
    */
   async addPack(
     name: string,
-    bytes: Uint8Array,
+    pack: Uint8Array | WrittenObject,
     entries: PackEntry[],
   ): Promise<{ added: PackEntry[]; stored: Promise<void> }> {
     const added = entries.filter((entry) => !this.has(entry.id));
     for (const entry of added) this.pendingIds.add(entry.id);
-    return { added, ...(await this.upload(name, bytes, entries)) };
+    return { added, ...(await this.upload(name, pack, entries)) };
   }
 
   private async finishPack(): Promise<void> {
@@ -221,21 +222,19 @@ export class Repository {
    */
   private async upload(
     name: string,
-    bytes: Uint8Array,
+    pack: Uint8Array | WrittenObject,
     entries: PackEntry[],
   ): Promise<{ stored: Promise<void> }> {
     if (this.uploadFailure) throw this.uploadFailure;
     const suite = this.dataSuite.name;
-    const stored = this.backend
-      .put(objectNames.pack(name), bytes, { retainUntil: this.options.retainUntil, sha256: name })
-      .then(() => {
-        for (const entry of entries) {
-          this.index.set(entry.id, blobLocation(entry, name, suite));
-          this.pendingIds.delete(entry.id);
-        }
-        this.written.push(indexedPack(name, suite, entries));
-        this.sessionPacks.add(name);
-      });
+    const stored = this.store(name, pack).then(() => {
+      for (const entry of entries) {
+        this.index.set(entry.id, blobLocation(entry, name, suite));
+        this.pendingIds.delete(entry.id);
+      }
+      this.written.push(indexedPack(name, suite, entries));
+      this.sessionPacks.add(name);
+    });
     const upload: Promise<void> = stored
       .catch((error: unknown) => {
         this.uploadFailure ??= error;
@@ -245,6 +244,15 @@ export class Repository {
     while (this.uploads.size >= this.options.uploads) await Promise.race(this.uploads);
     if (this.uploadFailure) throw this.uploadFailure;
     return { stored };
+  }
+
+  /** Stores a pack: its bytes, or the temporary file a worker wrote them to (local repositories, D-60). */
+  private async store(name: string, pack: Uint8Array | WrittenObject): Promise<void> {
+    const object = objectNames.pack(name);
+    if (pack instanceof Uint8Array) {
+      await this.backend.put(object, pack, { retainUntil: this.options.retainUntil, sha256: name });
+    } else if (this.backend instanceof LocalBackend) await this.backend.putWritten(object, pack);
+    else throw new Error(`pack ${name} was written to a file, but ${this.backend.location} is not local`);
   }
 
   /** Uploads the last pack and an index of this session's packs; afterwards every blob is durable. */

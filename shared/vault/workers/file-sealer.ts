@@ -1,4 +1,5 @@
 import { closeSync, lstatSync, readSync } from "node:fs";
+import type { WrittenObject } from "../backends/local.ts";
 import { type EntryStats, entryBase, unchangedChunks } from "../entry-stats.ts";
 import { ChunkSplitter, type FastCdc } from "../fastcdc.ts";
 import { blobContext, PackWriter } from "../pack.ts";
@@ -51,6 +52,8 @@ export interface SealerSetup {
   packSize: number;
   /** Room for one more chunk and a header of up to 1 MiB: a pack seldom grows past it. */
   packCapacity: number;
+  /** Writes a finished pack where the main thread will name it (local repositories, D-60). */
+  writePack?: (name: string, bytes: Uint8Array) => WrittenObject;
   /** Files below this size are one chunk, read with one call. */
   smallBelow: number;
   /** Chunks the repository already holds. */
@@ -145,9 +148,9 @@ export class FileSealer {
     this.handOver(job);
   }
 
-  /** The main thread stored a pack: its buffer is reused for the next one. */
-  packStored(buffer: ArrayBuffer): void {
-    this.spareBuffers.push(buffer);
+  /** The main thread stored a pack: its buffer (if it had it) is reused for the next one. */
+  packStored(buffer: ArrayBuffer | undefined): void {
+    if (buffer) this.spareBuffers.push(buffer);
     this.handedOver -= 1;
     if (this.handedOver <= maxPacksHandedOver) this.acknowledged?.();
   }
@@ -323,10 +326,17 @@ export class FileSealer {
     if (!pack || pack.entries.length === 0) return;
     const { name, bytes } = pack.finish();
     this.pack = undefined;
-    this.setup.send({ kind: "pack", job, ...finishedPack(name, bytes, pack.entries) }, [
-      bytes.buffer as ArrayBuffer,
-    ]);
     this.handedOver += 1;
+    const written = this.setup.writePack?.(name, bytes);
+    if (!written) {
+      this.setup.send({ kind: "pack", job, ...finishedPack(name, bytes, pack.entries) }, [
+        bytes.buffer as ArrayBuffer,
+      ]);
+      return;
+    }
+    // Written to a file already: the buffer serves the next pack at once.
+    this.spareBuffers.push(bytes.buffer as ArrayBuffer);
+    this.setup.send({ kind: "pack", job, ...finishedPack(name, new Uint8Array(0), pack.entries, written) });
   }
 
   /** Waits while the main thread has not stored the packs handed to it. */

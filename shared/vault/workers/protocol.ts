@@ -1,3 +1,4 @@
+import type { WrittenObject } from "../backends/local.ts";
 import type { ChunkSizes } from "../fastcdc.ts";
 import type { XattrAddonLocation } from "../native/xattr-addon.ts";
 import type { PackEntry } from "../pack.ts";
@@ -20,6 +21,11 @@ export interface WorkerSetup {
   sealedIds?: SharedArrayBuffer;
   /** The xattr addon the main thread loaded, for the worker to load too (or why there is none, D-55). */
   xattrAddon?: XattrAddonLocation;
+  /**
+   * Backups to a local repository: its directory, where each worker writes its finished packs into
+   * temporary files itself, for the main thread to sync and name (D-60).
+   */
+  repositoryRoot?: string;
 }
 
 /**
@@ -97,8 +103,8 @@ export type WorkerJob =
       overwrite: boolean;
       files: FileToWrite[];
     }
-  /** The main thread stored a pack: its buffer comes back for the next one. */
-  | { kind: "ack"; buffer: ArrayBuffer };
+  /** The main thread stored a pack: its buffer comes back for the next one (unless the worker kept it). */
+  | { kind: "ack"; buffer?: ArrayBuffer };
 
 /**
  * A pack a worker filled, finished and named (see PackWriter), with its data blobs as parallel
@@ -107,20 +113,27 @@ export type WorkerJob =
  */
 export interface FinishedPack {
   name: string;
+  /** The pack; empty when the worker wrote it to `written` instead. */
   bytes: Uint8Array;
+  written?: WrittenObject;
   ids: string;
   layout: Uint32Array;
 }
 
 /** A worker's finished pack of data blobs, packed for the main thread. */
-export function finishedPack(name: string, bytes: Uint8Array, entries: PackEntry[]): FinishedPack {
+export function finishedPack(
+  name: string,
+  bytes: Uint8Array,
+  entries: PackEntry[],
+  written?: WrittenObject,
+): FinishedPack {
   const layout = new Uint32Array(3 * entries.length);
   entries.forEach((entry, i) => {
     layout[3 * i] = entry.offset;
     layout[3 * i + 1] = entry.length;
     layout[3 * i + 2] = entry.rawLength;
   });
-  return { name, bytes, ids: entries.map((entry) => entry.id).join(""), layout };
+  return { name, bytes, written, ids: entries.map((entry) => entry.id).join(""), layout };
 }
 
 /** The entries of a FinishedPack. */

@@ -1,6 +1,7 @@
 import { closeSync, constants, ftruncateSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
 import { type MessagePort, parentPort } from "node:worker_threads";
+import { writeTemporarySync } from "../backends/local.ts";
 import { FastCdc } from "../fastcdc.ts";
 import { giveFileMetadata } from "../file-metadata.ts";
 import { blobIdFunction, blobIdsFunction, deriveKeys } from "../keys.ts";
@@ -64,6 +65,9 @@ function serve(port: MessagePort, setup: WorkerSetup): void {
     packSuite: suite(setup.suite),
     packSize: setup.packSize,
     packCapacity: setup.packSize + setup.chunkSizes.max + (1 << 20),
+    writePack: setup.repositoryRoot
+      ? (name, bytes) => writeTemporarySync(setup.repositoryRoot as string, objectNames.pack(name), bytes)
+      : undefined,
     smallBelow: setup.chunkSizes.min,
     preexisting: new Set(setup.knownIds),
     sealedByAny: setup.sealedIds ? new SharedIdSet(setup.sealedIds) : undefined,

@@ -1,10 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type WrittenObject, writeTemporarySync } from "../../../shared/vault/backends/local.ts";
 import { defaultChunkSizes, FastCdc } from "../../../shared/vault/fastcdc.ts";
 import { blobIdFunction, blobIdsFunction, deriveKeys } from "../../../shared/vault/keys.ts";
+import { objectNames } from "../../../shared/vault/object-names.ts";
 import { blobContext, reusedBlobContext } from "../../../shared/vault/pack.ts";
 import { type SuiteName, suitesFor } from "../../../shared/vault/suites.ts";
 import { FileSealer } from "../../../shared/vault/workers/file-sealer.ts";
@@ -27,6 +29,7 @@ function sealer(
   sealedByAny: SharedIdSet | undefined,
   suite: SuiteName = "aes-256-gcm",
   sealInGroups = false,
+  writePack?: (name: string, bytes: Uint8Array) => WrittenObject,
 ) {
   const replies: WorkerReply[] = [];
   const fileSealer = new FileSealer({
@@ -42,6 +45,7 @@ function sealer(
     smallBelow: defaultChunkSizes.min,
     preexisting: new Set(),
     sealedByAny,
+    writePack,
   });
   return { fileSealer, replies };
 }
@@ -111,6 +115,30 @@ describe("FileSealer (a backup worker's files into packs)", () => {
 
     expect(packs.map((pack) => pack.length)).toEqual([16, 4]);
     expect(packs.flat()).toEqual(contents.map((content) => blobId(content)));
+  });
+
+  it("writes its packs to temporary files itself for a local repository (D-60), sending none of their bytes", async () => {
+    const repository = path.join(work, "repository");
+    const writes: string[] = [];
+    const { fileSealer, replies } = sealer(undefined, "aes-256-gcm", false, (name, bytes) => {
+      writes.push(name);
+      return writeTemporarySync(repository, objectNames.pack(name), bytes);
+    });
+    const contents = Array.from({ length: 20 }, () => randomBytes(1000));
+
+    const { packs } = await backUp(fileSealer, replies, contents);
+
+    const handed = replies.flatMap((reply) => (reply.kind === "pack" ? [reply] : []));
+    expect(packs.flat()).toEqual(contents.map((content) => blobId(content)));
+    expect(handed.map((reply) => reply.name)).toEqual(writes);
+    for (const reply of handed) {
+      expect(reply.bytes.length).toBe(0);
+      const bytes = await readFile(reply.written?.temporary as string);
+      expect(createHash("sha256").update(bytes).digest("hex")).toBe(reply.name);
+      expect(path.dirname(reply.written?.temporary as string)).toBe(
+        path.dirname(path.join(repository, objectNames.pack(reply.name))),
+      );
+    }
   });
 
   it("seals small files in groups (up to 32, or 256 KiB) that open to each file's bytes, duplicates once", async () => {
