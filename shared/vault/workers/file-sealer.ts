@@ -65,8 +65,9 @@ export interface SealerSetup {
 /**
  * A worker's backup side: reads, chunks, fingerprints and seals files into packs of its own. A full
  * pack is handed to the main thread to store (transferred, not copied), which gives its buffer back
- * once stored; while the main thread holds more than `maxPacksHandedOver` the worker waits, so memory
- * stays bounded however large the input.
+ * once stored; into a local repository the worker writes it to a temporary file for the main thread
+ * to sync and name, and keeps the buffer (D-60). While more than `maxPacksHandedOver` are not stored
+ * the worker waits, so memory and unsynced data stay bounded however large the input.
  */
 export class FileSealer {
   private pack: PackWriter | undefined;
