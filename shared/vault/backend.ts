@@ -35,6 +35,12 @@ export interface Backend {
   extendRetention?(name: string, retainUntil: Date): Promise<void>;
 }
 
+/** A backend that gives signed URLs of its objects. */
+export type SigningBackend = Backend & Required<Pick<Backend, "signedUrl">>;
+
+export const givesSignedUrls = (backend: Backend): backend is SigningBackend =>
+  typeof backend.signedUrl === "function";
+
 /** How long a signed URL stays valid at least; whoever keeps one longer asks for a new one. */
 export const signedUrlLifetimeMs = 15 * 60_000;
 

@@ -5,41 +5,64 @@ import { objectNames } from "./object-names.ts";
 import type { PackRange } from "./pack-ranges.ts";
 import type { PackBytes } from "./workers/protocol.ts";
 
+/** Reads one range: its bytes, or undefined when its pack is missing. */
+export type RangeRead = (range: PackRange) => Promise<Uint8Array | undefined>;
+
 /**
- * Reads ranges of packs from a remote repository for restore workers, at most `maxRequests` at once.
- * A pack that is missing is left out of what `read` returns (the workers then name the files that
- * needed it) and is not asked for again.
+ * Reads ranges of packs, each with the `readRange` given, at most `maxRequests` at once. A pack
+ * that `readRange` finds missing (it returns undefined) is left out of what `read` returns (the
+ * workers then name the files that needed it) and is not asked for again. The one mechanism under
+ * both ways a restore reads a remote repository: the main thread through its Backend
+ * (PackRangeReader), a worker by signed URLs (SignedRangeReader, D-59).
  */
-export class PackRangeReader {
-  static readonly maxRequests = 4;
+export class BoundedRangeReads {
   private readonly requests: ByteBudget;
   private readonly missing = new Set<string>();
 
-  constructor(
-    private readonly backend: Backend,
-    maxRequests = PackRangeReader.maxRequests,
-  ) {
+  constructor(maxRequests: number) {
     this.requests = new ByteBudget(maxRequests);
   }
 
-  async read(ranges: PackRange[]): Promise<PackBytes[]> {
-    const read = await Promise.all(ranges.map((range) => this.readOne(range)));
+  async read(ranges: PackRange[], readRange: RangeRead): Promise<PackBytes[]> {
+    const read = await Promise.all(ranges.map((range) => this.readOne(range, readRange)));
     return read.filter((range): range is PackBytes => range !== undefined);
   }
 
-  private async readOne(range: PackRange): Promise<PackBytes | undefined> {
+  private async readOne(range: PackRange, readRange: RangeRead): Promise<PackBytes | undefined> {
     if (this.missing.has(range.pack)) return undefined;
     await this.requests.take(1);
     try {
-      const bytes = await this.backend.get(objectNames.pack(range.pack), range);
-      return { ...range, bytes: ownBuffer(bytes) };
-    } catch (error) {
-      if (!(error instanceof NotFoundInRepositoryError)) throw error;
+      const bytes = await readRange(range);
+      if (bytes) return { ...range, bytes };
       this.missing.add(range.pack);
       return undefined;
     } finally {
       this.requests.give(1);
     }
+  }
+}
+
+/** Reads ranges of packs from a remote repository for restore workers, at most `maxRequests` at once. */
+export class PackRangeReader {
+  static readonly maxRequests = 4;
+  private readonly reads: BoundedRangeReads;
+
+  constructor(
+    private readonly backend: Backend,
+    maxRequests = PackRangeReader.maxRequests,
+  ) {
+    this.reads = new BoundedRangeReads(maxRequests);
+  }
+
+  read(ranges: PackRange[]): Promise<PackBytes[]> {
+    return this.reads.read(ranges, async (range) => {
+      try {
+        return ownBuffer(await this.backend.get(objectNames.pack(range.pack), range));
+      } catch (error) {
+        if (error instanceof NotFoundInRepositoryError) return undefined;
+        throw error;
+      }
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Backend } from "./backend.ts";
+import type { SigningBackend } from "./backend.ts";
 import { objectNames } from "./object-names.ts";
 import type { PackRange } from "./pack-ranges.ts";
 
@@ -11,7 +11,7 @@ export class PackUrlSigner {
   private readonly signed = new Map<string, { url: Promise<string>; at: number }>();
 
   constructor(
-    private readonly backend: Backend & Required<Pick<Backend, "signedUrl">>,
+    private readonly backend: SigningBackend,
     private readonly reuseMs = 60_000,
     private readonly now = () => Date.now(),
   ) {}

@@ -15,7 +15,7 @@ import { chmod, chown, lchown, lutimes, utimes } from "node:fs/promises";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { errorClass } from "../errors.ts";
-import type { Backend } from "./backend.ts";
+import { givesSignedUrls } from "./backend.ts";
 import { LocalBackend } from "./backends/local.ts";
 import { ByteBudget } from "./byte-budget.ts";
 import { setFileMetadata } from "./file-metadata.ts";
@@ -149,7 +149,7 @@ export async function restoreToDirectory(
   const packs: PackSource =
     backend instanceof LocalBackend
       ? { packRoot: backend.root }
-      : hasSignedUrls(backend)
+      : givesSignedUrls(backend)
         ? { signer: new PackUrlSigner(backend), budget: budget() }
         : { reader: new PackRangeReader(backend), budget: budget() };
   // The worker threads start up while the tree is read.
@@ -320,9 +320,6 @@ type PackSource =
   | { packRoot: string }
   | { signer: PackUrlSigner; budget: ByteBudget }
   | { reader: PackRangeReader; budget: ByteBudget };
-
-const hasSignedUrls = (backend: Backend): backend is Backend & Required<Pick<Backend, "signedUrl">> =>
-  typeof backend.signedUrl === "function";
 
 /**
  * Batches files for worker threads that read chunks straight from local pack files, or from the

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 const govdr = path.resolve("cli/bin/govdr.js");
@@ -40,3 +41,19 @@ export function startAgent(
 
 export const runAgent = (args: string[], env: NodeJS.ProcessEnv, script?: string) =>
   startAgent(args, env, script).output;
+
+/**
+ * Runs the single-file agent `file` as a unit's server runs it: by its path, with a PATH that holds
+ * no Node.js (an empty directory under `work`, which is also HOME), with `launcher` before it.
+ */
+export async function runWithoutNode(
+  file: string,
+  work: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  launcher: string[] = [],
+): Promise<AgentRun> {
+  const emptyPath = path.join(work, "empty-path");
+  await mkdir(emptyPath, { recursive: true });
+  return startAgent(args, { ...env, PATH: emptyPath, HOME: work }, file, launcher).output;
+}

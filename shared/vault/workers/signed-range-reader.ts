@@ -1,6 +1,6 @@
 import { setTimeout as wait } from "node:timers/promises";
 import { RepositoryAccessError } from "../backend.ts";
-import { ByteBudget } from "../byte-budget.ts";
+import { BoundedRangeReads } from "../pack-range-reader.ts";
 import type { PackRange } from "../pack-ranges.ts";
 import { BufferShelf } from "./buffer-shelf.ts";
 import { HttpConnections, ReadInterruptedError } from "./http-connections.ts";
@@ -42,19 +42,17 @@ export interface SignedRangeReaderOptions {
 export class SignedRangeReader {
   /** Each worker's; a restore has at most this many requests open per worker. */
   static readonly maxRequests = 4;
-  private readonly requests: ByteBudget;
-  private readonly missing = new Set<string>();
   private readonly buffers = new BufferShelf();
   private readonly connections: HttpConnections;
+  private readonly reads: BoundedRangeReads;
 
   constructor(private readonly options: SignedRangeReaderOptions = {}) {
-    this.requests = new ByteBudget(options.maxRequests ?? SignedRangeReader.maxRequests);
     this.connections = new HttpConnections(options.idleTimeoutMs);
+    this.reads = new BoundedRangeReads(options.maxRequests ?? SignedRangeReader.maxRequests);
   }
 
-  async read({ ranges, urls }: SignedRanges): Promise<PackBytes[]> {
-    const read = await Promise.all(ranges.map((range) => this.readOne(range, urls[range.pack] ?? "")));
-    return read.filter((range): range is PackBytes => range !== undefined);
+  read({ ranges, urls }: SignedRanges): Promise<PackBytes[]> {
+    return this.reads.read(ranges, (range) => this.readOne(range, urls[range.pack] ?? ""));
   }
 
   /** The ranges of a job that is done with them: their buffers serve later reads. */
@@ -66,24 +64,18 @@ export class SignedRangeReader {
     this.connections.close();
   }
 
-  private async readOne(range: PackRange, url: string): Promise<PackBytes | undefined> {
-    if (this.missing.has(range.pack)) return undefined;
-    await this.requests.take(1);
+  /** The range's bytes, or undefined when its pack is missing. */
+  private async readOne(range: PackRange, url: string): Promise<Buffer | undefined> {
     // One buffer for every attempt: each writes it from the start.
     const buffer = this.buffers.take(range.length);
     try {
       const answer = await this.withRetries(range, () => this.get(url, range, buffer));
-      if ("missing" in answer) {
-        this.missing.add(range.pack);
-        this.buffers.give(buffer);
-        return undefined;
-      }
-      return { ...range, bytes: answer.bytes };
+      if ("bytes" in answer) return answer.bytes;
+      this.buffers.give(buffer);
+      return undefined;
     } catch (error) {
       this.buffers.give(buffer);
       throw error;
-    } finally {
-      this.requests.give(1);
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Backend } from "../../../shared/vault/backend.ts";
+import type { SigningBackend } from "../../../shared/vault/backend.ts";
 import { objectNames } from "../../../shared/vault/object-names.ts";
 import { PackUrlSigner } from "../../../shared/vault/pack-url-signer.ts";
 
@@ -16,7 +16,7 @@ function signingBackend() {
       signed.push(name);
       return `https://s3/${name}?n=${signed.length}`;
     },
-  } as unknown as Backend & Required<Pick<Backend, "signedUrl">>;
+  } as unknown as SigningBackend;
   return { backend, signed, failNextSigning: () => (failNext = true) };
 }
 

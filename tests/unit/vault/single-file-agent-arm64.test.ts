@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSingleFileAgent, crossCompilers, type SingleFileAgent } from "../../../agent/single-file.ts";
 import { ensureDebianPackages } from "../../../cli/apt.ts";
 import { type XattrAddon, xattrAddon } from "../../../shared/vault/native/xattr-addon.ts";
-import { startAgent } from "../../support/agent-cli.ts";
+import { runWithoutNode } from "../../support/agent-cli.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
 /** The arm64 agent runs here under Debian's user-mode emulator, on the cross toolchain's libraries. */
@@ -30,12 +30,12 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function run(args: string[]) {
-  const emptyPath = path.join(work, "empty-path");
-  await mkdir(emptyPath, { recursive: true });
-  const env = { PATH: emptyPath, GOVDR_REPO_KEY: "arm64-single-file-secret-2026", HOME: work };
-  return startAgent(args, env, agent.file, [emulator, "-L", arm64Libraries]).output;
-}
+const run = (args: string[]) =>
+  runWithoutNode(agent.file, work, args, { GOVDR_REPO_KEY: "arm64-single-file-secret-2026" }, [
+    emulator,
+    "-L",
+    arm64Libraries,
+  ]);
 
 describe("the arm64 single-file agent (issue #21, D-53, D-55)", () => {
   it("backs up and restores byte for byte, extended attributes included, with the addon it carries", async () => {

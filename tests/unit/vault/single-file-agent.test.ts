@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSingleFileAgent, type SingleFileAgent } from "../../../agent/single-file.ts";
 import { type XattrAddon, xattrAddon } from "../../../shared/vault/native/xattr-addon.ts";
-import { startAgent } from "../../support/agent-cli.ts";
+import { runWithoutNode } from "../../support/agent-cli.ts";
 import { describeTree, writeSampleTree } from "../../support/file-trees.ts";
 
 let work: string;
@@ -19,13 +19,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** The agent run as a unit's server runs it: by its path, with a PATH that holds no Node.js. */
-async function run(args: string[]) {
-  const emptyPath = path.join(work, "empty-path");
-  await mkdir(emptyPath, { recursive: true });
-  const env = { PATH: emptyPath, GOVDR_REPO_KEY: "single-file-secret-2026", HOME: work };
-  return startAgent(args, env, agent.file, []).output;
-}
+const run = (args: string[]) =>
+  runWithoutNode(agent.file, work, args, { GOVDR_REPO_KEY: "single-file-secret-2026" });
 
 describe("the single-file agent (issue #21, D-53)", () => {
   it("backs up and restores byte for byte on a PATH without node, its workers running the worker it carries", async () => {
